@@ -1,0 +1,74 @@
+"""The item and its parts: the one source of field names and their order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+@dataclass
+class Link:
+    """A titled link: the editor's pick or a "Baca juga" insert."""
+
+    title: str
+    url: str | None = None
+
+
+@dataclass
+class RelatedArticle:
+    """An entry of the related list under an article ("Video Pilihan" block)."""
+
+    title: str
+    url: str | None = None
+    relative_time: str | None = None
+    published_at: str | None = None
+    image_caption: str | None = None
+    summary: str | None = None
+
+
+@dataclass
+class Article:
+    """One Tempo article. Every field is always present; ``None``/empty when the page has none."""
+
+    id: str | None = None
+    url: str | None = None
+    layout: str | None = None
+    section: str | None = None
+    title: str | None = None
+    lead: str | None = None
+    reporters: list[str] = field(default_factory=list)
+    editors: list[str] = field(default_factory=list)
+    published_at: str | None = None
+    modified_at: str | None = None
+    dateline: str | None = None
+    image_url: str | None = None
+    image_caption: str | None = None
+    body: list[str] = field(default_factory=list)
+    editors_pick: Link | None = None
+    read_also: list[Link] = field(default_factory=list)
+    agency: str | None = None
+    tags: list[str] = field(default_factory=list)
+    related: list[RelatedArticle] = field(default_factory=list)
+    is_free: bool = True
+    truncated: bool = False
+    crawled_at: str | None = None
+
+
+ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Article))
+
+
+def article_to_dict(article: Article) -> dict[str, Any]:
+    """Plain JSON-ready dict in field order (nested dataclasses become dicts)."""
+    from dataclasses import asdict
+
+    return asdict(article)
+
+
+def article_from_dict(data: dict[str, Any]) -> Article:
+    """Inverse of :func:`article_to_dict`; unknown keys are ignored."""
+    kw = {k: v for k, v in data.items() if k in ARTICLE_FIELDS}
+    if isinstance(kw.get("editors_pick"), dict):
+        kw["editors_pick"] = Link(**kw["editors_pick"])
+    kw["read_also"] = [Link(**x) if isinstance(x, dict) else x for x in kw.get("read_also") or []]
+    kw["related"] = [RelatedArticle(**x) if isinstance(x, dict) else x for x in kw.get("related") or []]
+    return Article(**kw)

@@ -1,0 +1,63 @@
+"""Strip site chrome (the lexicon in ``text/lexicon.toml``) and e-mail addresses from every field."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from tempo_crawler.items import Article, Link, RelatedArticle
+from tempo_crawler.text.chrome import is_chrome, scrub_emails
+
+
+def _s(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = scrub_emails(value)
+    return None if is_chrome(value) else value
+
+
+def _lines(values: list[str]) -> list[str]:
+    return [v for v in (_s(x) for x in values) if v and v.strip()]
+
+
+def _link(link: Link | None) -> Link | None:
+    if link is None:
+        return None
+    title = _s(link.title)
+    return Link(title=title, url=link.url) if title else None
+
+
+def clean_article(a: Article) -> Article:
+    related = []
+    for r in a.related:
+        title = _s(r.title)
+        if title:
+            related.append(RelatedArticle(title=title, url=r.url, relative_time=_s(r.relative_time),
+                                          published_at=r.published_at, image_caption=_s(r.image_caption),
+                                          summary=_s(r.summary)))
+    return replace(
+        a,
+        title=_s(a.title), lead=_s(a.lead), section=_s(a.section), dateline=_s(a.dateline),
+        image_caption=_s(a.image_caption), agency=_s(a.agency),
+        reporters=_lines(a.reporters), editors=_lines(a.editors), tags=_lines(a.tags), body=_lines(a.body),
+        editors_pick=_link(a.editors_pick), read_also=[x for x in map(_link, a.read_also) if x],
+        related=related,
+    )
+
+
+class CleanPipeline:
+    def __init__(self, stats: Any = None) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CleanPipeline:
+        return cls(crawler.stats)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article):
+            return item
+        before = len(item.body)
+        item = clean_article(item)
+        if self.stats and len(item.body) != before:
+            self.stats.inc_value("tempo/clean/body_lines_dropped", before - len(item.body))
+        return item

@@ -1,0 +1,1 @@
+"""Text knowledge of Tempo pages: the chrome lexicon, Indonesian dates, datelines and credits."""

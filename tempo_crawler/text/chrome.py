@@ -1,0 +1,56 @@
+"""The chrome lexicon (``lexicon.toml``) as functions: is a line site furniture, and scrub e-mail addresses."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, Any]:
+    data = resources.files("tempo_crawler.text").joinpath("lexicon.toml").read_text("utf-8")
+    return tomllib.loads(data)
+
+
+def _key(line: str) -> str:
+    return " ".join(line.replace("\xa0", " ").split()).casefold()
+
+
+@lru_cache(maxsize=1)
+def _exact() -> frozenset[str]:
+    return frozenset(_key(s) for s in lexicon()["exact"])
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in lexicon()["patterns"])
+
+
+def is_chrome(line: str | None) -> bool:
+    """True when the whole line is a chrome string (ad label, login modal, widget heading...)."""
+    if not line:
+        return False
+    key = _key(line)
+    if not key:
+        return False
+    if key in _exact():
+        return True
+    stripped = " ".join(line.split())
+    return any(p.match(stripped) for p in _patterns())
+
+
+def scrub_emails(text: str) -> str:
+    """Remove e-mail addresses (a reader's address must never reach output)."""
+    return EMAIL_RE.sub("", text)
+
+
+def forbidden_in(text: str) -> list[str]:
+    """Chrome substrings or e-mail addresses found in ``text`` (used by tests and the clean pipeline's audit)."""
+    found = [s for s in lexicon()["forbidden_substrings"] if s.casefold() in text.casefold()]
+    found += EMAIL_RE.findall(text)
+    return found

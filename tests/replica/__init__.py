@@ -1,0 +1,1 @@
+"""A reconstructed Tempo served on loopback: fixture pages, generated listings, expected items."""

@@ -1,0 +1,50 @@
+"""Every golden page parses to its hand-written expected item, field by field."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import pytest
+
+from tests.golden import goldens, parse_golden, token_prf
+
+GOLDENS = goldens()
+FIELDS = [
+    "id", "url", "layout", "section", "title", "lead", "reporters", "editors", "published_at", "modified_at",
+    "dateline", "image_url", "image_caption", "body", "editors_pick", "read_also", "agency", "tags", "related",
+    "is_free", "truncated",
+]
+
+
+def test_golden_set_is_big_enough() -> None:
+    layouts = [g.expected["layout"] for g in GOLDENS]
+    assert len(GOLDENS) >= 30
+    assert layouts.count("A2") >= 12 and layouts.count("A1") >= 3
+    assert layouts.count("AMP") >= 2 and layouts.count("B") >= 8
+    assert any(g.expected["is_free"] is False and g.expected["truncated"] for g in GOLDENS)
+
+
+@pytest.fixture(scope="module")
+def parsed() -> dict:
+    return {g.name: parse_golden(g) for g in GOLDENS}
+
+
+@pytest.mark.parametrize("golden", GOLDENS, ids=[g.name for g in GOLDENS])
+@pytest.mark.parametrize("field", FIELDS)
+def test_field(golden, field, parsed) -> None:  # noqa: ANN001
+    article = parsed[golden.name]
+    assert article is not None, f"{golden.file.name}: no layout matched"
+    assert asdict(article)[field] == golden.expected[field]
+
+
+@pytest.mark.parametrize("golden", GOLDENS, ids=[g.name for g in GOLDENS])
+def test_body_f1(golden, parsed) -> None:  # noqa: ANN001
+    article = parsed[golden.name]
+    assert article is not None
+    assert token_prf(golden.expected["body"], article.body)[2] >= 0.99
+
+
+@pytest.mark.parametrize("golden", GOLDENS, ids=[g.name for g in GOLDENS])
+def test_page_says_it_is_a_reconstruction(golden) -> None:  # noqa: ANN001
+    head = golden.file.read_text("utf-8")[:2000]
+    assert "RECONSTRUCTION" in head and "MARKUP.md" in head
