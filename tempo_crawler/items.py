@@ -52,6 +52,10 @@ class Article:
     is_free: bool = True
     truncated: bool = False
     crawled_at: str | None = None
+    # Cross-run state (filled by the seen-store on export): 1 for a first export, +1 per revision.
+    version: int = 1
+    first_seen: str | None = None
+    revised_at: str | None = None
 
 
 ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Article))

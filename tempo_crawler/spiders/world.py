@@ -135,6 +135,12 @@ class WorldSpider(scrapy.Spider):
             self.logger.warning("source %s: cannot read %s (%s: %s)", source, response.url,
                                 type(exc).__name__, exc)
             return
+        if not listing.refs and not listing.sitemaps:
+            retry = self.render_retry(response)
+            if retry is not None:
+                yield retry
+                return
+            self.logger.warning("source %s: %s lists no articles", source, response.url)
         yield from self.follow_listing(listing, source, page, response.url)
 
     def follow_listing(self, listing: Listing, source: str, page: int, url: str) -> Iterable[Any]:
@@ -154,7 +160,8 @@ class WorldSpider(scrapy.Spider):
         older = [r for r in listing.refs if self._when(r) and self._when(r) < self.since] if self.since else []
         whole_page_older = bool(listing.refs) and len(older) == len(listing.refs)
         max_pages = self.settings.getint("TEMPO_MAX_LISTING_PAGES", 50)
-        if listing.next_url and not whole_page_older and page < max_pages and not self.full():
+        if (listing.next_url and not whole_page_older and page < max_pages and not self.full()
+                and not self.listing_exhausted(listing)):
             yield self.listing_request(source, listing.next_url, page + 1)
         elif whole_page_older:
             self.logger.debug("source %s: page %d is older than since=%s, paging stops", source, page, self.since)
@@ -226,6 +233,18 @@ class WorldSpider(scrapy.Spider):
         host = parts.netloc.lower()
         return not host.endswith("tempo.co") or host.split(".")[0] in ("dunia", "www", "m")
 
+    def should_fetch(self, key: str, ref: ArticleRef) -> bool:
+        """Hook for incremental runs: False when the article is stored and known unchanged."""
+        return True
+
+    def listing_exhausted(self, listing: Listing) -> bool:
+        """Hook for incremental runs: True when paging further can only reach already-seen, older articles."""
+        return False
+
+    def render_retry(self, response: Response) -> scrapy.Request | None:
+        """Hook for JavaScript rendering: a rendered re-request of a page whose static HTML was empty."""
+        return None
+
     def full(self) -> bool:
         return self.max_items is not None and len(self.scheduled) >= self.max_items
 
@@ -236,6 +255,10 @@ class WorldSpider(scrapy.Spider):
             return None
         if self.full():
             self._inc("skipped/max_items")
+            return None
+        if not self.should_fetch(key, ref):
+            self.scheduled.add(key)
+            self._inc("skipped/unchanged")
             return None
         self.scheduled.add(key)
         self._inc(f"source/{ref.source}/new")
@@ -250,6 +273,11 @@ class WorldSpider(scrapy.Spider):
             return
         fetched_at = datetime.now(timezone.utc)
         parsed = parse_page(response.url, response.text, fetched_at)
+        if parsed is None or not parsed.article.body:
+            retry = self.render_retry(response)
+            if retry is not None:
+                yield retry
+                return
         if parsed is None:
             yield from self.quarantine(response, "no known layout")
             return
