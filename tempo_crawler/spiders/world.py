@@ -23,7 +23,7 @@ from tempo_crawler.layouts import detect, parse_page
 from tempo_crawler.layouts.base import Page, merge_pages
 from tempo_crawler.sources import ArticleRef, Listing, api, indeks, payload, rss, sitemap
 from tempo_crawler.text.dates import WIB
-from tempo_crawler.urls import article_key, url_era
+from tempo_crawler.urls import article_key, is_amp_url, url_era
 
 SOURCES = ("api", "payload", "rss", "rss_legacy", "sitemap", "indeks")
 LISTING_PARSERS = {"api": api.parse, "payload": payload.parse, "sitemap": sitemap.parse, "indeks": indeks.parse}
@@ -148,12 +148,11 @@ class WorldSpider(scrapy.Spider):
         for child in listing.sitemaps:
             yield scrapy.Request(child, callback=self.parse_listing, errback=self.listing_failed,
                                  cb_kwargs={"source": source, "page": page}, meta={"tempo_source": source})
-        in_window = 0
-        for ref in listing.refs:
+        # An article listed as both desktop and AMP page is fetched once: prefer the desktop page (richer).
+        for ref in sorted(listing.refs, key=lambda r: is_amp_url(r.url)):
             self._inc(f"source/{source}/articles")
             if not self.wanted(ref):
                 continue
-            in_window += 1
             request = self.article_request(ref)
             if request is not None:
                 yield request
