@@ -57,6 +57,9 @@ def run_crawl(origin: str | None, workdir: Path, *spider_args: str, settings: di
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
     lines = out.read_text("utf-8").splitlines() if out.exists() else []
-    items = [json.loads(line) for line in lines if line.strip()]
+    if out.suffix == ".json":
+        items = json.loads(out.read_text("utf-8")) if out.exists() and out.stat().st_size else []
+    else:
+        items = [json.loads(line) for line in lines if line.strip()]
     stats = json.loads(stats_file.read_text("utf-8")) if stats_file.exists() else {}
     return CrawlResult(proc.returncode, items, stats, proc.stdout + proc.stderr, out, lines)

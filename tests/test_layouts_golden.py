@@ -18,7 +18,9 @@ FIELDS = [
 
 def test_golden_set_is_big_enough() -> None:
     layouts = [g.expected["layout"] for g in GOLDENS]
-    assert len(GOLDENS) >= 30
+    pages = {g.file for g in GOLDENS} | {p for g in GOLDENS for p in g.extra_pages.values()}
+    assert len(pages) >= 30 and all(p.is_file() for p in pages)
+    assert sum(g.name.startswith("sample-") for g in GOLDENS) == 2
     assert layouts.count("A2") >= 12 and layouts.count("A1") >= 3
     assert layouts.count("AMP") >= 2 and layouts.count("B") >= 8
     assert any(g.expected["is_free"] is False and g.expected["truncated"] for g in GOLDENS)

@@ -108,14 +108,23 @@ class BodyParts:
     agency: str | None = None
 
 
+def node_text(node: Any) -> str:
+    """Text of a node as a reader sees it: inline pieces joined as they stand, ``<br>`` as a space."""
+    parts = []
+    for x in node.xpath(".//text()|.//br"):
+        root = x.root
+        parts.append(root if isinstance(root, str) else " ")
+    return clean_text("".join(parts))
+
+
 def paragraphs(nodes: Any, page: Page) -> list[Para]:
     """Turn selected block nodes into :class:`Para` (text of all descendants, first ``<a>``)."""
     out = []
     for node in nodes:
-        text = clean_text(" ".join(node.xpath(".//text()").getall()))
         href = node.xpath(".//a/@href").get()
-        link_text = clean_text(" ".join(node.xpath("(.//a)[1]//text()").getall())) or None
-        out.append(Para(text, page.absolute(href), link_text))
+        links = node.xpath("(.//a)[1]")
+        link_text = node_text(links[0]) if links else None
+        out.append(Para(node_text(node), page.absolute(href), link_text or None))
     return out
 
 

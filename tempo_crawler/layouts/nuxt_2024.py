@@ -12,6 +12,7 @@ article whose body is the JSON-LD ``articleBody`` or empty.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -51,7 +52,7 @@ def _has_class(*names: str) -> str:
 
 
 _READ_ALSO_BOX = _has_class("p-4", "my-4", "bg-neutral-400", "border", "border-neutral-600")
-_BLOCKS = ("p", "h2", "h3")
+_BLOCKS = ("p", "h2", "h3", "h4", "li")
 _LABELS = {
     "penulis": "reporters", "reporter": "reporters", "wartawan": "reporters", "kontributor": "reporters",
     "editor": "editors", "penyunting": "editors", "redaktur": "editors",
@@ -92,6 +93,11 @@ def _string(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("url") or value.get("@id") or value.get("contentUrl") or value.get("name")
     return clean_text(value) if isinstance(value, str) else None
+
+
+def _utc_iso(when: datetime) -> str:
+    when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 def _is_false(value: Any) -> bool:
@@ -168,12 +174,12 @@ class Nuxt2024Parser(LayoutParser):
             related=[],
             is_free=is_free,
             truncated=not is_free,
-            crawled_at=page.fetched_at.isoformat(timespec="seconds"),
+            crawled_at=_utc_iso(page.fetched_at),
         )
         return ParsedPage(article)
 
     def _body_paras(self, page: Page) -> list[Para]:
-        """Body blocks in document order: every ``#content-wrapper``'s p/h2/h3 (the wrapper itself
+        """Body blocks in document order: every ``#content-wrapper``'s p/h2/h3 (+h4/li; the wrapper itself
         when it holds bare text), and each "Baca juga" box as a ``Baca juga: <title>`` paragraph."""
         sel = page.sel
         scope = '//div[@id="content-wrapper"]'
@@ -279,8 +285,9 @@ class Nuxt2024Parser(LayoutParser):
     def _tags(page: Page) -> list[str]:
         sel = page.sel
         links = sel.xpath('//div[@id="article-tags"]//a[contains(@href, "/tag/")]')
-        if not links:
-            links = sel.xpath('//a[starts-with(@href, "/tag/")]')
+        if not links:  # the pill widget: relative hrefs (in-body tag links are absolute), inside the article first
+            links = (sel.xpath('//article//a[starts-with(@href, "/tag/")]')
+                     or sel.xpath('//a[starts-with(@href, "/tag/")]'))
         out = []
         for a in links:
             text = clean_text("".join(a.xpath('.//span[contains(@class, "text-primary-main")]//text()').getall()))

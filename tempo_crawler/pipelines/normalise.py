@@ -22,6 +22,12 @@ def _unique(values: list[str]) -> list[str]:
     return out
 
 
+def _link_url(url: str | None) -> str | None:
+    """Links to Tempo articles lose tracking queries like the item's own URL; other links are kept."""
+    url = clean_or_none(url)
+    return canonical_url(url) if url and article_id(url) else url
+
+
 def normalise_article(a: Article) -> Article:
     url = canonical_url(a.url) if a.url else None
     return replace(
@@ -39,12 +45,12 @@ def normalise_article(a: Article) -> Article:
         image_url=clean_or_none(a.image_url),
         image_caption=clean_or_none(a.image_caption),
         body=[t for t in (clean_text(p) for p in a.body) if t],
-        editors_pick=(Link(clean_text(a.editors_pick.title), a.editors_pick.url)
+        editors_pick=(Link(clean_text(a.editors_pick.title), _link_url(a.editors_pick.url))
                       if a.editors_pick and clean_text(a.editors_pick.title) else None),
-        read_also=[Link(clean_text(x.title), x.url) for x in a.read_also if clean_text(x.title)],
+        read_also=[Link(clean_text(x.title), _link_url(x.url)) for x in a.read_also if clean_text(x.title)],
         agency=clean_or_none(a.agency),
         tags=_unique(a.tags),
-        related=[RelatedArticle(title=clean_text(r.title), url=r.url, relative_time=clean_or_none(r.relative_time),
+        related=[RelatedArticle(title=clean_text(r.title), url=_link_url(r.url), relative_time=clean_or_none(r.relative_time),
                                 published_at=parse_date(r.published_at), image_caption=clean_or_none(r.image_caption),
                                 summary=clean_or_none(r.summary)) for r in a.related if clean_text(r.title)],
         crawled_at=parse_date(a.crawled_at) if a.crawled_at else utc_now_iso(),

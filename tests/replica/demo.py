@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from tests.crawl import LOCAL_SETTINGS, ROOT
-from tests.replica.server import start_replica
+from tests.replica.server import start_replica, stop
 
 
 def main() -> int:
@@ -32,7 +32,7 @@ def main() -> int:
             stats = json.loads(Path(f"{tmp}/stats.json").read_text("utf-8")) if Path(f"{tmp}/stats.json").exists() \
                 else {}
     finally:
-        server.shutdown()
+        stop(server)
     new = sorted(set(out_dir.glob("world-*.jsonl")) - before)
     if rc != 0 or not new:
         print(f"demo: crawl failed (exit {rc})", file=sys.stderr)

@@ -1,0 +1,132 @@
+"""Layout AMP: Tempo's A-era AMP article page, ``https://<kanal>.tempo.co/amp/<id>/<slug>`` (MARKUP.md §2, §3).
+
+An AMP document (``<html amp>`` / ``<html ⚡>``) with the desktop class names: ``h1.title``,
+``h4.date``, ``figcaption.foto-caption``, ``div.detail-in``, ``div.box-tag-detail``; ``Advertising``
+labels around ``amp-ad`` slots; inline ``Baca juga: …``; no login block (MARKUP.md §3 "AMP page text").
+
+The item's ``url`` is the canonical desktop URL (``<link rel="canonical">`` → ``/read/<id>/<slug>``), so
+an AMP page and its desktop twin share id and URL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tempo_crawler.items import Article
+from tempo_crawler.layouts.base import LayoutParser, Page, ParsedPage, assemble_body, unique
+from tempo_crawler.layouts.desktop_2018 import (
+    body_paras,
+    crawled_at,
+    element_text,
+    first,
+    first_text,
+    is_amp_html,
+    is_nuxt,
+    ld_article,
+    ld_image,
+    ld_keywords,
+    ld_people,
+    ld_text,
+    related_cards,
+)
+from tempo_crawler.text.normalize import clean_or_none
+from tempo_crawler.urls import article_id, canonical_url
+
+# Desktop class names an A-era Tempo AMP page carries (MARKUP.md §3, AMP prototype).
+TEMPO_AMP_MARKERS = "div.detail-in, article.detail-artikel, figcaption.foto-caption, div.box-tag-detail"
+# The main article: the first ``article.detail-artikel`` that is not one of the "next article" teasers
+# appended below it (``article.detail-artikel.berikutnya`` in the AMP prototype).
+MAIN_XPATH = ('//article[contains(concat(" ", normalize-space(@class), " "), " detail-artikel ")'
+              ' and not(contains(concat(" ", normalize-space(@class), " "), " berikutnya "))]')
+
+
+def _is_tempo(page: Page) -> bool:
+    """Content says Tempo: canonical / og:url on tempo.co, or the site name, or a ``TEMPO.CO`` dateline."""
+    sel = page.sel
+    refs = sel.xpath('//link[@rel="canonical"]/@href').getall() + [page.meta("og:url") or ""]
+    if any("tempo.co" in r.lower() for r in refs):
+        return True
+    if "tempo" in (page.meta("og:site_name") or "").lower():
+        return True
+    return bool(sel.xpath('//div[contains(@class, "detail-in")]//p[starts-with(normalize-space(), "TEMPO.CO")]'))
+
+
+def _avatar_people(scope: Any) -> tuple[list[str], list[str]]:
+    """Reporter / editor from ``div.text-avatar`` boxes: label = first ``h4.title`` / ``p``, name = the
+    ``.bold`` element (MARKUP.md §3). Without labels: index 0 reporter, 1 editor."""
+    reporters: list[str] = []
+    editors: list[str] = []
+    for i, box in enumerate(scope.css("div.text-avatar")):
+        names = [element_text(n) or "" for n in box.css(".bold")]
+        label_node = first(box, "h4.title:not(.bold)", "p:not(.bold)")
+        label = (element_text(label_node) or "").casefold() if label_node is not None else ""
+        if label.startswith("editor") or (not label and i == 1):
+            editors.extend(names)
+        else:
+            reporters.extend(names)
+    return unique(reporters), unique(editors)
+
+
+class AmpParser(LayoutParser):
+    name = "AMP"
+
+    def matches(self, page: Page) -> bool:
+        if not is_amp_html(page) or is_nuxt(page):
+            return False
+        return bool(page.sel.css(TEMPO_AMP_MARKERS)) and _is_tempo(page)
+
+    def parse(self, page: Page) -> ParsedPage:
+        sel = page.sel
+        ld = ld_article(page)
+        main_nodes = sel.xpath(MAIN_XPATH)
+        main = main_nodes[0] if main_nodes else sel
+        url = page.canonical()
+        if "/amp/" in url and article_id(url):
+            # No canonical link: the desktop twin of /amp/<id>/<slug> is /read/<id>/<slug> (MARKUP.md §2).
+            url = canonical_url(url.replace("/amp/", "/read/", 1))
+
+        title = (ld_text(ld, "headline") or first_text(main, "h1.title", "h1") or page.meta("og:title"))
+
+        reporters = ld_people(ld.get("author"))
+        editors = ld_people(ld.get("editor"))
+        if not reporters and not editors:
+            reporters, editors = _avatar_people(main)
+        if not reporters:
+            reporters = unique(main.css('[itemprop="author"]').xpath("normalize-space()").getall())
+        if not editors:
+            editors = unique(main.css('[itemprop="editor"]').xpath("normalize-space()").getall())
+
+        published = (ld_text(ld, "datePublished") or page.meta("article:published_time")
+                     or first_text(main, "h4.date", "p.date", ".detail-title .date"))
+        modified = ld_text(ld, "dateModified") or page.meta("article:modified_time")
+
+        photo = first(main, "div.foto-detail", "figure")
+        ld_url, ld_caption = ld_image(ld)
+        dom_image = (photo.css("amp-img::attr(src), img::attr(src)").get() if photo is not None else None)
+        image_url = ld_url or page.absolute(dom_image) or page.meta("og:image")
+        figcaption = (first_text(photo, "figcaption.foto-caption", "figcaption") if photo is not None else None)
+        alt = clean_or_none(photo.css("amp-img::attr(alt), img::attr(alt)").get()) if photo is not None else None
+        caption = ld_caption or figcaption or alt
+
+        body = first(main, "div.detail-in", 'div[itemprop="articleBody"]')
+        parts = assemble_body(body_paras(body, page) if body is not None else [],
+                              captions=(caption, figcaption, alt))
+
+        section = (first_text(sel, 'ul.sitemap li:nth-child(2) [itemprop="name"]', "ul.sitemap li:nth-child(2)")
+                   or ld_text(ld, "articleSection"))
+        tag_box = first(sel, "div.box-tag-detail")
+        tags = ld_keywords(ld) or (unique([element_text(a) or "" for a in tag_box.css("a")])
+                                   if tag_box is not None else [])
+
+        main_root = main.root if main_nodes else None
+        cards = [c for c in sel.css("div.card-box")
+                 if main_root is None or main_root not in c.root.iterancestors()]
+
+        article = Article(
+            id=article_id(url), url=url, layout=self.name, section=section, title=title, lead=None,
+            reporters=reporters, editors=editors, published_at=published, modified_at=modified,
+            dateline=parts.dateline, image_url=image_url, image_caption=caption, body=parts.body,
+            editors_pick=parts.editors_pick, read_also=parts.read_also, agency=parts.agency, tags=tags,
+            related=related_cards(cards, page), is_free=True, truncated=False, crawled_at=crawled_at(page),
+        )
+        return ParsedPage(article)
