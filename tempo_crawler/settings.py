@@ -44,10 +44,9 @@ ITEM_PIPELINES = {
     "tempo_crawler.pipelines.validate.ValidatePipeline": 300,
     "tempo_crawler.pipelines.dedupe.DedupePipeline": 400,
 }
-# `scrapy crawl world` with no -o/-O writes one JSON Lines file per run; -O replaces this.
-FEEDS = {
-    "output/%(name)s-%(run_stamp)s.jsonl": {"format": "jsonlines", "encoding": "utf-8"},
-}
+# `scrapy crawl world` with no -o/-O writes one JSON Lines file per run, exactly once against the
+# seen-store: TEMPO_OUTPUT and the pipeline at 800 in "Cron state" below. -o/-O (FEEDS) work as in any
+# Scrapy project and make the run a stateless one-off export (docs/cron.md).
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_STORE_EMPTY = True
 
@@ -62,3 +61,42 @@ EXTENSIONS = {
     "tempo_crawler.extensions.StatsFile": 900,
 }
 TEMPO_STATS_FILE = ""                          # write the run's stats as JSON here at close
+
+# --- Rendering (issue 5) -------------------------------------------------------------------------
+# JavaScript rendering with scrapy-playwright and Debian's chromium, only where needed
+# (tempo_crawler/render.py, docs/rendering.md). `-a render=auto|always|never` (default: TEMPO_RENDER).
+# The handler below starts Playwright and chromium only when a request asks for rendering;
+# render=never swaps in Scrapy's plain handler. chromium: TEMPO_CHROMIUM_PATH (setting or environment
+# variable), else /usr/lib/chromium/chromium, else `chromium` on PATH (`apt-get install chromium`).
+TEMPO_RENDER = "auto"
+TEMPO_CHROMIUM_PATH = ""
+TEMPO_RENDER_WAIT_TIMEOUT = 10.0              # s to wait for content inserted after load; then passed on as is
+TEMPO_RENDER_CONTEXT_PAGES = 100              # pages per browser context before it is replaced and closed
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+DOWNLOAD_HANDLERS = {
+    "http": "tempo_crawler.render.RenderHandler",
+    "https": "tempo_crawler.render.RenderHandler",
+}
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {"headless": True}   # executable_path is filled in at start (render.configure)
+PLAYWRIGHT_ABORT_REQUEST = "tempo_crawler.render.abort_request"   # images/media/fonts/CSS, other origins
+PLAYWRIGHT_MAX_CONTEXTS = 2                   # the current context and the one being retired
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4          # ≈ the best rendering concurrency on 2 cores (environment.md §3)
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30000  # ms
+# --- end of Rendering (issue 5) -------------------------------------------------------------------
+
+# --- Cron state (issue 3) ------------------------------------------------------------------------
+# Cross-run dedup, revisions and the exactly-once writer (tempo_crawler/state/, exporters/durable.py,
+# docs/cron.md). Spider arguments: `-a reset=1` (forget the state first), `-a full=1` (fetch every listed
+# article again; unchanged ones are still not exported again).
+TEMPO_STATE_PATH = "output/state/world.sqlite"   # the seen-store; its lock is <path>.lock
+TEMPO_STATE_MODE = "auto"            # auto: state unless -o/-O/FEEDS are given; on: always; off: never
+TEMPO_OUTPUT = "output/%(name)s-%(run_stamp)s.jsonl"   # the run's file (written as <file>.part, renamed at close)
+TEMPO_REFETCH_WINDOW_HOURS = 48.0    # stored articles this fresh are fetched again to catch edits
+TEMPO_EXPORT_SYNC_ITEMS = 1          # fsync the file + commit the store every N lines…
+TEMPO_EXPORT_SYNC_SECONDS = 1.0      # …or when the oldest unsynced line is this old
+TEMPO_LOCK_WAIT_SECONDS = 0.0        # wait this long for a previous run's lock before giving up
+TEMPO_LOCK_BUSY_EXIT = 0             # exit status of a run skipped because a previous one is still active
+ITEM_PIPELINES["tempo_crawler.exporters.durable.DurableExportPipeline"] = 800
+SPIDER_MIDDLEWARES = {"tempo_crawler.state.runtime.FetchNotesMiddleware": 900}
+# --- end of Cron state (issue 3) -----------------------------------------------------------------

@@ -22,7 +22,8 @@ from tempo_crawler import quarantine
 from tempo_crawler.layouts import detect, parse_page
 from tempo_crawler.layouts.base import Page, merge_pages
 from tempo_crawler.sources import ArticleRef, Listing, api, indeks, payload, rss, sitemap
-from tempo_crawler.text.dates import WIB
+from tempo_crawler.state import incremental
+from tempo_crawler.text.dates import WIB, parse_date
 from tempo_crawler.urls import article_key, is_amp_url, url_era
 
 SOURCES = ("api", "payload", "rss", "rss_legacy", "sitemap", "indeks")
@@ -42,8 +43,13 @@ class WorldSpider(scrapy.Spider):
     name = "world"
 
     def __init__(self, since: str | None = None, until: str | None = None, max_items: str | int | None = None,
-                 start_urls: str | None = None, urls_file: str | None = None, **kwargs: Any) -> None:
+                 start_urls: str | None = None, urls_file: str | None = None, render: str | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        from tempo_crawler import render as rendering
+
+        self.render_mode = rendering.parse_mode(render)  # None: the TEMPO_RENDER setting (from_crawler)
+        self.render_problem = ""
         since_day, until_day = _day(since, "since"), _day(until, "until")
         self.since = datetime.combine(since_day, time.min, WIB) if since_day else None
         self.until = datetime.combine(until_day + timedelta(days=1), time.min, WIB) if until_day else None
@@ -63,6 +69,16 @@ class WorldSpider(scrapy.Spider):
         self.run_stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         self.scheduled: set[str] = set()
         self.listing_pages: dict[str, int] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WorldSpider:
+        from tempo_crawler import render as rendering
+
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.render_mode is None:
+            spider.render_mode = rendering.parse_mode(crawler.settings.get("TEMPO_RENDER") or "auto")
+        rendering.configure(crawler, spider)  # handler, chromium path (docs/rendering.md)
+        return spider
 
     # -- settings ------------------------------------------------------------------------------
     @property
@@ -159,7 +175,7 @@ class WorldSpider(scrapy.Spider):
         older = [r for r in listing.refs if self._when(r) and self._when(r) < self.since] if self.since else []
         whole_page_older = bool(listing.refs) and len(older) == len(listing.refs)
         max_pages = self.settings.getint("TEMPO_MAX_LISTING_PAGES", 50)
-        if (listing.next_url and not whole_page_older and page < max_pages and not self.full()
+        if (listing.next_url and not whole_page_older and page < max_pages and not self.max_items_reached()
                 and not self.listing_exhausted(listing)):
             yield self.listing_request(source, listing.next_url, page + 1)
         elif whole_page_older:
@@ -224,6 +240,16 @@ class WorldSpider(scrapy.Spider):
             return False
         return True
 
+    def in_window(self, published: str | None, response: Response) -> bool:
+        """The page's own date against since/until (listings may not have said): explicit URLs always pass."""
+        if response.meta.get("tempo_source") == "explicit" or not (self.since or self.until):
+            return True
+        iso = parse_date(published)
+        if not iso:
+            return True
+        when = datetime.fromisoformat(iso)
+        return not ((self.since and when < self.since) or (self.until and when >= self.until))
+
     def in_section(self, url: str) -> bool:
         parts = urlsplit(url)
         if url_era(url) == "b":
@@ -234,17 +260,19 @@ class WorldSpider(scrapy.Spider):
 
     def should_fetch(self, key: str, ref: ArticleRef) -> bool:
         """Hook for incremental runs: False when the article is stored and known unchanged."""
-        return True
+        return incremental.should_fetch(self, key, ref)
 
     def listing_exhausted(self, listing: Listing) -> bool:
         """Hook for incremental runs: True when paging further can only reach already-seen, older articles."""
-        return False
+        return incremental.listing_exhausted(self, listing)
 
     def render_retry(self, response: Response) -> scrapy.Request | None:
         """Hook for JavaScript rendering: a rendered re-request of a page whose static HTML was empty."""
-        return None
+        from tempo_crawler import render as rendering
 
-    def full(self) -> bool:
+        return rendering.retry(self, response)
+
+    def max_items_reached(self) -> bool:  # not `full`: `-a full=1` sets an attribute of that name
         return self.max_items is not None and len(self.scheduled) >= self.max_items
 
     def article_request(self, ref: ArticleRef) -> scrapy.Request | None:
@@ -252,12 +280,10 @@ class WorldSpider(scrapy.Spider):
         if key in self.scheduled:
             self._inc(f"source/{ref.source}/already_scheduled")
             return None
-        if self.full():
+        if self.max_items_reached():
             self._inc("skipped/max_items")
             return None
-        if not self.should_fetch(key, ref):
-            self.scheduled.add(key)
-            self._inc("skipped/unchanged")
+        if not self.should_fetch(key, ref):  # not marked scheduled: another source's newer lastmod may still fetch it
             return None
         self.scheduled.add(key)
         self._inc(f"source/{ref.source}/new")
@@ -286,6 +312,9 @@ class WorldSpider(scrapy.Spider):
             remaining = pages or []
         else:
             article, remaining = parsed.article, list(parsed.next_pages)
+        if partial is None and not self.in_window(article.published_at, response):
+            self._inc("skipped/out_of_window")
+            return
         if remaining:
             self._inc("articles/multipage_parts")
             yield scrapy.Request(remaining[0], callback=self.parse_article, errback=self.article_failed,
