@@ -18,7 +18,7 @@ from tempo_crawler.items import Article, Link, RelatedArticle
 from tempo_crawler.text.chrome import is_chrome, scrub_emails
 from tempo_crawler.text.credits import editors_pick_title, is_agency_line, read_also_title, split_dateline
 from tempo_crawler.text.dates import parse_relative
-from tempo_crawler.text.normalize import clean_text
+from tempo_crawler.text.normalize import clean_text, unique_texts
 from tempo_crawler.urls import article_id, canonical_url
 
 
@@ -180,14 +180,7 @@ def related_entry(title: str, url: str | None, relative_time: str | None, image_
 
 def unique(names: list[str]) -> list[str]:
     """Cleaned, non-empty, first-seen order, no repeats (a person can appear as reporter and editor)."""
-    seen: set[str] = set()
-    out = []
-    for n in names:
-        n = clean_text(n)
-        if n and n.casefold() not in seen:
-            seen.add(n.casefold())
-            out.append(n)
-    return out
+    return unique_texts(names)
 
 
 def merge_pages(first: Article, rest: list[Article]) -> Article:

@@ -7,19 +7,8 @@ from typing import Any
 
 from tempo_crawler.items import Article, Link, RelatedArticle
 from tempo_crawler.text.dates import parse_date, utc_now_iso
-from tempo_crawler.text.normalize import clean_or_none, clean_text
+from tempo_crawler.text.normalize import clean_or_none, clean_text, unique_texts
 from tempo_crawler.urls import article_id, canonical_url
-
-
-def _unique(values: list[str]) -> list[str]:
-    seen: set[str] = set()
-    out = []
-    for v in values:
-        v = clean_text(v)
-        if v and v.casefold() not in seen:
-            seen.add(v.casefold())
-            out.append(v)
-    return out
 
 
 def _link_url(url: str | None) -> str | None:
@@ -37,8 +26,8 @@ def normalise_article(a: Article) -> Article:
         section=clean_or_none(a.section),
         title=clean_or_none(a.title),
         lead=clean_or_none(a.lead),
-        reporters=_unique(a.reporters),
-        editors=_unique(a.editors),
+        reporters=unique_texts(a.reporters),
+        editors=unique_texts(a.editors),
         published_at=parse_date(a.published_at),
         modified_at=parse_date(a.modified_at),
         dateline=clean_or_none(a.dateline),
@@ -49,10 +38,11 @@ def normalise_article(a: Article) -> Article:
                       if a.editors_pick and clean_text(a.editors_pick.title) else None),
         read_also=[Link(clean_text(x.title), _link_url(x.url)) for x in a.read_also if clean_text(x.title)],
         agency=clean_or_none(a.agency),
-        tags=_unique(a.tags),
-        related=[RelatedArticle(title=clean_text(r.title), url=_link_url(r.url), relative_time=clean_or_none(r.relative_time),
-                                published_at=parse_date(r.published_at), image_caption=clean_or_none(r.image_caption),
-                                summary=clean_or_none(r.summary)) for r in a.related if clean_text(r.title)],
+        tags=unique_texts(a.tags),
+        related=[RelatedArticle(title=clean_text(r.title), url=_link_url(r.url),
+                                relative_time=clean_or_none(r.relative_time), published_at=parse_date(r.published_at),
+                                image_caption=clean_or_none(r.image_caption), summary=clean_or_none(r.summary))
+                 for r in a.related if clean_text(r.title)],
         crawled_at=parse_date(a.crawled_at) if a.crawled_at else utc_now_iso(),
     )
 

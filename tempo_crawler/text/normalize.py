@@ -23,3 +23,15 @@ def clean_text(text: str | None) -> str:
 def clean_or_none(text: str | None) -> str | None:
     cleaned = clean_text(text)
     return cleaned or None
+
+
+def unique_texts(values: list[str]) -> list[str]:
+    """Cleaned, non-empty, first-seen order, no case-insensitive repeats (a reporter who is also editor…)."""
+    seen: set[str] = set()
+    out = []
+    for v in values:
+        v = clean_text(v)
+        if v and v.casefold() not in seen:
+            seen.add(v.casefold())
+            out.append(v)
+    return out
