@@ -41,6 +41,7 @@ class Article:
     published_at: str | None = None
     modified_at: str | None = None
     dateline: str | None = None
+    dateline_glued: bool = False  # the page printed "TEMPO.CO, JakartaNATO…" (no separator before the text)
     image_url: str | None = None
     image_caption: str | None = None
     body: list[str] = field(default_factory=list)

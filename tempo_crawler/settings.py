@@ -1,5 +1,7 @@
 """Project settings: polite defaults for the live site; tests and the demo override speed knobs."""
 
+from tempo_crawler.items import ARTICLE_FIELDS
+
 BOT_NAME = "tempo_crawler"
 SPIDER_MODULES = ["tempo_crawler.spiders"]
 NEWSPIDER_MODULE = "tempo_crawler.spiders"
@@ -61,6 +63,16 @@ EXTENSIONS = {
     "tempo_crawler.extensions.StatsFile": 900,
 }
 TEMPO_STATS_FILE = ""                          # write the run's stats as JSON here at close
+
+# --- Exports (issue 4; docs/exports.md) ---------------------------------------------------------------
+ITEM_PIPELINES["tempo_crawler.pipelines.schema.SchemaValidationPipeline"] = 350  # only if TEMPO_VALIDATE_SCHEMA
+ITEM_PIPELINES["tempo_crawler.exporters.text_form.TextFormPipeline"] = 850       # <id>.txt like the samples
+FEED_EXPORT_FIELDS = list(ARTICLE_FIELDS)     # stable, documented column/key order for every feed format
+FEED_EXPORTERS = {"csv": "tempo_crawler.exporters.csv_export.TempoCsvItemExporter"}
+EXTENSIONS["tempo_crawler.exporters.latest.LatestManifest"] = 950                # output/latest.json
+TEMPO_TEXT_DIR = "output/text/"
+TEMPO_VALIDATE_SCHEMA = False
+# --- end of Exports ----------------------------------------------------------------------------------
 
 # --- Rendering (issue 5) -------------------------------------------------------------------------
 # JavaScript rendering with scrapy-playwright and Debian's chromium, only where needed

@@ -23,6 +23,7 @@ LOCAL_SETTINGS = {
     "TELNETCONSOLE_ENABLED": "False",
     "REMOTE_CONTROL_ENABLED": "False",
     "LOG_LEVEL": "INFO",
+    "TEMPO_VALIDATE_SCHEMA": "True",   # every test crawl's items are checked against the published schema
 }
 
 
@@ -39,12 +40,20 @@ class CrawlResult:
 def run_crawl(origin: str | None, workdir: Path, *spider_args: str, settings: dict[str, str] | None = None,
               output_name: str = "items.jsonl", timeout: float = 600, env: dict[str, str] | None = None,
               use_output: bool = True) -> CrawlResult:
-    """Crawl into ``workdir``; every -s setting, the stats file and output live there."""
+    """Crawl into ``workdir``; every -s setting, the stats file and output live there.
+
+    Every crawl has its own cron state under ``workdir`` (``TEMPO_STATE_PATH``, and ``TEMPO_OUTPUT`` for
+    runs without -O), so a crawl never sees another test's seen-store; pass ``settings`` to share one.
+    With ``use_output=False`` the run writes its default exactly-once file, read back as ``output``/``items``.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
     out = workdir / output_name
     stats_file = workdir / "stats.json"
     merged = dict(LOCAL_SETTINGS)
-    merged.update({"TEMPO_STATS_FILE": str(stats_file), "TEMPO_QUARANTINE_DIR": str(workdir / "quarantine")})
+    merged.update({"TEMPO_STATS_FILE": str(stats_file), "TEMPO_QUARANTINE_DIR": str(workdir / "quarantine"),
+                   "TEMPO_STATE_PATH": str(workdir / "state" / "world.sqlite"),
+                   "TEMPO_TEXT_DIR": str(workdir / "text"),
+                   "TEMPO_OUTPUT": str(workdir / "output" / "%(name)s-%(run_stamp)s.jsonl")})
     if origin:
         merged["TEMPO_BASE_URL"] = origin
     merged.update(settings or {})
@@ -56,10 +65,17 @@ def run_crawl(origin: str | None, workdir: Path, *spider_args: str, settings: di
     cmd += list(spider_args)
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
+    stats = json.loads(stats_file.read_text("utf-8")) if stats_file.exists() else {}
+    if not use_output:  # the run's own file (tempo_crawler/exporters/durable.py), if it wrote one
+        out = Path(stats.get("tempo/export/file") or workdir / "output" / "none.jsonl")
     lines = out.read_text("utf-8").splitlines() if out.exists() else []
-    if out.suffix == ".json":
+    if out.suffix == ".csv":
+        import csv
+        import io
+
+        items = list(csv.DictReader(io.StringIO(out.read_text("utf-8")))) if out.exists() else []
+    elif out.suffix == ".json":
         items = json.loads(out.read_text("utf-8")) if out.exists() and out.stat().st_size else []
     else:
         items = [json.loads(line) for line in lines if line.strip()]
-    stats = json.loads(stats_file.read_text("utf-8")) if stats_file.exists() else {}
     return CrawlResult(proc.returncode, items, stats, proc.stdout + proc.stderr, out, lines)

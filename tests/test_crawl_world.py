@@ -50,7 +50,8 @@ def strip_origin(value: Any) -> Any:
 
 
 COMPARED = ["id", "url", "layout", "section", "title", "lead", "reporters", "editors", "published_at", "modified_at",
-            "dateline", "image_url", "image_caption", "body", "editors_pick", "read_also", "agency", "tags",
+            "dateline", "dateline_glued",
+            "image_url", "image_caption", "body", "editors_pick", "read_also", "agency", "tags",
             "is_free", "truncated"]
 
 
@@ -183,3 +184,31 @@ def test_bad_argument_is_a_clear_error(tmp_path: Path, replica) -> None:  # noqa
     result = run_crawl(replica.origin, tmp_path, "-a", "since=yesterday")
     assert result.returncode != 0
     assert "expected YYYY-MM-DD" in result.log
+
+
+def test_every_item_validated_against_the_schema(full_crawl: CrawlResult) -> None:
+    assert full_crawl.stats.get("tempo/schema/valid") == len(full_crawl.items) > 0
+    assert not full_crawl.stats.get("tempo/dropped/schema_invalid")
+
+
+@pytest.mark.parametrize("name", ["sample-000", "sample-002"])
+def test_text_form_of_crawled_sample_equals_sample_minus_chrome(full_crawl: CrawlResult, name: str) -> None:
+    """Issue 4: the text file written while crawling the sample's replica page is the sample document
+    without its chrome lines (compared after collapsing blank runs and trimming spaces)."""
+    from tests.exporters.support import RAW, sample_minus_chrome, text_lines
+
+    golden = next(g for g in GOLDENS if g.name == name)
+    text_file = full_crawl.output.parent / "text" / f"{golden.expected['id']}.txt"
+    assert text_file.is_file(), sorted(p.name for p in text_file.parent.glob("*.txt"))
+    expected = sample_minus_chrome((RAW / f"{name}.txt").read_text("utf-8"))
+    assert text_lines(text_file.read_text("utf-8")) == expected
+
+
+def test_csv_feed_has_the_documented_columns(replica, tmp_path: Path) -> None:  # noqa: ANN001
+    from tempo_crawler.items import ARTICLE_FIELDS
+
+    result = run_crawl(replica.origin, tmp_path, "-a", "max_items=4", output_name="items.csv")
+    assert result.returncode == 0
+    assert result.lines[0].split(",") == list(ARTICLE_FIELDS)
+    assert len(result.items) == 4
+    assert all(json.loads(row["related"]) is not None and row["is_free"] in ("true", "false") for row in result.items)

@@ -11,7 +11,8 @@ from tests.golden import goldens, parse_golden, token_prf
 GOLDENS = goldens()
 FIELDS = [
     "id", "url", "layout", "section", "title", "lead", "reporters", "editors", "published_at", "modified_at",
-    "dateline", "image_url", "image_caption", "body", "editors_pick", "read_also", "agency", "tags", "related",
+    "dateline", "dateline_glued",
+    "image_url", "image_caption", "body", "editors_pick", "read_also", "agency", "tags", "related",
     "is_free", "truncated",
 ]
 

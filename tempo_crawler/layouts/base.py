@@ -16,7 +16,13 @@ from parsel import Selector
 
 from tempo_crawler.items import Article, Link, RelatedArticle
 from tempo_crawler.text.chrome import is_chrome, scrub_emails
-from tempo_crawler.text.credits import editors_pick_title, is_agency_line, read_also_title, split_dateline
+from tempo_crawler.text.credits import (
+    dateline_glued,
+    editors_pick_title,
+    is_agency_line,
+    read_also_title,
+    split_dateline,
+)
 from tempo_crawler.text.dates import parse_relative
 from tempo_crawler.text.normalize import clean_text, unique_texts
 from tempo_crawler.urls import article_id, canonical_url
@@ -97,12 +103,14 @@ class Para:
     text: str
     href: str | None = None
     link_text: str | None = None
+    glued_dateline: bool = False  # the parser saw the dateline element run into the text
 
 
 @dataclass
 class BodyParts:
     body: list[str] = field(default_factory=list)
     dateline: str | None = None
+    dateline_glued: bool = False
     read_also: list[Link] = field(default_factory=list)
     editors_pick: Link | None = None
     agency: str | None = None
@@ -154,11 +162,12 @@ def assemble_body(paras: list[Para], *, captions: tuple[str | None, ...] = ()) -
             parts.read_also.append(Link(title=text, url=p.href))
             continue
         in_baca_list = False
-        kept.append(Para(text, p.href, p.link_text))
+        kept.append(Para(text, p.href, p.link_text, p.glued_dateline))
     if kept:
         city, rest = split_dateline(kept[0].text)
         if city:
             parts.dateline = city
+            parts.dateline_glued = kept[0].glued_dateline or dateline_glued(kept[0].text)
             kept[0] = Para(rest, kept[0].href, kept[0].link_text)
             if not rest:
                 kept.pop(0)

@@ -366,7 +366,8 @@ class Desktop2018Parser(LayoutParser):
         article = Article(
             id=article_id(url), url=url, layout=self.name, section=section, title=title, lead=None,
             reporters=reporters, editors=editors, published_at=published, modified_at=modified,
-            dateline=parts.dateline, image_url=image_url, image_caption=caption, body=parts.body,
+            dateline=parts.dateline, dateline_glued=parts.dateline_glued,
+            image_url=image_url, image_caption=caption, body=parts.body,
             editors_pick=parts.editors_pick, read_also=parts.read_also, agency=parts.agency, tags=tags,
             related=related_cards(sel.css("div.card-box"), page), is_free=True, truncated=False,
             crawled_at=crawled_at(page),

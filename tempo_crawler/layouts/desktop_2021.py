@@ -196,6 +196,7 @@ class Desktop2021Parser(LayoutParser):
         parts = assemble_body(self._body_paras(sel, page), captions=(art.image_caption,))
         art.body = parts.body
         art.dateline = parts.dateline
+        art.dateline_glued = parts.dateline_glued
         art.read_also = parts.read_also
         art.editors_pick = parts.editors_pick
         art.agency = parts.agency
@@ -281,10 +282,12 @@ class Desktop2021Parser(LayoutParser):
                 continue
             if _TAIL_MARKERS.match(text):
                 break
+            glued = False
             if not out and _DATELINE_START.match(text):
-                text = self._glued_dateline(node, text)
+                separated = self._glued_dateline(node, text)
+                glued, text = separated != text, separated
             href, link_text = _first_href(node, page)
-            out.append(Para(text, href, link_text))
+            out.append(Para(text, href, link_text, glued))
         return out
 
     @staticmethod

@@ -164,6 +164,7 @@ class Nuxt2024Parser(LayoutParser):
             published_at=self._published(page, ld),
             modified_at=_string(ld.get("dateModified")) or page.meta("article:modified_time"),
             dateline=parts.dateline,
+            dateline_glued=parts.dateline_glued,
             image_url=image_url,
             image_caption=image_caption,
             body=parts.body,

@@ -23,6 +23,12 @@ def split_dateline(paragraph: str) -> tuple[str | None, str]:
     return m.group("city"), paragraph[m.end():].lstrip(" -\u2013\u2014\xa0")
 
 
+def dateline_glued(paragraph: str) -> bool:
+    """True when the dateline runs straight into the text (``TEMPO.CO, JakartaNATO…``), no dash between."""
+    m = _DATELINE.match(paragraph)
+    return bool(m) and not re.search(r"[-\u2013\u2014]", paragraph[m.start("city") + len(m.group("city")):m.end()])
+
+
 def is_agency_line(line: str) -> bool:
     """A closing credit in capitals: ``ANADOLU``, ``REUTERS``, ``AP | AL JAZEERA``, ``IRA GUSLINA SUFA``."""
     line = line.strip()

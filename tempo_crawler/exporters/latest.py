@@ -1,0 +1,176 @@
+"""``latest.json``: a pointer to the newest run's output file, written next to it when the spider closes.
+
+Only local files count (plain paths and ``file://`` URIs). The pointer goes in the folder of the run's
+first JSON Lines / JSON feed (in ``FEEDS`` order, ``-o``/``-O`` included) and names that feed's newest file
+(the last batch when feeds are batched). A run without such a feed — the default ``scrapy crawl world``,
+whose file is written by ``exporters/durable.py`` — points at that run file instead (the stats
+``tempo/export/file`` / ``tempo/export/lines``), with ``"source": "export"``::
+
+    {
+      "file": "world-2024-06-14T02-05-00.jsonl",        # relative to latest.json's folder
+      "path": "/srv/tempo/output/world-2024-06-14T02-05-00.jsonl",
+      "uri": "file:///srv/tempo/output/world-2024-06-14T02-05-00.jsonl",
+      "format": "jsonlines",
+      "source": "feed",                                  # or "export" (the default run file)
+      "items": 57,
+      "spider": "world",
+      "started_at": "2024-06-14T02:05:00+00:00",
+      "finished_at": "2024-06-14T02:09:41+00:00",
+      "finish_reason": "finished",
+      "feeds": [{"file": ..., "path": ..., "uri": ..., "format": ..., "items": ..., "batch_id": 1}, ...]
+    }
+
+``items`` is the count of items the feed exporter wrote to that file; ``feeds`` lists every local feed file
+of the run. The file is replaced atomically (temporary file + ``os.replace``). It is not written when a
+feed file of the run is itself called ``latest.json`` in that folder (``-O latest.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.extensions.feedexport import FileFeedStorage
+
+from tempo_crawler.exporters.text_form import write_atomic
+
+logger = logging.getLogger(__name__)
+
+MANIFEST_NAME = "latest.json"
+JSON_FORMATS = ("jsonlines", "jsonl", "json")
+
+
+def _iso(value: Any) -> str | None:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.isoformat(timespec="seconds")
+    return str(value) if value else None
+
+
+def _feed_order(settings: Any) -> list[str]:
+    """Feed URI templates in ``FEEDS`` order, spelled as Scrapy's feed exporter keys them."""
+    out = []
+    for uri in settings.getdict("FEEDS"):
+        out.append(str(uri.absolute()) if isinstance(uri, Path) else str(uri))
+    return out
+
+
+class LatestManifest:
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.templates = _feed_order(crawler.settings)
+        self.files: list[dict[str, Any]] = []
+        self.started_at: datetime | None = None
+        self.reason: str | None = None
+        self.spider_name: str | None = None
+        self.expect_feeds = bool(crawler.settings.getdict("FEEDS"))
+        self._spider_closed = False
+        self._feeds_closed = False
+        self._written = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> LatestManifest:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.feed_slot_closed, signal=signals.feed_slot_closed)
+        crawler.signals.connect(ext.feed_exporter_closed, signal=signals.feed_exporter_closed)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    # --- signals --------------------------------------------------------------------------------
+    def spider_opened(self, spider: Any) -> None:
+        self.spider_name = getattr(spider, "name", None)
+        self.started_at = datetime.now(timezone.utc)
+
+    def feed_slot_closed(self, slot: Any) -> None:
+        storage = getattr(slot, "storage", None)
+        if not isinstance(storage, FileFeedStorage):
+            return
+        path = Path(storage.path).resolve()
+        self.files.append({
+            "template": getattr(slot, "uri_template", None),
+            "path": str(path),
+            "uri": path.as_uri(),
+            "format": slot.format,
+            "items": int(slot.itemcount),
+            "batch_id": int(getattr(slot, "batch_id", 1)),
+        })
+
+    def feed_exporter_closed(self) -> None:
+        self._feeds_closed = True
+        self._maybe_write()
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        self.reason = reason
+        self.spider_name = self.spider_name or getattr(spider, "name", None)
+        self._spider_closed = True
+        self._maybe_write()
+
+    # --- the manifest ---------------------------------------------------------------------------
+    def _maybe_write(self) -> None:
+        if self._written or not self._spider_closed or (self.expect_feeds and not self._feeds_closed):
+            return
+        self._written = True
+        manifest = self.manifest()
+        if manifest is None:
+            logger.debug("latest.json: no local JSON Lines / JSON output file in this run")
+            return
+        target = Path(manifest["path"]).parent / MANIFEST_NAME
+        if any(Path(f["path"]) == target for f in [*self.files, manifest]):  # `-O latest.json`: never clobber it
+            logger.warning("latest.json: not written, the run's feed file %s has that name", target)
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("tempo/latest/name_clash")
+            return
+        try:
+            write_atomic(target, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+        except OSError as exc:
+            logger.error("latest.json: cannot write %s: %s", target, exc)
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("tempo/latest/write_error")
+        else:
+            logger.info("latest.json: %s -> %s (%d items)", target, manifest["file"], manifest["items"])
+
+    def _newest_for(self, template: str | None) -> dict[str, Any] | None:
+        files = [f for f in self.files if f["template"] == template and f["format"] in JSON_FORMATS]
+        return max(files, key=lambda f: f["batch_id"]) if files else None
+
+    def manifest(self) -> dict[str, Any] | None:
+        chosen = None
+        for template in self.templates:
+            chosen = self._newest_for(template)
+            if chosen:
+                break
+        if chosen is None:  # a feed keyed differently than FEEDS spells it: first JSON file closed
+            chosen = next((f for f in self.files if f["format"] in JSON_FORMATS), None)
+        stats = self.crawler.stats
+        source = "feed"
+        if chosen is None and stats is not None and stats.get_value("tempo/export/file"):
+            path = Path(stats.get_value("tempo/export/file")).resolve()
+            chosen = {"template": None, "path": str(path), "uri": path.as_uri(), "format": "jsonlines",
+                      "items": int(stats.get_value("tempo/export/lines") or 0), "batch_id": 1}
+            source = "export"
+        if chosen is None:
+            return None
+        folder = Path(chosen["path"]).parent
+        started = (stats.get_value("start_time") if stats is not None else None) or self.started_at
+
+        def public(f: dict[str, Any]) -> dict[str, Any]:
+            return {"file": os.path.relpath(f["path"], folder), "path": f["path"], "uri": f["uri"],
+                    "format": f["format"], "items": f["items"], "batch_id": f["batch_id"]}
+
+        return {
+            **{k: v for k, v in public(chosen).items() if k not in ("batch_id", "items")},
+            "source": source,
+            "items": chosen["items"],
+            "spider": self.spider_name,
+            "started_at": _iso(started),
+            "finished_at": _iso(datetime.now(timezone.utc)),
+            "finish_reason": self.reason,
+            "feeds": [public(f) for f in self.files],
+        }

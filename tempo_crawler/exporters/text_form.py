@@ -1,0 +1,171 @@
+"""The text form of an article: one UTF-8 ``<id>.txt`` that reads like Tempo's own page text, minus the chrome.
+
+Lines, in the order of the A2 page text (MARKUP.md §11), one blank line between blocks::
+
+    <title>
+    Reporter                      always (the page always has the reporter box)
+    <reporter>                    one line per name
+    Editor                        only when the item has editors
+    <editor>                      one line per name
+    <image caption>               once
+    TEMPO.CO, <City> - <first paragraph>
+    <paragraph> ...
+    Baca juga: <title>            one per "read also" link (their place in the body is not kept)
+    Pilihan Editor: <title>
+    <AGENCY>
+    Video Pilihan                 only when there are related entries, then per entry:
+    <title>
+    <relative time>
+    <image caption>               caption and repeated title on adjacent lines, as on the page
+    <title>
+    <summary>
+
+A line whose value the item lacks is left out. The dateline is printed ``TEMPO.CO, <City> - `` before the
+first paragraph; when the item says the page glued it to the text (``dateline_glued``, see below) it is
+printed ``TEMPO.CO, <City>`` directly followed by the paragraph, as sample 002 shows.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+
+from tempo_crawler.items import Article, article_from_dict
+from tempo_crawler.text.chrome import scrub_emails
+
+logger = logging.getLogger(__name__)
+
+REPORTER_LABEL = "Reporter"
+EDITOR_LABEL = "Editor"
+RELATED_HEADING = "Video Pilihan"
+EDITORS_PICK_PREFIX = "Pilihan Editor: "
+READ_ALSO_PREFIX = "Baca juga: "
+DATELINE_PREFIX = "TEMPO.CO, "
+DATELINE_SEPARATOR = " - "
+DEFAULT_TEXT_DIR = "output/text/"
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,100}$")
+
+
+def _line(value: str | None) -> str:
+    """One value as one line: whitespace (NBSP, newlines) collapsed, e-mail addresses removed."""
+    return " ".join(scrub_emails(value or "").split())
+
+
+def dateline_prefix(article: Article) -> str:
+    """``TEMPO.CO, Jakarta - `` (or ``TEMPO.CO, Jakarta`` when glued); ``""`` without a dateline."""
+    city = _line(article.dateline)
+    if not city:
+        return ""
+    return DATELINE_PREFIX + city + ("" if article.dateline_glued else DATELINE_SEPARATOR)
+
+
+def to_text(article: Article) -> str:
+    """The text form of ``article`` (see the module doc). Pure: no I/O."""
+    blocks: list[str] = []
+
+    def add(value: str | None) -> None:
+        line = _line(value)
+        if line:
+            blocks.append(line)
+
+    add(article.title)
+    blocks.append(REPORTER_LABEL)
+    for name in article.reporters:
+        add(name)
+    editors = [_line(n) for n in article.editors if _line(n)]
+    if editors:
+        blocks.append(EDITOR_LABEL)
+        blocks.extend(editors)
+    add(article.image_caption)
+    body = [_line(p) for p in article.body if _line(p)]
+    prefix = dateline_prefix(article)
+    if prefix:
+        if body:
+            body[0] = prefix + body[0]
+        else:
+            body = [prefix.strip()]
+    blocks.extend(body)
+    for link in article.read_also:
+        if _line(link.title):
+            blocks.append(READ_ALSO_PREFIX + _line(link.title))
+    if article.editors_pick and _line(article.editors_pick.title):
+        blocks.append(EDITORS_PICK_PREFIX + _line(article.editors_pick.title))
+    add(article.agency)
+    related = [r for r in article.related if _line(r.title)]
+    if related:
+        blocks.append(RELATED_HEADING)
+        for r in related:
+            title = _line(r.title)
+            blocks.append(title)
+            add(r.relative_time)
+            caption = _line(r.image_caption)
+            blocks.append(f"{caption}\n{title}" if caption else title)
+            add(r.summary)
+    return "\n\n".join(blocks) + "\n"
+
+
+def text_file_name(article: Article) -> str | None:
+    """``<id>.txt``, or None when the item has no id usable as a file name."""
+    aid = (article.id or "").strip()
+    return f"{aid}.txt" if _SAFE_NAME.match(aid) else None
+
+
+def write_atomic(path: Path, data: str) -> None:
+    """Write ``data`` (UTF-8) to ``path`` through a temporary file in the same folder and ``os.replace``:
+    readers see the old file or the new one, never half of one. Permissions follow the umask."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp")
+    try:
+        with open(tmp, "x", encoding="utf-8", newline="\n") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+class TextFormPipeline:
+    """Write every article's text form to ``TEMPO_TEXT_DIR/<id>.txt`` (default ``output/text/``).
+
+    Stats: ``tempo/text_form/written``; ``tempo/text_form/write_error`` (logged, the item goes on);
+    ``tempo/text_form/skipped_no_id``. The item itself is passed on unchanged.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str] = DEFAULT_TEXT_DIR, stats: Any = None) -> None:
+        self.directory = Path(directory)
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> TextFormPipeline:
+        return cls(crawler.settings.get("TEMPO_TEXT_DIR") or DEFAULT_TEXT_DIR, crawler.stats)
+
+    def _inc(self, key: str) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(f"tempo/text_form/{key}")
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, Article):
+            article = item
+        elif isinstance(item, dict) and "body" in item:
+            article = article_from_dict(item)
+        else:
+            return item
+        name = text_file_name(article)
+        if name is None:
+            self._inc("skipped_no_id")
+            return item
+        path = self.directory / name
+        try:
+            write_atomic(path, to_text(article))
+        except Exception as exc:  # never crash the crawl over a text file
+            logger.error("text form: cannot write %s: %s", path, exc)
+            self._inc("write_error")
+        else:
+            self._inc("written")
+        return item

@@ -1,0 +1,291 @@
+"""Read a Tempo article text back into an :class:`Article` (no Scrapy needed).
+
+Accepts the text form written by :mod:`.text_form` and raw text dumps of A-layout pages as people saved
+them (the two samples, ``shared/tempo/pages``): the login / e-mail block, ``image-gnews``, the doubled
+caption, ``Iklan`` labels and the footer widgets are dropped with the chrome lexicon
+(:func:`~tempo_crawler.text.chrome.is_chrome`); e-mail addresses are scrubbed from every value.
+
+How the lines are recognised (the text has no markup, so some of this is heuristic; see docs/exports.md):
+
+* an optional first line that is an ``http(s)://`` URL (the ``shared/tempo/pages`` dumps) gives url and id;
+* title: the first line, unless it is already a label or the dateline paragraph;
+* ``Reporter`` / ``Editor`` labels, each followed by names; without a following label, a line counts as
+  a name while it looks like one (a few capitalised words, no digits, no credit slash, no full stop
+  after a word);
+* caption: a line printed twice in a row (raw dumps), else the line just before the dateline paragraph,
+  else (no dateline) the next line if it ends in a photo credit (``. REUTERS``, ``AP/Name``, ``site.com``);
+* body: from the paragraph opening with the dateline (``TEMPO.CO, Jakarta - ``; the dateline is cut
+  off and ``dateline_glued`` notes ``TEMPO.CO, JakartaNATO…``), with ``Baca juga:`` / ``Baca:`` inserts
+  and ``Pilihan Editor:`` taken out, a repeat of the caption dropped, and a closing line in capitals
+  taken as the agency;
+* related list: after the last ``Video Pilihan``, entries of title / relative time / caption + repeated
+  title / summary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from tempo_crawler.exporters.text_form import EDITOR_LABEL, RELATED_HEADING, REPORTER_LABEL
+from tempo_crawler.items import Article, Link, RelatedArticle
+from tempo_crawler.text.chrome import is_chrome, scrub_emails
+from tempo_crawler.text.credits import editors_pick_title, is_agency_line, read_also_title, split_dateline
+from tempo_crawler.text.dates import parse_relative
+from tempo_crawler.urls import article_id, canonical_url
+
+_URL_LINE = re.compile(r"^https?://\S+$")
+_NAME_PARTICLES = frozenset({"bin", "binti", "van", "von", "de", "der", "da", "al", "el", "dan"})
+_NAME_BAD_CHARS = re.compile(r"[\d/|:;()\"\u201c\u201d?!@#=+*_<>\[\]]")
+_DOMAIN_END = re.compile(r"\b[\w-]+\.(?:com|net|org|co|id|go\.id|co\.id|int|gov|edu|info|tv|news)\.?$", re.I)
+_NOW = datetime(2000, 1, 1, tzinfo=timezone.utc)  # only to ask parse_relative whether a line is a relative time
+
+
+def _line(value: str) -> str:
+    return " ".join(scrub_emails(value).split())
+
+
+def _key(value: str) -> str:
+    return _line(value).casefold()
+
+
+def _label(value: str) -> str | None:
+    key = _key(value).rstrip(":").strip()
+    if key == REPORTER_LABEL.casefold():
+        return REPORTER_LABEL
+    if key == EDITOR_LABEL.casefold():
+        return EDITOR_LABEL
+    return None
+
+
+def _is_dateline_line(value: str) -> bool:
+    return split_dateline(value)[0] is not None
+
+
+def _is_relative_time(value: str) -> bool:
+    return parse_relative(value, _NOW) is not None
+
+
+def looks_like_name(value: str) -> bool:
+    """A person's name (or two joined by ``dan``/commas): a few capitalised words, nothing else."""
+    if not value or len(value) > 80 or _NAME_BAD_CHARS.search(value) or _is_dateline_line(value):
+        return False
+    words = value.replace(",", " ").split()
+    if not 1 <= len(words) <= 6:
+        return False
+    for w in words:
+        if w.casefold() in _NAME_PARTICLES:
+            continue
+        if not w[0].isupper():
+            return False
+        if "." in w and len(w.rstrip(".")) > 3:  # "M." / "Moh." are initials; "Stoltenberg." ends a sentence
+            return False
+    return True
+
+
+def looks_like_caption(value: str) -> bool:
+    """A photo caption: it ends in a credit (``. REUTERS``, ``REUTERS/Ints Kalnins``, ``deagel.com``) or says
+    it is an illustration."""
+    if not value:
+        return False
+    if value.casefold().startswith(("ilustrasi", "foto:", "dok.", "dok ")):
+        return True
+    if "/" in value or _DOMAIN_END.search(value):
+        return True
+    if ". " in value:
+        credit = value.rsplit(". ", 1)[1].strip().rstrip(".")
+        words = credit.split()
+        return 0 < len(words) <= 5 and all(w[0].isupper() for w in words)
+    return False
+
+
+def _looks_like_title(value: str) -> bool:
+    """A linked title under a bare ``Baca:`` label: short, not ending like a sentence."""
+    return len(value.split()) <= 16 and not value.rstrip().endswith((".", ":", ",", ";"))
+
+
+@dataclass
+class _Unit:
+    text: str
+    doubled: bool = False  # printed twice in a row (the caption in raw A dumps)
+
+
+def _units(lines: list[str]) -> list[_Unit]:
+    """Non-blank, non-chrome lines; a line repeated on the very next line is kept once, marked doubled."""
+    out: list[_Unit] = []
+    prev_adjacent: _Unit | None = None
+    for raw in lines:
+        text = _line(raw)
+        if not text:
+            prev_adjacent = None
+            continue
+        if is_chrome(raw) or is_chrome(text):
+            continue
+        if prev_adjacent is not None and text.casefold() == prev_adjacent.text.casefold():
+            prev_adjacent.doubled = True
+            continue
+        unit = _Unit(text)
+        out.append(unit)
+        prev_adjacent = unit
+    return out
+
+
+def _blocks(lines: list[str]) -> list[list[str]]:
+    """Groups of adjacent non-blank, non-chrome lines (blank lines separate groups)."""
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    for raw in lines:
+        text = _line(raw)
+        if not text:
+            if current:
+                blocks.append(current)
+                current = []
+            continue
+        if is_chrome(raw) or is_chrome(text):
+            continue
+        current.append(text)
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _read_related(lines: list[str], fetched_at: datetime | None) -> list[RelatedArticle]:
+    blocks = _blocks(lines)
+    n = len(blocks)
+
+    def starts_entry(i: int) -> bool:
+        """Block i is an entry's title: a relative time or the title's repeat follows it."""
+        if i + 1 >= n:
+            return False
+        nxt = blocks[i + 1]
+        return (len(nxt) == 1 and _is_relative_time(nxt[0])) or nxt[-1].casefold() == blocks[i][-1].casefold()
+
+    out: list[RelatedArticle] = []
+    i = 0
+    while i < n:
+        title = blocks[i][-1]
+        i += 1
+        rel = None
+        if i < n and len(blocks[i]) == 1 and _is_relative_time(blocks[i][0]):
+            rel = blocks[i][0]
+            i += 1
+        caption = None
+        if i < n and blocks[i][-1].casefold() == title.casefold():
+            caption = " ".join(blocks[i][:-1]) or None
+            i += 1
+        summary = None
+        if i < n and not starts_entry(i):
+            summary = " ".join(blocks[i])
+            i += 1
+        out.append(RelatedArticle(
+            title=title, relative_time=rel, image_caption=caption, summary=summary,
+            published_at=parse_relative(rel, fetched_at) if rel and fetched_at else None,
+        ))
+    return out
+
+
+def _take_names(units: list[_Unit], pos: int) -> tuple[list[str], int]:
+    """Names after a label: up to the next label if one comes before the caption/body, else while they
+    look like names."""
+    j = pos
+    while j < len(units) and j - pos <= 8:
+        u = units[j]
+        if _label(u.text) or u.doubled or _is_dateline_line(u.text):
+            break
+        j += 1
+    if j < len(units) and _label(units[j].text) == EDITOR_LABEL:
+        return [u.text for u in units[pos:j]], j
+    names = []
+    while pos < len(units):
+        u = units[pos]
+        if _label(u.text) or u.doubled or not looks_like_name(u.text):
+            break
+        names.append(u.text)
+        pos += 1
+    return names, pos
+
+
+def read_text(text: str, *, fetched_at: datetime | None = None) -> Article:
+    """Parse an article text (text form or raw page dump) into an :class:`Article`.
+
+    ``fetched_at`` (when the page was saved) turns the related list's relative times into
+    ``published_at``; without it they stay None. Fields the text cannot carry (dates, tags, lead, image
+    URL, links) are None/empty; ``url``/``id`` come from a leading URL line when there is one.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    heading = [i for i, ln in enumerate(lines) if _key(ln) == RELATED_HEADING.casefold()]
+    cut = heading[-1] if heading else len(lines)
+    units = _units(lines[:cut])
+    related = _read_related(lines[cut + 1:], fetched_at)
+
+    art = Article(related=related)
+    pos = 0
+    if units and _URL_LINE.match(units[0].text):
+        art.url = canonical_url(units[0].text)
+        art.id = article_id(art.url)
+        pos = 1
+    if pos < len(units) and not _label(units[pos].text) and not _is_dateline_line(units[pos].text):
+        art.title = units[pos].text
+        pos += 1
+
+    if pos < len(units) and _label(units[pos].text) == REPORTER_LABEL:
+        art.reporters, pos = _take_names(units, pos + 1)
+    if pos < len(units) and _label(units[pos].text) == EDITOR_LABEL:
+        art.editors, pos = _take_names(units, pos + 1)
+
+    dl = next((k for k in range(pos, len(units)) if _is_dateline_line(units[k].text)), None)
+    if pos < len(units) and units[pos].doubled:
+        art.image_caption = units[pos].text
+        pos += 1
+    elif dl is not None and dl > pos:
+        # the line just before the dateline paragraph; anything earlier stays in the body
+        art.image_caption = units[dl - 1].text
+        del units[dl - 1]
+        dl -= 1
+    elif dl is None and pos < len(units) and looks_like_caption(units[pos].text):
+        art.image_caption = units[pos].text
+        pos += 1
+
+    glued = False
+    body: list[str] = []
+    caption_key = art.image_caption.casefold() if art.image_caption else None
+    in_baca_list = want_pick = False
+    for k in range(pos, len(units)):
+        line = units[k].text
+        if k == dl:
+            city, rest = split_dateline(line)
+            art.dateline = city
+            printed = line[: len(line) - len(rest)]
+            glued = bool(rest) and not printed[-1:].isspace() and printed.rstrip()[-1:] not in "-\u2013\u2014"
+            line = rest
+            if not line:
+                continue
+        if want_pick:  # a bare "Pilihan Editor:" line, its title on the next line
+            art.editors_pick, want_pick = Link(title=line), False
+            continue
+        pick = editors_pick_title(line)
+        if pick is not None:
+            if pick:
+                art.editors_pick = Link(title=pick)
+            want_pick, in_baca_list = not pick, False
+            continue
+        also = read_also_title(line)
+        if also is not None:
+            if also:
+                art.read_also.append(Link(title=also))
+            in_baca_list = not also
+            continue
+        if in_baca_list and _looks_like_title(line):
+            art.read_also.append(Link(title=line))
+            continue
+        in_baca_list = False
+        if caption_key and line.casefold() == caption_key:
+            continue
+        body.append(line)
+    if body and is_agency_line(body[-1]):
+        art.agency = body.pop()
+    art.body = body
+    # A field once items.py has it (proposed); until then a plain attribute, which exports ignore.
+    art.dateline_glued = glued
+    return art

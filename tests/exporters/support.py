@@ -1,0 +1,93 @@
+"""Shared by the exporter tests: the two A2 sample dumps, their expected items and text forms."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from tempo_crawler.items import Article, article_from_dict
+
+HERE = Path(__file__).parent
+EXPECTED_TEXT = HERE / "expected"                     # hand-written text forms + hand-made items
+RAW = HERE / "raw"                                    # redacted copies of the raw sample dumps
+REPLICA_EXPECTED = HERE.parent / "replica" / "expected"
+SHARED_SAMPLES = HERE.resolve().parents[2] / "shared" / "samples"
+SAMPLES = {"sample-000": "000_c78892fb572c6e02.txt", "sample-002": "002_120dc47aedd26a5f.txt"}
+# How each page printed its dateline (MARKUP.md §8): 002 glued "TEMPO.CO, Jakarta" to "NATO…".
+GLUED = {"sample-000": False, "sample-002": True}
+
+
+def expected_data(name: str) -> tuple[dict[str, Any], str]:
+    """The golden item (tests/replica/expected) when it exists, else this folder's hand-made one."""
+    golden = REPLICA_EXPECTED / f"{name}.json"
+    path = golden if golden.exists() else EXPECTED_TEXT / f"handmade-{name}.json"
+    return json.loads(path.read_text("utf-8")), path.name
+
+
+def expected_item(name: str) -> Article:
+    data, _ = expected_data(name)
+    article = article_from_dict(data)
+    assert article.dateline_glued == GLUED[name]
+    return article
+
+
+def raw_paths(name: str) -> list[Path]:
+    """The redacted in-repo copy, and the original in shared/samples when present."""
+    out = [RAW / f"{name}.txt"]
+    original = SHARED_SAMPLES / SAMPLES[name]
+    if original.exists():
+        out.append(original)
+    return out
+
+
+# --- the sample file minus the lines the text form leaves out (the issue's list) ---------------------
+_DROP = {
+    "image-gnews", "Iklan", "Scroll Untuk Melanjutkan", "Rekomendasi Artikel",
+    "Konten sponsor pada widget ini merupakan konten yang dibuat dan ditampilkan pihak ketiga, bukan redaksi "
+    "Tempo. Tidak ada aktivitas jurnalistik dalam pembuatan konten ini.",
+}
+
+
+def _norm(line: str) -> str:
+    """Within-line whitespace as the item holds it: NBSP is a space, runs collapsed, ends trimmed."""
+    return " ".join(line.replace("\u00a0", " ").split())
+
+
+def sample_minus_chrome(text: str) -> list[str]:
+    """Drop: the login / e-mail block (up to ``Kirimkan Lagi Sekarang``), ``image-gnews``, the second copy
+    of a line printed twice in a row (the caption), every ``Iklan``, ``Scroll Untuk Melanjutkan``,
+    ``Rekomendasi Artikel``, the sponsor disclaimer and blank-only lines; then collapse blank runs."""
+    lines = text.split("\n")
+    end_login = next(i for i, ln in enumerate(lines) if ln.strip() == "Kirimkan Lagi Sekarang")
+    out: list[str] = []
+    prev = None
+    for raw in lines[end_login + 1:]:
+        line = _norm(raw)
+        if line in _DROP or (line and line == prev):
+            prev = line
+            continue
+        prev = line
+        if not line and (not out or out[-1] == ""):
+            continue
+        out.append(line)
+    while out and out[-1] == "":
+        out.pop()
+    return out
+
+
+def text_lines(text: str) -> list[str]:
+    """A text form as lines, for the same comparison: whitespace-normalised, blank runs collapsed."""
+    out: list[str] = []
+    for raw in text.split("\n"):
+        line = _norm(raw)
+        if not line and (not out or out[-1] == ""):
+            continue
+        out.append(line)
+    while out and out[-1] == "":
+        out.pop()
+    return out
+
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
