@@ -158,6 +158,7 @@ def configure(crawler: Crawler, spider: Any) -> None:
     if path is None:
         spider.render_problem = problem
         if mode == "always":
+            spider.logger.error("render=always: %s", problem)
             raise RenderUnavailable(f"render=always: {problem}")
         spider.logger.warning("rendering: render=auto but %s; client-rendered pages will yield nothing", problem)
         return
@@ -267,11 +268,7 @@ def retry(spider: Any, response: Response) -> Request | None:
     or None (not a client-rendered shell / already rendered / render=never / no chromium)."""
     stats = spider.crawler.stats
     if response.meta.get(RENDERED) or "playwright" in (response.flags or []):
-        stats.inc_value("tempo/render/empty")
-        timed_out = response.meta.get("tempo_render_timeout")
-        spider.logger.warning("rendered page still has no content%s: %s",
-                              " (content never appeared before TEMPO_RENDER_WAIT_TIMEOUT)" if timed_out else "",
-                              response.url)
+        _rendered_but_empty(spider, response)
         return None
     if not isinstance(response, TextResponse) or response.request is None:
         return None
@@ -294,6 +291,24 @@ def retry(spider: Any, response: Response) -> Request | None:
     stats.inc_value("tempo/render/fallback")
     spider.logger.info("rendering %s: static HTML is a client-rendered shell (%s)", response.url, marker)
     return rendered_request(response, spider.settings)
+
+
+def _rendered_but_empty(spider: Any, response: Response) -> None:
+    """A rendered page that still yields nothing: logged, counted, and its rendered HTML quarantined
+    unless the spider's normal path quarantines it anyway (an article page of no known layout)."""
+    spider.crawler.stats.inc_value("tempo/render/empty")
+    why = ("content never appeared within TEMPO_RENDER_WAIT_TIMEOUT" if response.meta.get("tempo_render_timeout")
+           else "rendered HTML yields nothing")
+    spider.logger.warning("rendered page still has no content (%s): %s", why, response.url)
+    if not isinstance(response, TextResponse) or response.request is None:
+        return
+    if page_kind(response.request) in ("article", "page"):
+        from tempo_crawler.layouts import detect
+        from tempo_crawler.layouts.base import Page
+
+        if detect(Page(response.url, response.text)) is None:
+            return  # parse_article quarantines it ("no known layout")
+    spider.quarantine(response, f"rendered, still empty: {why}")
 
 
 # ------------------------------------------------------------------------------------------ the browser side

@@ -26,6 +26,7 @@ class Command(ScrapyCrawl):
         stats = crawler.stats.get_stats() if crawler.stats else {}
         reason = stats.get("finish_reason")
         if stats.get("tempo/run/skipped"):  # e.g. another run holds the lock: a clean, deliberate no-op
+            self.exitcode = crawler.settings.getint("TEMPO_LOCK_BUSY_EXIT", 0)
             return
         if not stats.get("tempo/responses_ok"):
             errors = {k: v for k, v in stats.items() if k.startswith("downloader/exception_type_count/")}

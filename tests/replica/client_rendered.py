@@ -64,7 +64,8 @@ _SHELL = """<!DOCTYPE html>
   var path = location.pathname.replace(/^\\/csr(?=\\/|$)/, "") || "/";
   if (/(^|[?&])stall=1(&|$)/.test(location.search.slice(1))) return;
   setTimeout(function () {{
-    fetch("/csr/_data?path=" + encodeURIComponent(path + location.search), {{headers: {{"Accept": "application/json"}}}})
+    var url = "/csr/_data?path=" + encodeURIComponent(path + location.search);
+    fetch(url, {{headers: {{"Accept": "application/json"}}}})
       .then(function (r) {{ return r.json(); }})
       .then(function (data) {{
         if (!data.html) return;
