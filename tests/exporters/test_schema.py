@@ -140,4 +140,4 @@ def test_pipeline_passes_valid_and_drops_invalid_items() -> None:
     with pytest.raises(DropItem) as exc:
         pipe.process_item(bad)
     assert "published_at: '14 Juni 2024'" in str(exc.value) and bad.url in str(exc.value)
-    assert stats.values == {"tempo/dropped/schema_invalid": 1}
+    assert stats.values == {"tempo/dropped/schema_invalid": 1, "tempo/schema/valid": 2}
