@@ -21,6 +21,7 @@ class CronSite:
 
     origin: str
     root: Path
+    sync_items: int | None = None   # TEMPO_EXPORT_SYNC_ITEMS for every run (None: the default, 1)
     runs: int = 0
 
     @property
@@ -32,8 +33,9 @@ class CronSite:
         return self.root / "output"
 
     def settings(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        sync = {"TEMPO_EXPORT_SYNC_ITEMS": str(self.sync_items)} if self.sync_items else {}
         return {"TEMPO_STATE_PATH": str(self.state),
-                "TEMPO_OUTPUT": str(self.output / "%(name)s-%(run_stamp)s.jsonl"), **(extra or {})}
+                "TEMPO_OUTPUT": str(self.output / "%(name)s-%(run_stamp)s.jsonl"), **sync, **(extra or {})}
 
     def workdir(self) -> Path:
         self.runs += 1
@@ -174,5 +176,5 @@ def crawl_and_kill(cron: CronSite, point: KillPoint, *spider_args: str,
         bg.proc.kill()
         point.killed = True
     point.returncode = bg.wait()
-    point.lines_at_kill = own_lines()
+    point.lines_at_kill = own_lines() if point.killed else int(bg.stats.get("tempo/export/lines") or 0)
     return point

@@ -157,13 +157,14 @@ def test_coverage_complete_only_after_a_finished_complete_listing_run(store: See
     store.begin_run("r1", "f1", pid=1)
     assert not store.coverage_complete()
     store.end_run("r1", status="finished", reason="finished", complete=True, exported=3, file="f1")
+    store.set_coverage("r1", {"api": True, "indeks": False})   # indeks had an error
     store.commit()
-    assert store.coverage_complete()
+    assert store.coverage_complete() and store.covered_sources() == {"api"}
     store.begin_run("r2", None, pid=2, listing=False)  # explicit URLs: coverage unchanged
     store.end_run("r2", status="finished", reason="finished", complete=True, exported=0, file=None)
     assert store.coverage_complete()
     store.begin_run("r3", "f3", pid=3)  # killed: stays "running"
-    assert not store.coverage_complete()
+    assert not store.coverage_complete() and store.covered_sources() == set()
 
 
 # ---------------------------------------------------------------- the lock
@@ -282,4 +283,45 @@ def test_store_stays_consistent_when_its_writer_is_killed(tmp_path: Path) -> Non
     found = recover(store)
     assert found.reconciled == len(on_disk - claimed)
     assert {row[0] for row in store.db.execute("SELECT article_id FROM articles")} == on_disk
+    store.close()
+
+
+@pytest.mark.parametrize("stop_at", ["rename", "end_run"])
+def test_a_kill_during_recovery_is_recovered_the_same_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          stop_at: str) -> None:
+    """Recovery killed after its commit but before the rename, or after the rename but before marking the run."""
+    import tempo_crawler.exporters.durable as durable
+
+    state, final = tmp_path / "state.sqlite", tmp_path / "out" / "world-1.jsonl"
+    store = SeenStore(state)
+    store.begin_run("killed-run", str(final), pid=1)
+    w = DurableJsonLines(final)
+    w.write(article())
+    w.sync()
+    w.abandon()   # not committed: the line is only in the file
+    store.close()
+
+    class Killed(BaseException):
+        pass
+
+    def die(*args: object, **kwargs: object) -> None:
+        raise Killed
+
+    store = SeenStore(state)
+    with monkeypatch.context() as m:
+        if stop_at == "rename":
+            m.setattr(durable.os, "rename", die)
+        else:
+            m.setattr(store, "end_run", die)
+        with pytest.raises(Killed):
+            recover(store)
+    store.close()   # whatever was not committed is gone, as after a kill
+
+    store = SeenStore(state)
+    assert store.find(["b:1234567"]) is not None   # the reconcile was committed before the rename
+    again = recover(store)
+    assert again.runs == 1 and again.reconciled == 0
+    assert final.exists() and not final.with_name(final.name + ".part").exists()
+    assert len(final.read_text("utf-8").splitlines()) == 1
+    assert store.unfinished_runs() == []
     store.close()

@@ -34,6 +34,7 @@ from typing import Any
 
 from scrapy.exceptions import CloseSpider, DropItem
 from scrapy.signals import spider_closed
+from twisted.internet.task import LoopingCall
 
 from tempo_crawler.items import Article, article_to_dict
 from tempo_crawler.state.lock import LockBusy
@@ -232,6 +233,7 @@ class DurableExportPipeline:
         self.run_id: str | None = None
         self.exported = 0
         self.published: Path | None = None
+        self.ticker: LoopingCall | None = None
         crawler.signals.connect(self.spider_closed, signal=spider_closed)
 
     @classmethod
@@ -249,12 +251,18 @@ class DurableExportPipeline:
     # -- open ----------------------------------------------------------------------------------
     def open_spider(self) -> None:
         state, spider = self.state, self.crawler.spider
+        if state.reset and not state.store_enabled:
+            logger.warning("-a reset=1 ignored: this run does not use the state (-o/-O/FEEDS given, or "
+                           "TEMPO_STATE_MODE=off); `scrapy state reset` forgets it")
         if not state.writer_enabled:
             return
         path = self._path(spider)
         if state.store_enabled:
             self._open_store(spider, path)
         self.writer = DurableJsonLines(path, sync_every=self.sync_every, sync_seconds=self.sync_seconds)
+        if self.sync_every > 1:  # batched: also sync a batch that waits for more items than come
+            self.ticker = LoopingCall(self._sync)
+            self.ticker.start(max(self.sync_seconds, 0.05), now=False)
         spider.tempo_output = path
         self.stats.set_value("tempo/export/file", str(path))
         logger.info("exporting %s to %s%s", "new and changed articles" if state.store_enabled else "articles",
@@ -285,7 +293,7 @@ class DurableExportPipeline:
                 store.reset()
                 self.stats.set_value("tempo/state/reset", 1)
                 logger.warning("-a reset=1: state %s forgotten, every article counts as new", state.state_path)
-            state.coverage_complete = store.coverage_complete()
+            state.covered = store.covered_sources()
             self.run_id = f"{getattr(spider, 'run_stamp', utc_now())}-{os.getpid()}"
             store.begin_run(self.run_id, str(path), pid=os.getpid(),
                             listing=not getattr(spider, "explicit_urls", None))
@@ -293,8 +301,9 @@ class DurableExportPipeline:
             state.lock.release()
             raise
         state.store = store
-        logger.info("state %s: %d articles known%s", state.state_path, store.summary()["articles"],
-                    "" if state.coverage_complete else "; previous run incomplete or none: paging to the usual bounds")
+        logger.info("state %s: %d articles known; %s", state.state_path, store.summary()["articles"],
+                    f"paging may stop at already-seen pages of {', '.join(sorted(state.covered))}" if state.covered
+                    else "previous run incomplete or none: paging every listing to the usual bounds")
 
     # -- items ---------------------------------------------------------------------------------
     def _sync(self, force: bool = False) -> None:
@@ -348,6 +357,8 @@ class DurableExportPipeline:
 
     # -- close ---------------------------------------------------------------------------------
     def close_spider(self) -> None:
+        if self.ticker is not None and self.ticker.running:
+            self.ticker.stop()
         if self.writer is None:
             return
         self._sync(force=True)
@@ -368,12 +379,16 @@ class DurableExportPipeline:
             return
         stats = self.stats.get_stats()
         writer_path = str(self.published) if self.published else None
-        cut_short = (reason != "finished" or any(k.startswith("tempo/source/") and k.endswith("/errors") for k in stats)
-                     or stats.get("tempo/articles/failed") or stats.get("tempo/skipped/max_items")
-                     or getattr(spider, "since", None) or getattr(spider, "until", None))
+        complete = not (reason != "finished" or stats.get("tempo/articles/failed")
+                        or stats.get("tempo/skipped/max_items") or getattr(spider, "since", None)
+                        or getattr(spider, "until", None))
         try:
-            state.store.end_run(self.run_id, status="finished", reason=reason, complete=not cut_short,
+            state.store.end_run(self.run_id, status="finished", reason=reason, complete=complete,
                                 exported=self.exported, file=writer_path)
+            if not getattr(spider, "explicit_urls", None):
+                sources = self.crawler.settings.getlist("TEMPO_SOURCES")
+                state.store.set_coverage(self.run_id, {name: complete and not stats.get(f"tempo/source/{name}/errors")
+                                                       for name in sources})
             state.store.commit()
             state.store.close()
         finally:

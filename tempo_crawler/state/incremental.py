@@ -10,8 +10,10 @@ Listing, feed and API pages are always fetched. An article page is fetched when
   when edits are most likely (``fresh``).
 
 Otherwise it is ``unchanged`` and skipped. Paging of a listing stops at a page whose every article is
-stored and ``unchanged`` (so also older than the window), provided the previous run covered its listings
-completely; after a killed or cut-short run the next run pages to the usual bounds to catch up.
+stored and ``unchanged`` (so also older than the window), provided the previous run paged that source
+completely (it finished, fetched every article it scheduled, had no ``max_items``/``since``/``until`` cut
+and no error on that source); after a killed or cut-short run the next run pages to the usual bounds
+(``TEMPO_MAX_LISTING_PAGES``) to catch up.
 """
 
 from __future__ import annotations
@@ -66,12 +68,12 @@ def should_fetch(spider: Any, key: str, ref: ArticleRef) -> bool:
 
 def listing_exhausted(spider: Any, listing: Listing) -> bool:
     """The ``WorldSpider.listing_exhausted`` hook: True when this page holds only stored, unchanged
-    articles (older than the refetch window) and the previous run covered the listings completely."""
+    articles (older than the refetch window) and the previous run paged this source completely."""
     state = CronState.of(spider.crawler)
-    if not state.active or state.full or not state.coverage_complete:
+    if not state.active or state.full:
         return False
     relevant = [r for r in listing.refs if url_era(r.url) and (r.source == "explicit" or spider.in_section(r.url))]
-    if not relevant:
+    if not relevant or relevant[0].source not in state.covered:
         return False
     for ref in relevant:
         key = article_key(ref.url) or ref.url

@@ -64,7 +64,7 @@ class CronState:
         self.window = timedelta(hours=s.getfloat("TEMPO_REFETCH_WINDOW_HOURS", 48.0))
         self.now = datetime.now(timezone.utc)
         self.store: SeenStore | None = None
-        self.coverage_complete = False
+        self.covered: set[str] = set()   # listing sources that may stop paging early (store.covered_sources)
         self.skipped = False
         self.notes: dict[str, FetchNote] = {}
         self.lastmods: dict[str, str] = {}

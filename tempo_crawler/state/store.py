@@ -75,6 +75,11 @@ CREATE TABLE IF NOT EXISTS runs (
     exported    INTEGER NOT NULL DEFAULT 0,
     file        TEXT
 );
+CREATE TABLE IF NOT EXISTS coverage (   -- per listing source: did the last run page it to the usual bounds?
+    source   TEXT PRIMARY KEY,
+    complete INTEGER NOT NULL,
+    run_id   TEXT
+);
 """
 
 # What a reader reads: a change in any of these is a revision. Not crawled_at/dates/related/layout.
@@ -350,10 +355,21 @@ class SeenStore:
                               "ORDER BY rowid DESC LIMIT 1").fetchone()
         return bool(row and row[0] == "finished" and row[1] == 1)
 
+    def set_coverage(self, run_id: str, sources: Mapping[str, bool]) -> None:
+        self._write().executemany("INSERT OR REPLACE INTO coverage (source, complete, run_id) VALUES (?, ?, ?)",
+                                  [(name, int(done), run_id) for name, done in sources.items()])
+
+    def covered_sources(self) -> set[str]:
+        """Listing sources whose paging may stop at an already-seen page: the latest listing run was complete
+        and paged that source without an error."""
+        if not self.coverage_complete():
+            return set()
+        return {name for (name,) in self.db.execute("SELECT source FROM coverage WHERE complete = 1")}
+
     # -- housekeeping --------------------------------------------------------------------------
     def reset(self) -> None:
         db = self._write()
-        for table in ("keys", "content_keys", "articles", "runs"):
+        for table in ("keys", "content_keys", "articles", "runs", "coverage"):
             db.execute(f"DELETE FROM {table}")
         db.execute("INSERT OR REPLACE INTO meta VALUES ('reset_at', ?)", (utc_now(),))
         self.commit()
