@@ -20,15 +20,10 @@ from tempo_crawler.layouts.desktop_2018 import (
     element_text,
     first,
     first_text,
-    is_amp_html,
-    is_nuxt,
-    ld_article,
-    ld_image,
-    ld_keywords,
-    ld_people,
-    ld_text,
     related_cards,
 )
+from tempo_crawler.layouts.jsonld import ld_article, ld_image, ld_keywords, ld_people, ld_text
+from tempo_crawler.layouts.markers import is_amp_html, is_nuxt
 from tempo_crawler.text.normalize import clean_or_none
 from tempo_crawler.urls import article_id, canonical_url
 

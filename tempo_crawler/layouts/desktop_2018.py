@@ -27,6 +27,8 @@ from tempo_crawler.layouts.base import (
     related_entry,
     unique,
 )
+from tempo_crawler.layouts.jsonld import ld_article, ld_image, ld_keywords, ld_people, ld_text
+from tempo_crawler.layouts.markers import A_AD_CLASSES, A_AD_IDS, is_amp_html, is_nuxt
 from tempo_crawler.text.credits import read_also_title
 from tempo_crawler.text.dates import parse_relative
 from tempo_crawler.text.normalize import clean_or_none, clean_text
@@ -36,12 +38,9 @@ from tempo_crawler.urls import article_id
 # A-era helpers (desktop A1 and AMP)
 # ---------------------------------------------------------------------------------------------------
 
-# MARKUP.md §3 "Ads" (ABPindo filters; one public scraper) plus AMP's own ad elements.
-AD_CLASSES = frozenset({
-    "iklan", "parallax-box", "banner728", "bannerfull", "head-banner", "banner-fix-bottom", "banner970x250",
-    "banner320x480", "ads", "ad", "ads-amp",
-})
-AD_IDS = frozenset({"ads-main-2"})
+# Ad containers: the A-era list (markers.py) plus AMP's own ad elements.
+AD_CLASSES = frozenset(A_AD_CLASSES) | {"ads", "ad", "ads-amp"}
+AD_IDS = frozenset(A_AD_IDS)
 # Never body text: embedded media, scripts, figures (their captions are not paragraphs), forms.
 SKIP_TAGS = frozenset({
     "script", "style", "noscript", "template", "iframe", "figure", "figcaption", "aside", "form", "button",
@@ -59,13 +58,6 @@ READ_ALSO_BOXES = frozenset({"bacajuga", "baca-juga"})
 # Containers after the body that are never body (tags, author boxes).
 NON_BODY_CLASSES = frozenset({"tags", "box-tag-detail", "author", "block-avatar", "box-avatar"})
 
-NUXT_XPATH = (
-    '//div[@id="content-wrapper"] | //*[@id="__nuxt"] | //script[@id="__NUXT_DATA__"]'
-    ' | //script[contains(., "window.__NUXT__")] | //script[contains(@src, "/_nuxt/")]'
-    ' | //link[contains(@href, "/_nuxt/")]'
-)
-ARTICLE_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle")
-_AMP_ATTRS = ("amp", "\u26a1")
 
 
 def _tag(el: Any) -> str:
@@ -78,20 +70,6 @@ def _classes(el: Any) -> set[str]:
 
 def is_ad(el: Any) -> bool:
     return bool(_classes(el) & AD_CLASSES) or (el.get("id") or "") in AD_IDS or _tag(el).startswith("amp-ad")
-
-
-def is_amp_html(page: Page) -> bool:
-    """``<html amp>`` or ``<html ⚡>`` (the AMP document marker)."""
-    root = page.sel.root
-    html = root if _tag(root) == "html" else next(iter(root.xpath("/html")), None)
-    if html is None:
-        return False
-    return any(a in html.attrib for a in _AMP_ATTRS)
-
-
-def is_nuxt(page: Page) -> bool:
-    """Layout B markers (MARKUP.md §5): repeated ``div#content-wrapper``, the Nuxt state stub, ``/_nuxt/`` assets."""
-    return bool(page.sel.xpath(NUXT_XPATH))
 
 
 def _lines(el: Any, page: Page | None) -> list[Para]:
@@ -207,48 +185,6 @@ def first_text(sel: Selector | Any, *queries: str) -> str | None:
             if text:
                 return text
     return None
-
-
-def ld_article(page: Page) -> dict[str, Any]:
-    return page.jsonld_of(*ARTICLE_TYPES) or {}
-
-
-def ld_people(value: Any) -> list[str]:
-    """Person names from a JSON-LD ``author`` / ``editor`` value (object, list or string); organisations skipped."""
-    items = value if isinstance(value, list) else [value]
-    names = []
-    for item in items:
-        if isinstance(item, str):
-            names.append(item)
-        elif isinstance(item, dict) and item.get("@type", "Person") != "Organization":
-            names.append(item.get("name") or "")
-    return unique(names)
-
-
-def ld_image(ld: dict[str, Any]) -> tuple[str | None, str | None]:
-    """``(url, caption)`` of a JSON-LD ``image`` (string, ``ImageObject`` or list of either)."""
-    img = ld.get("image")
-    if isinstance(img, list):
-        img = img[0] if img else None
-    if isinstance(img, str):
-        return clean_or_none(img), None
-    if isinstance(img, dict):
-        return clean_or_none(img.get("url") or img.get("contentUrl")), clean_or_none(img.get("caption"))
-    return None, None
-
-
-def ld_keywords(ld: dict[str, Any]) -> list[str]:
-    kw = ld.get("keywords")
-    if isinstance(kw, str):
-        return unique(kw.split(","))
-    if isinstance(kw, list):
-        return unique([k for k in kw if isinstance(k, str)])
-    return []
-
-
-def ld_text(ld: dict[str, Any], key: str) -> str | None:
-    value = ld.get(key)
-    return clean_or_none(value) if isinstance(value, str) else None
 
 
 def crawled_at(page: Page) -> str:

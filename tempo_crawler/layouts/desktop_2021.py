@@ -24,6 +24,8 @@ from tempo_crawler.layouts.base import (
     related_entry,
     unique,
 )
+from tempo_crawler.layouts.jsonld import ld_article, ld_image, ld_keywords, ld_people
+from tempo_crawler.layouts.markers import A_AD_CLASSES, A_AD_IDS, is_amp_html, is_nuxt
 from tempo_crawler.text.chrome import is_chrome, scrub_emails
 from tempo_crawler.text.dates import parse_date
 from tempo_crawler.text.normalize import clean_text
@@ -35,10 +37,9 @@ def _cls(name: str) -> str:
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
-# MARKUP.md §3 "Ads" (ABPindo filters), plus non-text furniture that can sit inside the body container.
-_AD_CLASSES = ("iklan", "parallax-box", "banner728", "bannerfull", "head-banner", "banner-fix-bottom",
-               "banner970x250", "banner320x480")
-_AD_IDS = ("ads-main-2",)
+# Ads (markers.A_AD_CLASSES), plus non-text furniture that can sit inside the body container.
+_AD_CLASSES = A_AD_CLASSES
+_AD_IDS = A_AD_IDS
 _SKIP_TAGS = ("figure", "figcaption", "script", "style", "noscript", "iframe", "table", "button", "form")
 _SKIP_CLASSES = _AD_CLASSES + ("bacajuga", "baca-juga", "box-tag-detail", "caption", "foto-caption",
                                "pagination", "paging", "card-box")
@@ -70,11 +71,8 @@ _BODY_CONTAINERS = (
 _DATELINE_START = re.compile(r"^\s*TEMPO\.CO\b")
 _DATELINE_ONLY = re.compile(r"TEMPO\.CO\s*,?\s*[A-Z][A-Za-z'.]+(?:[ -][A-Z][A-Za-z'.]+)*")
 # JSON-LD "authors" that are the publisher, not a person.
-_NOT_PEOPLE = frozenset({"tempo", "tempo.co", "tempo.co.id", "tempo media group", "redaksi tempo", "tim tempo"})
 # Old items (MARKUP.md §8): everything from this list on is site furniture, not the article.
 _TAIL_MARKERS = re.compile(r"^\s*Berita\s+terpopuler\s+lainnya\b", re.IGNORECASE)
-_AMP_HTML = re.compile(r"<html\b[^>]*?\s(?:amp|\u26a1)(?:\s|=|>|/)", re.IGNORECASE)
-_NUXT = re.compile(r"window\.__NUXT__|id=[\"']__nuxt[\"']|/_nuxt/", re.IGNORECASE)
 
 
 def text_of(node: Selector) -> str:
@@ -106,40 +104,6 @@ def _link_url(page: Page, href: str | None) -> str | None:
     return url
 
 
-def _names(value: Any) -> list[str]:
-    """Person names from a JSON-LD ``author``/``editor`` value (object, list or string)."""
-    items = value if isinstance(value, list) else [value]
-    out = []
-    for it in items:
-        if isinstance(it, str):
-            out.append(it)
-        elif isinstance(it, dict):
-            t = it.get("@type")
-            types = t if isinstance(t, list) else [t]
-            if t is None or "Person" in types:
-                out.append(str(it.get("name") or ""))
-    return unique([n for n in out if clean_text(n).casefold() not in _NOT_PEOPLE])
-
-
-def _image(value: Any) -> tuple[str | None, str | None]:
-    """(url, caption) from a JSON-LD ``image`` value."""
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, str):
-        return clean_text(value) or None, None
-    if isinstance(value, dict):
-        return clean_text(value.get("url") or value.get("contentUrl")) or None, clean_text(value.get("caption")) or None
-    return None, None
-
-
-def _keywords(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return unique(value.split(","))
-    if isinstance(value, list):
-        return unique([str(v) for v in value if isinstance(v, str | int)])
-    return []
-
-
 def _date(raw: str | None) -> str | None:
     raw = clean_text(raw) or None
     return (parse_date(raw) or raw) if raw else None
@@ -151,12 +115,7 @@ class Desktop2021Parser(LayoutParser):
     # ------------------------------------------------------------------ detection
     def matches(self, page: Page) -> bool:
         sel = page.sel
-        root = sel.xpath("/html")
-        if root and any(k.lower() in ("amp", "\u26a1") for k in root[0].root.attrib):
-            return False
-        if _AMP_HTML.search(page.html[:5000]):
-            return False
-        if _NUXT.search(page.html) or sel.xpath("//div[@id='content-wrapper']"):
+        if is_amp_html(page) or is_nuxt(page):
             return False
         if sel.xpath("//article[" + _cls("detail-artikel") + "]"):
             return True
@@ -167,7 +126,7 @@ class Desktop2021Parser(LayoutParser):
     # ------------------------------------------------------------------ parsing
     def parse(self, page: Page) -> ParsedPage:
         sel = page.sel
-        ld = page.jsonld_of("NewsArticle", "Article", "ReportageNewsArticle") or {}
+        ld = ld_article(page)
         url = page.canonical()
         art = Article(id=article_id(url), url=url, layout=self.name, is_free=True, truncated=False)
         art.crawled_at = page.fetched_at.astimezone(timezone.utc).replace(microsecond=0).isoformat()
@@ -177,17 +136,17 @@ class Desktop2021Parser(LayoutParser):
         art.lead = None  # A2 shows no standfirst (MARKUP.md §3/§11)
 
         dom_reporters, dom_editors = self._dom_people(sel)
-        art.reporters = _names(ld.get("author")) or dom_reporters
-        art.editors = _names(ld.get("editor")) or dom_editors
+        art.reporters = ld_people(ld.get("author")) or dom_reporters
+        art.editors = ld_people(ld.get("editor")) or dom_editors
 
         art.published_at = _date(
             ld.get("datePublished") or page.meta("article:published_time") or self._dom_date(sel))
         art.modified_at = _date(ld.get("dateModified") or page.meta("article:modified_time"))
 
-        ld_image, ld_caption = _image(ld.get("image"))
+        ld_url, ld_caption = ld_image(ld)
         foto = sel.xpath("//div[" + _cls("foto-detail") + "]")
         img_src = foto.xpath(".//img[@itemprop='image']/@src | .//figure//img/@src").get()
-        art.image_url = ld_image or page.meta("og:image") or page.absolute(img_src)
+        art.image_url = ld_url or page.meta("og:image") or page.absolute(img_src)
         caption = (text_of(foto.xpath(".//figcaption")[0]) if foto.xpath(".//figcaption") else "") or ld_caption
         if not caption:
             caption = clean_text(foto.xpath(".//img/@alt").get()) or None
@@ -201,7 +160,7 @@ class Desktop2021Parser(LayoutParser):
         art.editors_pick = parts.editors_pick
         art.agency = parts.agency
 
-        art.tags = _keywords(ld.get("keywords")) or unique(
+        art.tags = ld_keywords(ld) or unique(
             [text_of(a) for a in sel.xpath("//div[" + _cls("box-tag-detail") + "]//a")])
         art.related = self._related(sel, page)
         return ParsedPage(art, self._next_pages(sel, page, url))
