@@ -29,7 +29,7 @@ from tempo_crawler.layouts.markers import A_AD_CLASSES, A_AD_IDS, is_amp_html, i
 from tempo_crawler.text.chrome import is_chrome, scrub_emails
 from tempo_crawler.text.dates import parse_date
 from tempo_crawler.text.normalize import clean_text
-from tempo_crawler.urls import article_id, canonical_url
+from tempo_crawler.urls import article_id
 
 
 def _cls(name: str) -> str:
@@ -89,19 +89,8 @@ def _first_href(node: Selector, page: Page) -> tuple[str | None, str | None]:
         href = a.attrib.get("href", "")
         if "email-protection" in href or href.startswith(("mailto:", "javascript:", "#")):
             continue
-        return _link_url(page, href), text_of(a) or None
+        return page.absolute(href), text_of(a) or None
     return None, None
-
-
-def _link_url(page: Page, href: str | None) -> str | None:
-    """Absolute URL; a Tempo article link loses its tracking query (MARKUP.md §2)."""
-    url = page.absolute(href)
-    if not url:
-        return None
-    host = urlsplit(url).netloc.lower()
-    if (host == "tempo.co" or host.endswith(".tempo.co")) and article_id(url):
-        return canonical_url(url)
-    return url
 
 
 def _date(raw: str | None) -> str | None:
@@ -256,7 +245,7 @@ class Desktop2021Parser(LayoutParser):
         for a in node.xpath(".//a[@href]"):
             title = text_of(a)
             if title and not re.fullmatch(r"baca(\s+juga)?\s*:?", title, re.IGNORECASE):
-                paras.append(Para(f"Baca juga: {title}", _link_url(page, a.attrib["href"]), title))
+                paras.append(Para(f"Baca juga: {title}", page.absolute(a.attrib["href"]), title))
         return paras
 
     @staticmethod
@@ -292,7 +281,7 @@ class Desktop2021Parser(LayoutParser):
             rel = card.xpath(".//h4[" + _cls("date") + "] | .//*[" + _cls("date") + "]")
             summary = card.xpath(".//article[" + _cls("text-card") + "]//p[not(@class)]")
             out.append(related_entry(
-                title, _link_url(page, link[0].attrib["href"]), text_of(rel[0]) if rel else None,
+                title, page.absolute(link[0].attrib["href"]), text_of(rel[0]) if rel else None,
                 card.xpath(".//figure[" + _cls("img-card") + "]//img/@alt | .//figure//img/@alt").get(),
                 text_of(summary[0]) if summary else None, page.fetched_at))
         return out
