@@ -78,6 +78,7 @@ class TreeSampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.peak_rss_kib = self.peak_pss_kib = self.peak_processes = 0
+        self.pss_series: list[int] = []
         self._halt = threading.Event()
 
     def run(self) -> None:
@@ -92,11 +93,20 @@ class TreeSampler(threading.Thread):
             self.peak_rss_kib = max(self.peak_rss_kib, rss)
             self.peak_pss_kib = max(self.peak_pss_kib, pss)
             self.peak_processes = max(self.peak_processes, len(pids))
+            self.pss_series.append(pss)
             self._halt.wait(self.interval)
 
     def stop(self) -> None:
         self._halt.set()
         self.join()
+
+    def pss_by_quarter_mib(self) -> list[float]:
+        """Peak tree PSS in each quarter of the run: growth shows as rising quarters."""
+        series = self.pss_series
+        if len(series) < 4:
+            return [round(max(series, default=0) / 1024, 1)] * 4
+        n = len(series)
+        return [round(max(series[i * n // 4:(i + 1) * n // 4]) / 1024, 1) for i in range(4)]
 
 
 # ------------------------------------------------------------------------------------------ one crawl
@@ -114,6 +124,7 @@ class Run:
     tree_rss_mib: float
     tree_pss_mib: float
     processes: int
+    pss_quarters_mib: list[float]
 
     @property
     def per_page_ms(self) -> float:
@@ -126,6 +137,7 @@ def crawl(name: str, origin: str, urls: list[str], workdir: Path, *args: str, se
     urls_file.write_text("\n".join(urls) + "\n", "utf-8")
     merged = {**LOCAL_SETTINGS, "TEMPO_BASE_URL": origin, "TEMPO_STATS_FILE": str(workdir / "stats.json"),
               "TEMPO_QUARANTINE_DIR": str(workdir / "quarantine"), "TEMPO_STATE_PATH": str(workdir / "state.sqlite"),
+              "TEMPO_TEXT_DIR": str(workdir / "text"),
               "LOG_LEVEL": "WARNING", **settings}
     cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "scrapy", "crawl", "world", "-O", str(workdir / "items.jsonl"),
            "-a", f"urls_file={urls_file}", *args]
@@ -149,7 +161,7 @@ def crawl(name: str, origin: str, urls: list[str], workdir: Path, *args: str, se
                scrapy_s=round(float(stats.get("elapsed_time_seconds", 0.0)), 2),
                max_single_rss_mib=round(int(m.group(1)) / 1024, 1) if m else 0.0,
                tree_rss_mib=round(sampler.peak_rss_kib / 1024, 1), tree_pss_mib=round(sampler.peak_pss_kib / 1024, 1),
-               processes=sampler.peak_processes)
+               processes=sampler.peak_processes, pss_quarters_mib=sampler.pss_by_quarter_mib())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -158,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default="never,auto,auto-eager,always,always-1ctx,auto-fallback",
                     help="configurations to run (comma-separated)")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--context-pages", type=int, default=0,
+                    help="TEMPO_RENDER_CONTEXT_PAGES for the `always` crawl (default: the project setting)")
     args = ap.parse_args(argv)
     path, why = find_chromium()
     if path is None:
@@ -173,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         "auto": (plain_urls, ("-a", "render=auto"), {}),
         "auto-eager": (plain_urls, ("-a", "render=auto"),
                        {"DOWNLOAD_HANDLERS": json.dumps({"http": STOCK, "https": STOCK})}),
-        "always": (plain_urls, ("-a", "render=always"), {}),
+        "always": (plain_urls, ("-a", "render=always"),
+                   {"TEMPO_RENDER_CONTEXT_PAGES": str(args.context_pages)} if args.context_pages else {}),
         "always-1ctx": (plain_urls, ("-a", "render=always"), {"TEMPO_RENDER_CONTEXT_PAGES": "1000000"}),
         "auto-fallback": (csr_urls, ("-a", "render=auto"), {}),
     }
@@ -195,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
         ratio = f"{r.per_page_ms / base.per_page_ms:.1f}" if base and base.per_page_ms else "-"
         print(f"{r.name:<14}{r.pages:>6}{r.responses:>8}{r.items:>6}{r.rendered:>9}{r.wall_s:>8.1f}{r.scrapy_s:>9.1f}"
               f"{r.per_page_ms:>9.1f}{ratio:>8}{r.max_single_rss_mib:>9.0f}MB{r.tree_rss_mib:>7.0f}MB"
-              f"{r.tree_pss_mib:>7.0f}MB{r.processes:>6}")
+              f"{r.tree_pss_mib:>7.0f}MB{r.processes:>6}   PSS by quarter: "
+              + " / ".join(f"{q:.0f}" for q in r.pss_quarters_mib) + " MB")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"pages": args.pages, "chromium": path,

@@ -124,13 +124,13 @@ def _set(settings: BaseSettings, name: str, value: Any) -> None:
     settings.set(name, value, priority=max(settings.getpriority(name) or 0, SETTINGS_PRIORITIES["spider"]))
 
 
-def _is_playwright_handler(path: Any) -> bool:
+def _is_playwright_handler(path: Any, base: type | None = None) -> bool:
     if not path:
         return False
     try:
         from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
         cls = load_object(path) if isinstance(path, str) else path
-        return isinstance(cls, type) and issubclass(cls, ScrapyPlaywrightDownloadHandler)
+        return isinstance(cls, type) and issubclass(cls, base or ScrapyPlaywrightDownloadHandler)
     except Exception:  # noqa: BLE001 - a broken handler path is reported by Scrapy itself
         return False
 
@@ -152,7 +152,10 @@ def configure(crawler: Crawler, spider: Any) -> None:
     if reactor and reactor != ASYNCIO_REACTOR:
         raise RenderUnavailable(f"render={mode} needs TWISTED_REACTOR={ASYNCIO_REACTOR}, not {reactor}")
     handlers = settings.getdict("DOWNLOAD_HANDLERS")
-    if not all(_is_playwright_handler(handlers.get(s)) for s in ("http", "https")):
+    # Any scrapy-playwright handler will do for auto (the benchmark compares the stock one); always needs
+    # ours, which marks the page requests.
+    needed = RenderHandler if mode == "always" else None
+    if not all(_is_playwright_handler(handlers.get(s), needed) for s in ("http", "https")):
         _set(settings, "DOWNLOAD_HANDLERS", {**handlers, "http": HANDLER, "https": HANDLER})
     path, problem = find_chromium(settings)
     if path is None:
@@ -316,6 +319,12 @@ def _rendered_but_empty(spider: Any, response: Response) -> None:
 _PAGE_ORIGINS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
 
+def _generation(context_name: str) -> int:
+    """n of a managed context ``tempo-<n>``; -1 for any other context."""
+    prefix, _, number = context_name.rpartition("-")
+    return int(number) if prefix == "tempo" and number.isdigit() else -1
+
+
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
@@ -358,10 +367,11 @@ class RenderHandler(_Base):  # type: ignore[misc,valid-type]
 
     * The Playwright driver and chromium start with the first request that asks for rendering, never at
       engine start: a run that renders nothing costs nothing.
-    * ``render=always`` marks every page request here (see :func:`page_kind`).
-    * Rendered pages go to contexts ``tempo-<n>``; after ``TEMPO_RENDER_CONTEXT_PAGES`` pages a new
-      context takes over and the old one is closed as soon as its last page is done (at most two are
-      open, so ``PLAYWRIGHT_MAX_CONTEXTS=2`` is never waited on).
+    * ``render=always`` marks every article page and HTML listing request here (see :func:`page_kind`).
+    * Rendered pages go to contexts ``tempo-<n>``; after ``TEMPO_RENDER_CONTEXT_PAGES`` pages the next
+      context takes over: its pages wait until the old context's last pages are done, the old context is
+      closed, then they start. One context at a time, so the old renderer processes are gone before new
+      ones start (measured: overlapping contexts raised the peak by ≈100 MB PSS, docs/rendering.md).
     * Stats: ``tempo/render/pages``, ``…/errors``, ``…/timeouts``, ``…/contexts_closed``.
     """
 
@@ -372,6 +382,7 @@ class RenderHandler(_Base):  # type: ignore[misc,valid-type]
         self._generation = 0
         self._assigned = 0
         self._inflight: Counter[str] = Counter()
+        self._drained = asyncio.Condition()
         self._started = False
         self._start_lock = asyncio.Lock()
 
@@ -399,17 +410,19 @@ class RenderHandler(_Base):  # type: ignore[misc,valid-type]
 
     def _context_name(self) -> str:
         if self._assigned >= self._pages_per_context:
-            managed_open = [n for n in self.context_wrappers if n.startswith("tempo-")]
-            if len(managed_open) < 2:          # never a third context: the old one must be gone first
-                self._generation += 1
-                self._assigned = 0
+            self._generation += 1
+            self._assigned = 0
         self._assigned += 1
         return f"tempo-{self._generation}"
+
+    def _older_busy(self, generation: int) -> bool:
+        return any(count > 0 for name, count in self._inflight.items() if -1 < _generation(name) < generation)
 
     async def download_request(self, request: Request) -> Response:  # type: ignore[override]
         if not request.meta.get("playwright"):
             spider = self._tempo_crawler.spider
-            if getattr(spider, "render_mode", None) == "always" and page_kind(request) is not None:
+            # explicit URLs of unknown kind ("page") may be feeds or JSON: fetched plainly, fallback as in auto
+            if getattr(spider, "render_mode", None) == "always" and page_kind(request) in ("article", "listing"):
                 mark(request, self._tempo_crawler.settings)
         return await super().download_request(request)
 
@@ -417,18 +430,25 @@ class RenderHandler(_Base):  # type: ignore[misc,valid-type]
         stats = self._tempo_crawler.stats
         await self._start()
         name = request.meta.get("playwright_context")
-        if name is None or str(name).startswith("tempo-"):
+        managed = name is None or str(name).startswith("tempo-")
+        if managed:
             name = request.meta["playwright_context"] = self._context_name()
-            await self._close_retired()
         self._inflight[name] += 1
         try:
+            if managed and self._older_busy(_generation(name)):
+                async with self._drained:      # the previous context finishes its pages first
+                    await self._drained.wait_for(lambda: not self._older_busy(_generation(name)))
+            await self._close_retired()
             response = await super()._download_request(request, spider)
         except Exception:
             stats.inc_value("tempo/render/errors")
             raise
         finally:
             self._inflight[name] -= 1
-            await self._close_retired()
+            if managed:
+                async with self._drained:
+                    self._drained.notify_all()
+                await self._close_retired()
         stats.inc_value("tempo/render/pages")
         waits = [pm for pm in request.meta.get("playwright_page_methods") or ()
                  if getattr(pm, "method", None) is wait_for_content]
@@ -440,9 +460,8 @@ class RenderHandler(_Base):  # type: ignore[misc,valid-type]
         return response
 
     async def _close_retired(self) -> None:
-        """Close every ``tempo-<n>`` context that is not the current one and has no page in flight."""
-        current = f"tempo-{self._generation}"
-        for name in [n for n in self.context_wrappers if n.startswith("tempo-") and n != current]:
+        """Close every ``tempo-<n>`` context older than the current one that has no page in flight."""
+        for name in [n for n in self.context_wrappers if -1 < _generation(n) < self._generation]:
             if self._inflight[name] > 0:
                 continue
             self._inflight.pop(name, None)

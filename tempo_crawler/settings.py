@@ -92,7 +92,7 @@ DOWNLOAD_HANDLERS = {
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {"headless": True}   # executable_path is filled in at start (render.configure)
 PLAYWRIGHT_ABORT_REQUEST = "tempo_crawler.render.abort_request"   # images/media/fonts/CSS, other origins
-PLAYWRIGHT_MAX_CONTEXTS = 2                   # the current context and the one being retired
+PLAYWRIGHT_MAX_CONTEXTS = 2                   # safety bound; rotation keeps one context open at a time
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4          # ≈ the best rendering concurrency on 2 cores (environment.md §3)
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30000  # ms
 # --- end of Rendering (issue 5) -------------------------------------------------------------------

@@ -82,8 +82,7 @@ def site(third_party: tuple[str, list[str]]) -> Iterator[Replica]:
 
 
 def crawl(origin: str, workdir: Path, *args: str, **settings: str) -> CrawlResult:
-    merged = {"TEMPO_STATE_PATH": str(workdir / "state.sqlite"), **settings}
-    return run_crawl(origin, workdir, *args, settings=merged, timeout=300)
+    return run_crawl(origin, workdir, *args, settings=settings, timeout=300)
 
 
 def content(result: CrawlResult) -> dict[str, dict[str, Any]]:
@@ -245,5 +244,14 @@ def test_always_renders_every_page_and_rotates_contexts(chromium: str, site: Rep
     assert stats["tempo/render/pages"] == 12 and "tempo/render/fallback" not in stats
     assert stats["playwright/context_count"] >= 3                 # a fresh context every 4 pages …
     assert stats["tempo/render/contexts_closed"] >= 2             # … and the old ones closed
-    assert stats["playwright/context_count/max_concurrent"] <= 2
+    assert stats["playwright/context_count/max_concurrent"] == 1      # one at a time: old closed first
     assert render_stats(plain) == {}
+
+
+def test_always_fetches_feeds_plainly_and_renders_the_articles(chromium: str, site: Replica, tmp_path: Path) -> None:
+    feed = site.url("/api/gateway/rss/free/internasional")
+    result = crawl(site.origin, tmp_path, "-a", "render=always", "-a", f"start_urls={feed}", "-a", "max_items=3")
+    assert result.returncode == 0, result.log[-3000:]
+    assert len(result.items) == 3
+    assert result.stats["tempo/render/pages"] == 3      # the three article pages; the RSS feed was not rendered
+    assert result.stats["playwright/request_count/navigation"] == 3
