@@ -34,7 +34,7 @@ class CronSite:
 
     def settings(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         sync = {"TEMPO_EXPORT_SYNC_ITEMS": str(self.sync_items)} if self.sync_items else {}
-        return {"TEMPO_STATE_PATH": str(self.state),
+        return {"TEMPO_STATE_PATH": str(self.state), "TEMPO_TEXT_DIR": str(self.root / "text"),
                 "TEMPO_OUTPUT": str(self.output / "%(name)s-%(run_stamp)s.jsonl"), **sync, **(extra or {})}
 
     def workdir(self) -> Path:

@@ -150,6 +150,10 @@ def test_explicit_urls_of_any_kind(replica, tmp_path: Path) -> None:  # noqa: AN
     path = urlsplit(a2.url).path
     urls_file.write_text(f"# one article and one feed\n{replica.origin}{path}?utm_source=x\n"
                          f"{replica.origin}/rss/dunia\n", "utf-8")
+    listing = run_crawl(replica.origin, tmp_path / "listing", "-a",
+                        f"start_urls={replica.origin}/indeks?page=1&category=rubrik&rubric_slug=internasional")
+    assert listing.returncode == 0 and len(listing.items) >= 5
+    assert {i["layout"] for i in listing.items} == {"B"}
     result = run_crawl(replica.origin, tmp_path / "run", "-a", f"urls_file={urls_file}")
     assert result.returncode == 0
     keys = {article_key(i["url"]) for i in result.items}

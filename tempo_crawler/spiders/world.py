@@ -19,8 +19,8 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from tempo_crawler import quarantine
-from tempo_crawler.layouts import detect, parse_page
-from tempo_crawler.layouts.base import Page, merge_pages
+from tempo_crawler.layouts import parse_page
+from tempo_crawler.layouts.base import merge_pages
 from tempo_crawler.sources import ArticleRef, Listing, api, indeks, payload, rss, sitemap
 from tempo_crawler.state import incremental
 from tempo_crawler.text.dates import WIB, parse_date
@@ -195,7 +195,9 @@ class WorldSpider(scrapy.Spider):
         elif b"<urlset" in head or b"<sitemapindex" in head:
             kind = "sitemap"
         if kind is None:
-            if isinstance(response, TextResponse) and detect(Page(response.url, response.text)) is None:
+            # Not an article URL: a listing page when it links articles (Nuxt listings carry the same
+            # shell markers as article pages, so the links decide), else a page to parse or quarantine.
+            if isinstance(response, TextResponse):
                 listing = indeks.parse(response.body, response.url, self.base)
                 if listing.refs:
                     yield from self.follow_listing(listing, "explicit", 1, response.url)
