@@ -116,26 +116,6 @@ class BodyParts:
     agency: str | None = None
 
 
-def node_text(node: Any) -> str:
-    """Text of a node as a reader sees it: inline pieces joined as they stand, ``<br>`` as a space."""
-    parts = []
-    for x in node.xpath(".//text()|.//br"):
-        root = x.root
-        parts.append(root if isinstance(root, str) else " ")
-    return clean_text("".join(parts))
-
-
-def paragraphs(nodes: Any, page: Page) -> list[Para]:
-    """Turn selected block nodes into :class:`Para` (text of all descendants, first ``<a>``)."""
-    out = []
-    for node in nodes:
-        href = node.xpath(".//a/@href").get()
-        links = node.xpath("(.//a)[1]")
-        link_text = node_text(links[0]) if links else None
-        out.append(Para(node_text(node), page.absolute(href), link_text or None))
-    return out
-
-
 def assemble_body(paras: list[Para], *, captions: tuple[str | None, ...] = ()) -> BodyParts:
     """Classify body paragraphs: dateline cut from the first, "Baca juga" and "Pilihan Editor" inserts
     pulled out, the closing agency credit set apart, chrome lines and repeated captions dropped."""
