@@ -9,14 +9,7 @@ from tempo_crawler.items import Article, Link, RelatedArticle
 from tempo_crawler.pipelines import finalize
 from tempo_crawler.pipelines.dedupe import DedupePipeline
 from tempo_crawler.pipelines.validate import ValidatePipeline
-
-
-class Stats:
-    def __init__(self) -> None:
-        self.values: dict[str, int] = {}
-
-    def inc_value(self, key: str, n: int = 1) -> None:
-        self.values[key] = self.values.get(key, 0) + n
+from tests.stats import Stats
 
 
 def dirty() -> Article:

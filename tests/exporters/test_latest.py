@@ -14,19 +14,9 @@ from scrapy.extensions.feedexport import FileFeedStorage, StdoutFeedStorage
 from scrapy.utils.test import get_crawler
 
 from tempo_crawler.exporters.latest import MANIFEST_NAME, LatestManifest
+from tests.stats import Stats
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-class Stats:
-    def __init__(self, **values) -> None:  # noqa: ANN003
-        self.values = dict(values)
-
-    def get_value(self, key: str, default=None):  # noqa: ANN001, ANN201
-        return self.values.get(key, default)
-
-    def inc_value(self, key: str, n: int = 1) -> None:
-        self.values[key] = self.values.get(key, 0) + n
 
 
 def make(feeds: dict) -> LatestManifest:

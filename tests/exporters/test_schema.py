@@ -14,6 +14,7 @@ from scrapy.utils.test import get_crawler
 from tempo_crawler.items import ARTICLE_FIELDS, Article, Link, RelatedArticle, article_from_dict, article_to_dict
 from tempo_crawler.pipelines.schema import SchemaValidationPipeline, article_schema, schema_errors
 from tests.exporters.support import REPLICA_EXPECTED, expected_item
+from tests.stats import Stats
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "tempo_crawler" / "schema" / "article.schema.json"
 
@@ -110,14 +111,6 @@ def test_missing_and_unknown_properties_are_reported() -> None:
     errors = schema_errors(data)
     assert any("'lead' is a required property" in e for e in errors)
     assert any("'email' was unexpected" in e for e in errors)
-
-
-class Stats:
-    def __init__(self) -> None:
-        self.values: dict[str, int] = {}
-
-    def inc_value(self, key: str, n: int = 1) -> None:
-        self.values[key] = self.values.get(key, 0) + n
 
 
 def test_pipeline_is_off_unless_the_setting_is_true() -> None:

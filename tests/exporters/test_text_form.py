@@ -19,6 +19,7 @@ from tests.exporters.support import (
     sample_minus_chrome,
     text_lines,
 )
+from tests.stats import Stats
 
 NAMES = sorted(SAMPLES)
 
@@ -108,14 +109,6 @@ def test_values_are_single_lines_without_email() -> None:
 
 
 # --- the pipeline --------------------------------------------------------------------------------------
-class Stats:
-    def __init__(self) -> None:
-        self.values: dict[str, int] = {}
-
-    def inc_value(self, key: str, n: int = 1) -> None:
-        self.values[key] = self.values.get(key, 0) + n
-
-
 def test_pipeline_writes_id_txt(tmp_path) -> None:  # noqa: ANN001
     stats = Stats()
     pipe = TextFormPipeline(tmp_path / "text", stats)
