@@ -61,30 +61,27 @@ def sample_minus_chrome(text: str) -> list[str]:
     ``Rekomendasi Artikel``, the sponsor disclaimer and blank-only lines; then collapse blank runs."""
     lines = text.split("\n")
     end_login = next(i for i, ln in enumerate(lines) if ln.strip() == "Kirimkan Lagi Sekarang")
-    out: list[str] = []
+    kept: list[str] = []
     prev = None
     for raw in lines[end_login + 1:]:
         line = _norm(raw)
-        if line in _DROP or (line and line == prev):
-            prev = line
-            continue
+        if not (line in _DROP or (line and line == prev)):
+            kept.append(line)
         prev = line
-        if not line and (not out or out[-1] == ""):
-            continue
-        out.append(line)
-    while out and out[-1] == "":
-        out.pop()
-    return out
+    return _collapse_blank_runs(kept)
 
 
 def text_lines(text: str) -> list[str]:
     """A text form as lines, for the same comparison: whitespace-normalised, blank runs collapsed."""
+    return _collapse_blank_runs([_norm(raw) for raw in text.split("\n")])
+
+
+def _collapse_blank_runs(lines: list[str]) -> list[str]:
+    """No leading or trailing blank line, one blank line where there were several."""
     out: list[str] = []
-    for raw in text.split("\n"):
-        line = _norm(raw)
-        if not line and (not out or out[-1] == ""):
-            continue
-        out.append(line)
+    for line in lines:
+        if line or (out and out[-1] != ""):
+            out.append(line)
     while out and out[-1] == "":
         out.pop()
     return out
