@@ -68,7 +68,6 @@ class WorldSpider(scrapy.Spider):
             self.explicit_urls += [u.strip() for u in lines if u.strip() and not u.lstrip().startswith("#")]
         self.run_stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         self.scheduled: set[str] = set()
-        self.listing_pages: dict[str, int] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WorldSpider:
@@ -237,10 +236,13 @@ class WorldSpider(scrapy.Spider):
             self._inc("skipped/other_section")
             return False
         when = self._when(ref)
-        if when is not None and ((self.since and when < self.since) or (self.until and when >= self.until)):
+        if when is not None and self.outside_window(when):
             self._inc("skipped/out_of_window")
             return False
         return True
+
+    def outside_window(self, when: datetime) -> bool:
+        return bool((self.since and when < self.since) or (self.until and when >= self.until))
 
     def in_window(self, published: str | None, response: Response) -> bool:
         """The page's own date against since/until (listings may not have said): explicit URLs always pass."""
@@ -250,7 +252,7 @@ class WorldSpider(scrapy.Spider):
         if not iso:
             return True
         when = datetime.fromisoformat(iso)
-        return not ((self.since and when < self.since) or (self.until and when >= self.until))
+        return not self.outside_window(when)
 
     def in_section(self, url: str) -> bool:
         parts = urlsplit(url)
