@@ -16,7 +16,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from tempo_crawler.urls import article_key
-from tests.golden import Golden, goldens, parse_golden, token_prf
+from tests.support.golden import Golden, goldens, parse_golden, token_prf
 
 WORLD_RUBRICS = ("internasional",)
 

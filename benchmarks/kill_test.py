@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.cron import CronSite, KillPoint, crawl_and_kill, read_union
+from tests.support.cron import CronSite, KillPoint, crawl_and_kill, read_union
 from tests.replica.server import Replica
 from tests.replica.synthetic import FIRST_ID
 

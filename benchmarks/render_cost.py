@@ -37,7 +37,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from tempo_crawler.render import find_chromium
-from tests.crawl import LOCAL_SETTINGS, ROOT
+from tests.support.crawl import LOCAL_SETTINGS, ROOT
 from tests.replica.server import start_replica, stop
 
 STOCK = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"

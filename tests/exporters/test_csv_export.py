@@ -8,7 +8,7 @@ import json
 
 from tempo_crawler.exporters.csv_export import TempoCsvItemExporter
 from tempo_crawler.items import ARTICLE_FIELDS, Article, Link, RelatedArticle, article_to_dict
-from tests.exporters.support import expected_item
+from tests.support.samples import expected_item
 
 
 def export(items: list, **kwargs) -> bytes:  # noqa: ANN003

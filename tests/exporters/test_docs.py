@@ -12,7 +12,7 @@ import pytest
 from tempo_crawler.exporters.text_form import to_text
 from tempo_crawler.items import ARTICLE_FIELDS, article_from_dict
 from tempo_crawler.pipelines.schema import schema_errors
-from tests.exporters.support import EMAIL
+from tests.support.samples import EMAIL
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "exports.md"
 README = Path(__file__).resolve().parents[2] / "README.md"

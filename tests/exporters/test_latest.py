@@ -14,7 +14,7 @@ from scrapy.extensions.feedexport import FileFeedStorage, StdoutFeedStorage
 from scrapy.utils.test import get_crawler
 
 from tempo_crawler.exporters.latest import MANIFEST_NAME, LatestManifest
-from tests.stats import Stats
+from tests.support.stats import Stats
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,7 @@ from scrapy.utils.test import get_crawler
 from tempo_crawler.exporters.text_form import TextFormPipeline, to_text
 from tempo_crawler.items import Article, Link, RelatedArticle
 from tempo_crawler.text.chrome import forbidden_in
-from tests.exporters.support import (
+from tests.support.samples import (
     EXPECTED_TEXT,
     SAMPLES,
     expected_item,
@@ -19,7 +19,7 @@ from tests.exporters.support import (
     sample_minus_chrome,
     text_lines,
 )
-from tests.stats import Stats
+from tests.support.stats import Stats
 
 NAMES = sorted(SAMPLES)
 

@@ -12,7 +12,7 @@ from tempo_crawler.exporters.text_form import to_text
 from tempo_crawler.exporters.text_reader import looks_like_caption, looks_like_name, read_text
 from tempo_crawler.items import Article, article_from_dict, article_to_dict
 from tempo_crawler.text.chrome import forbidden_in
-from tests.exporters.support import (
+from tests.support.samples import (
     EMAIL,
     EXPECTED_TEXT,
     GLUED,

@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.crawl import LOCAL_SETTINGS, ROOT
+from tests.support.crawl import LOCAL_SETTINGS, ROOT
 from tests.replica.server import start_replica, stop
 
 

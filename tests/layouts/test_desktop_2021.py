@@ -13,7 +13,7 @@ from tempo_crawler.layouts.base import Page
 from tempo_crawler.layouts.desktop_2021 import Desktop2021Parser
 from tempo_crawler.pipelines import finalize
 from tempo_crawler.text.chrome import forbidden_in
-from tests.golden import PAGES, goldens
+from tests.support.golden import PAGES, goldens
 
 PARSER = Desktop2021Parser()
 FETCHED = datetime(2024, 6, 21, 5, 0, tzinfo=timezone.utc)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from tempo_crawler.urls import url_era
-from tests.crawl import run_crawl
-from tests.cron import CronSite, KillPoint, crawl_and_kill, read_union, wait_for
+from tests.support.crawl import run_crawl
+from tests.support.cron import CronSite, KillPoint, crawl_and_kill, read_union, wait_for
 
 pytestmark = pytest.mark.crawl
 

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-REPLICA = Path(__file__).parent / "replica"
+REPLICA = Path(__file__).resolve().parents[1] / "replica"
 PAGES = REPLICA / "pages"
 EXPECTED = REPLICA / "expected"
 TOKEN_RE = re.compile(r"\w+", re.UNICODE)

@@ -11,7 +11,7 @@ from tempo_crawler.layouts.amp import AmpParser
 from tempo_crawler.layouts.base import Page
 from tempo_crawler.pipelines import finalize
 
-PAGES = Path(__file__).parent / "replica" / "pages"
+PAGES = Path(__file__).resolve().parents[1] / "replica" / "pages"
 AMP_URL = "https://dunia.tempo.co/amp/1800001/judul-contoh"
 READ_URL = "https://dunia.tempo.co/read/1800001/judul-contoh"
 FETCHED = datetime(2023, 11, 25, 6, 0, tzinfo=timezone.utc)

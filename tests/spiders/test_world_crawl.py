@@ -14,8 +14,8 @@ import pytest
 
 from tempo_crawler.text.chrome import forbidden_in
 from tempo_crawler.urls import article_key
-from tests.crawl import CrawlResult, run_crawl
-from tests.golden import goldens, token_prf
+from tests.support.crawl import CrawlResult, run_crawl
+from tests.support.golden import goldens, token_prf
 
 pytestmark = pytest.mark.crawl
 GOLDENS = goldens()
@@ -199,7 +199,7 @@ def test_every_item_validated_against_the_schema(full_crawl: CrawlResult) -> Non
 def test_text_form_of_crawled_sample_equals_sample_minus_chrome(full_crawl: CrawlResult, name: str) -> None:
     """Issue 4: the text file written while crawling the sample's replica page is the sample document
     without its chrome lines (compared after collapsing blank runs and trimming spaces)."""
-    from tests.exporters.support import RAW, sample_minus_chrome, text_lines
+    from tests.support.samples import RAW, sample_minus_chrome, text_lines
 
     golden = next(g for g in GOLDENS if g.name == name)
     text_file = full_crawl.output.parent / "text" / f"{golden.expected['id']}.txt"

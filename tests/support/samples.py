@@ -9,11 +9,11 @@ from typing import Any
 
 from tempo_crawler.items import Article, article_from_dict
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parents[1] / "exporters"
 EXPECTED_TEXT = HERE / "expected"                     # hand-written text forms + hand-made items
 RAW = HERE / "raw"                                    # redacted copies of the raw sample dumps
 REPLICA_EXPECTED = HERE.parent / "replica" / "expected"
-SHARED_SAMPLES = HERE.resolve().parents[2] / "shared" / "samples"
+SHARED_SAMPLES = HERE.parents[2] / "shared" / "samples"
 SAMPLES = {"sample-000": "000_c78892fb572c6e02.txt", "sample-002": "002_120dc47aedd26a5f.txt"}
 # How each page printed its dateline (MARKUP.md §8): 002 glued "TEMPO.CO, Jakarta" to "NATO…".
 GLUED = {"sample-000": False, "sample-002": True}

@@ -13,8 +13,8 @@ from scrapy.utils.test import get_crawler
 
 from tempo_crawler.items import ARTICLE_FIELDS, Article, Link, RelatedArticle, article_from_dict, article_to_dict
 from tempo_crawler.pipelines.schema import SchemaValidationPipeline, article_schema, schema_errors
-from tests.exporters.support import REPLICA_EXPECTED, expected_item
-from tests.stats import Stats
+from tests.support.samples import REPLICA_EXPECTED, expected_item
+from tests.support.stats import Stats
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "tempo_crawler" / "schema" / "article.schema.json"
 

@@ -9,7 +9,7 @@ from tempo_crawler.items import Article, Link, RelatedArticle
 from tempo_crawler.pipelines import finalize
 from tempo_crawler.pipelines.dedupe import DedupePipeline
 from tempo_crawler.pipelines.validate import ValidatePipeline
-from tests.stats import Stats
+from tests.support.stats import Stats
 
 
 def dirty() -> Article:

@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 import pytest
 
-from tests.golden import goldens, parse_golden, token_prf
+from tests.support.golden import goldens, parse_golden, token_prf
 
 GOLDENS = goldens()
 FIELDS = [

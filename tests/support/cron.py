@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.crawl import LOCAL_SETTINGS, ROOT, CrawlResult, run_crawl
+from tests.support.crawl import LOCAL_SETTINGS, ROOT, CrawlResult, run_crawl
 
 
 @dataclass

@@ -20,7 +20,7 @@ from tempo_crawler.state.incremental import decide
 from tempo_crawler.state.lock import LockBusy, RunLock
 from tempo_crawler.state.store import SeenStore, content_hash, content_key, item_key
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 B_URL = "https://www.tempo.co/internasional/presiden-fiktif-bertemu-delegasi--1234567"
 
 
