@@ -21,9 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.support.cron import CronSite, KillPoint, crawl_and_kill, read_union
 from tests.replica.server import Replica
 from tests.replica.synthetic import FIRST_ID
+from tests.support.cron import CronSite, KillPoint, crawl_and_kill, read_union
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -37,8 +37,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from tempo_crawler.render import find_chromium
-from tests.support.crawl import LOCAL_SETTINGS, ROOT
 from tests.replica.server import start_replica, stop
+from tests.support.crawl import LOCAL_SETTINGS, ROOT
 
 STOCK = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 

@@ -23,9 +23,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from tempo_crawler.render import INSTALL_HINT, client_shell_marker, find_chromium, parse_mode
-from tests.support.crawl import ROOT, CrawlResult, run_crawl
 from tests.replica import client_rendered
 from tests.replica.server import Replica
+from tests.support.crawl import ROOT, CrawlResult, run_crawl
 
 pytestmark = pytest.mark.crawl
 

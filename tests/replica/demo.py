@@ -12,8 +12,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.support.crawl import LOCAL_SETTINGS, ROOT
 from tests.replica.server import start_replica, stop
+from tests.support.crawl import LOCAL_SETTINGS, ROOT
 
 
 def main() -> int:

@@ -27,10 +27,10 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from parsel import Selector
 
-from tests.support.golden import EXPECTED, PAGES, goldens
 from tests.replica.listings import Reduced, devalue_stringify
 from tests.replica.server import Replica, ReplicaSite, path_qs, rewrite
 from tests.replica.synthetic import FIRST_ID, TEMPO_PLUS_TEASER, make_synthetic
+from tests.support.golden import EXPECTED, PAGES, goldens
 
 ROOT = Path(__file__).resolve().parents[2]
 WIB = timezone(timedelta(hours=7))
