@@ -3,7 +3,7 @@
 Only local files count (plain paths and ``file://`` URIs). The pointer goes in the folder of the run's
 first JSON Lines / JSON feed (in ``FEEDS`` order, ``-o``/``-O`` included) and names that feed's newest file
 (the last batch when feeds are batched). A run without such a feed — the default ``scrapy crawl world``,
-whose file is written by ``exporters/durable.py`` — points at that run file instead (the stats
+whose file is written by ``exporters/jsonl.py`` — points at that run file instead (the stats
 ``tempo/export/file`` / ``tempo/export/lines``), with ``"source": "export"``::
 
     {
@@ -37,7 +37,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.extensions.feedexport import FileFeedStorage
 
-from tempo_crawler.exporters.text_form import write_atomic
+from tempo_crawler.files import write_atomic
 
 logger = logging.getLogger(__name__)
 

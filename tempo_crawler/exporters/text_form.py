@@ -30,10 +30,10 @@ from __future__ import annotations
 import logging
 import os
 import re
-import uuid
 from pathlib import Path
 from typing import Any
 
+from tempo_crawler.files import write_atomic
 from tempo_crawler.items import Article, article_from_dict
 from tempo_crawler.text.chrome import scrub_emails
 
@@ -112,22 +112,6 @@ def text_file_name(article: Article) -> str | None:
     """``<id>.txt``, or None when the item has no id usable as a file name."""
     aid = (article.id or "").strip()
     return f"{aid}.txt" if _SAFE_NAME.match(aid) else None
-
-
-def write_atomic(path: Path, data: str) -> None:
-    """Write ``data`` (UTF-8) to ``path`` through a temporary file in the same folder and ``os.replace``:
-    readers see the old file or the new one, never half of one. Permissions follow the umask."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp")
-    try:
-        with open(tmp, "x", encoding="utf-8", newline="\n") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 class TextFormPipeline:

@@ -11,7 +11,7 @@ what is new or changed.
   ``crawled_at``, dates or the related list (its relative times change on every fetch): a new hash is a
   revision, exported again with ``version`` + 1.
 * ``runs`` records every stateful run with its output file, so a run killed mid-way is found and its
-  file reconciled on the next start (``tempo_crawler.exporters.durable``).
+  file reconciled on the next start (:mod:`tempo_crawler.state.recovery`).
 
 Durability: WAL journal with ``synchronous=FULL`` (a commit is on disk when ``commit()`` returns; WAL with
 NORMAL could lose the last commits on power loss, and a lost commit whose lines are in an already
@@ -22,18 +22,14 @@ durably in a file. Not safe for several writers at once: the run lock (:mod:`.lo
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
 import sqlite3
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from tempo_crawler.urls import article_key
+from tempo_crawler.identity import content_hash, content_key, mapping_key
 
 SCHEMA_VERSION = 1
 
@@ -82,12 +78,6 @@ CREATE TABLE IF NOT EXISTS coverage (   -- per listing source: did the last run 
 );
 """
 
-# What a reader reads: a change in any of these is a revision. Not crawled_at/dates/related/layout.
-CONTENT_FIELDS = ("title", "lead", "dateline", "body", "image_url", "image_caption", "reporters", "editors",
-                  "tags", "editors_pick", "read_also", "agency", "is_free", "truncated")
-
-_WORD = re.compile(r"\w+")
-
 
 class StoreError(RuntimeError):
     """The state file cannot be used (corrupt, newer schema, not a database)."""
@@ -116,38 +106,6 @@ def later(a: str | None, b: str | None) -> str | None:
     if tb is None:
         return a
     return b if tb > ta else a
-
-
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def normalised_words(text: str | None) -> str:
-    """NFKC, casefolded, punctuation dropped, single spaces: what survives re-typesetting of a text."""
-    return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text or "").casefold()))
-
-
-def content_hash(item: Mapping[str, Any]) -> str:
-    payload = {name: item.get(name) for name in CONTENT_FIELDS}
-    return _sha(json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")))[:32]
-
-
-def content_key(item: Mapping[str, Any]) -> str | None:
-    """Normalised title + hash of the normalised body; None when either is empty."""
-    title = normalised_words(item.get("title"))
-    body = normalised_words(" ".join(item.get("body") or []))
-    if not title or not body:
-        return None
-    return f"{title}#{_sha(body)[:24]}"
-
-
-def item_key(item: Mapping[str, Any]) -> str | None:
-    """The key of an item: ``article_key`` of its canonical url, else ``id:<id>``."""
-    url = item.get("url")
-    key = article_key(url) if url else None
-    if key:
-        return key
-    return f"id:{item['id']}" if item.get("id") else None
 
 
 @dataclass
@@ -257,7 +215,7 @@ class SeenStore:
         return [k for (k,) in self.db.execute("SELECT key FROM keys WHERE rid=? ORDER BY key", (rid,))]
 
     def classify(self, item: Mapping[str, Any], keys: Iterable[str | None] = ()) -> Verdict:
-        own = item_key(item)
+        own = mapping_key(item)
         record = self.find([own, *keys])
         if record is not None:
             same = record.content_hash == content_hash(item)
@@ -276,7 +234,7 @@ class SeenStore:
                file: str | None = None, listing_lastmod: str | None = None) -> int:
         """Store an exported item (its ``version``/``first_seen``/``revised_at`` as exported); returns the row id."""
         now = now or utc_now()
-        own = item_key(item)
+        own = mapping_key(item)
         if own is None:
             raise ValueError("an item without url key and id cannot be stored")
         keys = [own, *keys]
@@ -318,7 +276,7 @@ class SeenStore:
         exported, so it counts as seen. Returns how many lines the store did not know yet."""
         added = 0
         for item in items:
-            own = item_key(item)
+            own = mapping_key(item)
             if own is None:
                 continue
             record = self.find([own])

@@ -1,0 +1,90 @@
+"""Durable file primitives shared by every writer: fsync of a folder, a free file name, atomic replacement,
+and the repair of a JSON Lines file that a killed process left half-written."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PART = ".part"   # suffix of a file still being written; readers never take it for a finished output
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def part_of(path: Path) -> Path:
+    return path.with_name(path.name + PART)
+
+
+def free_name(path: Path) -> Path:
+    """``path``, or ``<stem>-2<suffix>``, ``-3``… when it (or its ``.part``) exists already (two runs in
+    the same second)."""
+    candidate, n = path, 1
+    while candidate.exists() or part_of(candidate).exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
+
+
+def write_atomic(path: Path, data: str) -> None:
+    """Write ``data`` (UTF-8) to ``path`` through a temporary file in the same folder and ``os.replace``:
+    readers see the old file or the new one, never half of one. Permissions follow the umask."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp")
+    try:
+        with open(tmp, "x", encoding="utf-8", newline="\n") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class Repair:
+    items: list[dict[str, Any]] = field(default_factory=list)
+    cut_bytes: int = 0          # partial last line removed
+    bad_lines: int = 0          # complete lines that were not a JSON object, removed
+
+
+def repair_jsonl(path: Path) -> Repair:
+    """Make ``path`` a clean JSON Lines file in place: cut a partial last line, drop unreadable lines."""
+    data = path.read_bytes()
+    end = data.rfind(b"\n") + 1
+    out = Repair(cut_bytes=len(data) - end)
+    kept: list[bytes] = []
+    for raw in data[:end].split(b"\n")[:-1]:
+        try:
+            obj = json.loads(raw)
+        except ValueError:
+            obj = None
+        if isinstance(obj, dict):
+            kept.append(raw)
+            out.items.append(obj)
+        else:
+            out.bad_lines += 1
+    if out.bad_lines:
+        tmp = path.with_name(path.name + ".repair")
+        with open(tmp, "wb") as fh:
+            fh.write(b"".join(line + b"\n" for line in kept))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        fsync_dir(path.parent)
+    elif out.cut_bytes:
+        with open(path, "r+b") as fh:
+            fh.truncate(end)
+            fh.flush()
+            os.fsync(fh.fileno())
+    return out

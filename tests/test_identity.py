@@ -1,0 +1,53 @@
+"""What "the same article" means (tempo_crawler/identity.py): keys of every URL form, content key, content hash."""
+
+from __future__ import annotations
+
+import pytest
+
+from tempo_crawler.identity import content_hash, content_key, item_key, mapping_key, request_key, url_keys
+from tests.state.test_store import article
+
+
+@pytest.mark.parametrize("url", [
+    "https://dunia.tempo.co/read/1879931/nato-setujui-bantuan",
+    "https://dunia.tempo.co/read/1879931/nato-setujui-bantuan/full&view=ok",
+    "https://dunia.tempo.co/amp/1879931/nato-setujui-bantuan",
+    "https://dunia.tempo.co/read/1879931/nato-setujui-bantuan?page_num=2",
+    "https://dunia.tempo.co/read/1879931/nato-setujui-bantuan?utm_source=x",
+])
+def test_old_site_url_forms_share_one_key(url: str) -> None:
+    assert item_key(url, "1879931") == "a:1879931"
+    assert request_key(url) == "a:1879931"
+
+
+def test_the_two_systems_never_share_a_key() -> None:
+    old = "https://dunia.tempo.co/read/1879931/nato"
+    new = "https://www.tempo.co/internasional/nato-setujui--1879931"
+    assert item_key(old, "1879931") != item_key(new, "1879931")
+    assert url_keys(old, new, None) == {"a:1879931", "b:1879931"}
+
+
+def test_fallbacks_without_an_article_url() -> None:
+    assert item_key(None, "77") == "id:77"
+    assert item_key("https://www.tempo.co/indeks", None) is None
+    assert mapping_key({"url": None, "id": "77"}) == "id:77"
+    assert request_key("https://www.tempo.co/indeks?page=2") == "https://www.tempo.co/indeks?page=2"
+
+
+def test_content_key_survives_retypesetting_and_tells_stories_apart() -> None:
+    a = article(title="Presiden Fiktif: Bertemu Delegasi!", body=["Paragraf  satu.", "Paragraf dua…"])
+    b = article(aid="999", title="presiden fiktif bertemu delegasi", body=["PARAGRAF satu", "paragraf — dua"])
+    assert content_key(a) == content_key(b)
+    assert content_key(a).startswith("presiden fiktif bertemu delegasi#")
+    assert content_key(article(body=["Paragraf satu.", "Paragraf tiga."])) != content_key(a)
+    assert content_key(article(title="Judul Lain")) != content_key(article())
+    assert content_key(article(body=[])) is None and content_key(article(title="")) is None
+
+
+def test_content_hash_covers_what_readers_read_only() -> None:
+    base = content_hash(article())
+    assert content_hash(article(crawled_at="2030-01-01T00:00:00+00:00", related=[{"title": "x"}],
+                                modified_at="2026-01-01T00:00:00+07:00", layout="AMP", version=3)) == base
+    assert content_hash(article(body=["Paragraf satu.", "Paragraf dua (diperbarui)."])) != base
+    assert content_hash(article(title="Judul Baru")) != base
+    assert content_hash(article(tags=["a", "b"])) != base
