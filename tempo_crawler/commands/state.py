@@ -17,8 +17,8 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from tempo_crawler.exporters.durable import recover
 from tempo_crawler.state.lock import LockBusy, RunLock
+from tempo_crawler.state.recovery import recover
 from tempo_crawler.state.store import SeenStore, StoreError
 
 

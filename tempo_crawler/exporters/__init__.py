@@ -4,7 +4,7 @@
 * :mod:`.text_reader`: the inverse, reading such texts (also raw page dumps with their chrome) into items;
 * :mod:`.csv_export`: the CSV feed exporter (lists joined, nested fields as JSON);
 * :mod:`.latest`: the extension that writes ``latest.json`` next to the run's JSON Lines / JSON output;
-* :mod:`.durable`: the default run's exactly-once JSON Lines writer.
+* :mod:`.jsonl`: the default run's exactly-once JSON Lines writer.
 
 See ``docs/exports.md``.
 """

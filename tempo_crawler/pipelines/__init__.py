@@ -1,5 +1,6 @@
-"""Item pipelines: clean → normalise → validate → dedupe. Each step is a pure function plus a thin
-Scrapy wrapper that counts what it did in the stats (``tempo/...``)."""
+"""Item pipelines: clean → normalise → validate → schema → dedupe (in the run, then across runs). Each
+step is a pure function plus a thin Scrapy wrapper (:class:`.base.ArticlePipeline`) that counts what it did
+in the stats (``tempo/...``)."""
 
 from tempo_crawler.pipelines.clean import clean_article
 from tempo_crawler.pipelines.normalise import normalise_article

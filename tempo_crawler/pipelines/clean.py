@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from tempo_crawler.items import Article, Link, RelatedArticle
+from tempo_crawler.pipelines.base import ArticlePipeline
 from tempo_crawler.text.chrome import is_chrome, scrub_emails
 
 
@@ -45,19 +45,10 @@ def clean_article(a: Article) -> Article:
     )
 
 
-class CleanPipeline:
-    def __init__(self, stats: Any = None) -> None:
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> CleanPipeline:
-        return cls(crawler.stats)
-
-    def process_item(self, item: Any) -> Any:
-        if not isinstance(item, Article):
-            return item
-        before = len(item.body)
-        item = clean_article(item)
-        if self.stats and len(item.body) != before:
-            self.stats.inc_value("tempo/clean/body_lines_dropped", before - len(item.body))
-        return item
+class CleanPipeline(ArticlePipeline):
+    def process_article(self, article: Article) -> Article:
+        before = len(article.body)
+        article = clean_article(article)
+        if len(article.body) != before:
+            self.inc("clean/body_lines_dropped", before - len(article.body))
+        return article

@@ -1,35 +1,66 @@
-"""Drop repeats within a run: one article reached by several URLs or sources is exported once."""
+"""Drop repeats: within a run (one article reached by several URLs or sources is exported once) and
+across runs (an article the seen-store holds unchanged, or the same story stored under another key)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from scrapy.exceptions import DropItem
-
-from tempo_crawler.items import Article
-from tempo_crawler.urls import article_key
-
-
-def dedupe_key(a: Article) -> str:
-    return (article_key(a.url) if a.url else None) or f"id:{a.id}"
+from tempo_crawler.context import RunContext
+from tempo_crawler.identity import item_key
+from tempo_crawler.items import Article, article_to_dict
+from tempo_crawler.pipelines.base import ArticlePipeline
+from tempo_crawler.state.store import utc_now
 
 
-class DedupePipeline:
+class DedupePipeline(ArticlePipeline):
+    """In-run: a second item with the same article key (``tempo/dropped/duplicate``)."""
+
     def __init__(self, stats: Any = None) -> None:
-        self.stats = stats
+        super().__init__(stats)
         self.seen: set[str] = set()
 
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> DedupePipeline:
-        return cls(crawler.stats)
-
-    def process_item(self, item: Any) -> Any:
-        if not isinstance(item, Article):
-            return item
-        key = dedupe_key(item)
+    def process_article(self, article: Article) -> Article:
+        key = item_key(article.url, article.id) or ""
         if key in self.seen:
-            if self.stats:
-                self.stats.inc_value("tempo/dropped/duplicate")
-            raise DropItem(f"duplicate article {key} ({item.url})")
+            self.drop("duplicate", f"duplicate article {key} ({article.url})")
         self.seen.add(key)
-        return item
+        return article
+
+
+class StoreDedupePipeline(ArticlePipeline):
+    """Across runs, against the seen-store (runs with state only): drop an article stored with the same
+    content (``unchanged``) or the same story stored under another key (``duplicate_content``); give the
+    rest their ``version``, ``first_seen`` and ``revised_at`` (a changed article is a revision)."""
+
+    def __init__(self, stats: Any, context: RunContext) -> None:
+        super().__init__(stats)
+        self.context = context
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StoreDedupePipeline:
+        return cls(crawler.stats, RunContext.of(crawler))
+
+    def process_article(self, article: Article) -> Article:
+        store, notes = self.context.store, self.context.notes
+        if store is None or notes is None:
+            return article
+        note = notes.gather(article, pop=False)
+        verdict = store.classify(article_to_dict(article), note.keys)
+        now = utc_now()
+        if verdict.kind in ("unchanged", "duplicate"):
+            assert verdict.record is not None
+            notes.gather(article, pop=True)
+            store.touch(verdict.record.rid, note.keys, now=now, listing_lastmod=note.lastmod)
+            if verdict.kind == "unchanged":
+                self.drop("unchanged", f"unchanged since version {verdict.record.version} "
+                          f"(first seen {verdict.record.first_seen}): {article.url}", log_level="DEBUG")
+            self.drop("duplicate_content", f"same title and body as {verdict.record.url} (stored): {article.url}",
+                      log_level="INFO")
+        if verdict.kind == "revised":
+            assert verdict.record is not None
+            self.inc("export/revised")
+            return replace(article, version=verdict.record.version + 1, first_seen=verdict.record.first_seen,
+                           revised_at=now)
+        self.inc("export/new")
+        return replace(article, version=1, first_seen=now, revised_at=None)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from tempo_crawler.items import Article, Link, RelatedArticle
+from tempo_crawler.pipelines.base import ArticlePipeline
 from tempo_crawler.text.dates import parse_date, utc_now_iso
 from tempo_crawler.text.normalize import clean_or_none, clean_text, unique_texts
 from tempo_crawler.urls import article_id, canonical_url
@@ -47,6 +47,6 @@ def normalise_article(a: Article) -> Article:
     )
 
 
-class NormalisePipeline:
-    def process_item(self, item: Any) -> Any:
-        return normalise_article(item) if isinstance(item, Article) else item
+class NormalisePipeline(ArticlePipeline):
+    def process_article(self, article: Article) -> Article:
+        return normalise_article(article)

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import logging
-from typing import Any
-
-from scrapy.exceptions import DropItem
-
 from tempo_crawler.items import Article
-
-logger = logging.getLogger(__name__)
+from tempo_crawler.pipelines.base import ArticlePipeline
 
 
 def problems(a: Article) -> list[str]:
@@ -26,21 +20,9 @@ def problems(a: Article) -> list[str]:
     return out
 
 
-class ValidatePipeline:
-    def __init__(self, stats: Any = None) -> None:
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> ValidatePipeline:
-        return cls(crawler.stats)
-
-    def process_item(self, item: Any) -> Any:
-        if not isinstance(item, Article):
-            return item
-        found = problems(item)
+class ValidatePipeline(ArticlePipeline):
+    def process_article(self, article: Article) -> Article:
+        found = problems(article)
         if found:
-            for reason in found:
-                if self.stats:
-                    self.stats.inc_value(f"tempo/dropped/{reason}")
-            raise DropItem(f"invalid article {item.url}: {', '.join(found)}")
-        return item
+            self.drop(found, f"invalid article {article.url}: {', '.join(found)}")
+        return article

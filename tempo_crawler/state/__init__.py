@@ -1,12 +1,14 @@
-"""Cross-run state for cron runs (issue 3): the seen-store, the run lock and the incremental-fetch rules.
+"""Cross-run state for cron runs: the run lifecycle, the seen-store, the lock, recovery and incremental rules.
 
+* :mod:`.run`: ``RunLifecycle``, the extension that takes the lock, opens the store, recovers killed runs,
+  resets, and records the run from start to end (with listing coverage);
 * :mod:`.store`: ``SeenStore``, one SQLite file (``TEMPO_STATE_PATH``) of every exported article, keyed by
-  every URL form of it (``article_key``) and by a content key; first/last seen, content hash, version.
-* :mod:`.lock`: ``RunLock``, an ``fcntl`` lock beside the store so two overlapping runs never share it.
-* :mod:`.incremental`: what the spider's hooks ask: fetch this article page again? page further?
-* :mod:`.runtime`: the per-crawl ``CronState`` tying those to Scrapy, and the spider middleware that
-  tells the store which requested URLs an item came from.
+  every URL form of it and by a content key (:mod:`tempo_crawler.identity`);
+* :mod:`.lock`: ``RunLock``, an ``fcntl`` lock beside the store so two overlapping runs never share it;
+* :mod:`.recovery`: finishing what a killed run left (its ``.part`` file and the store);
+* :mod:`.incremental`: fetch this article page again? page further?
+* :mod:`.notes`: the keys and lastmods a crawl learns about each article, and the middleware noting them.
 
-The exactly-once writer that decides when an article counts as seen is
-:mod:`tempo_crawler.exporters.durable`. See ``docs/cron.md``.
+The exactly-once writer is :mod:`tempo_crawler.exporters.jsonl`; the cross-run dedupe pipeline
+:mod:`tempo_crawler.pipelines.dedupe`. See ``docs/cron.md``.
 """

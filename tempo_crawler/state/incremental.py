@@ -18,13 +18,13 @@ and no error on that source); after a killed or cut-short run the next run pages
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
-from tempo_crawler.sources import ArticleRef, Listing
-from tempo_crawler.state.runtime import CronState
+from tempo_crawler.context import RunContext
+from tempo_crawler.identity import article_key, request_key
+from tempo_crawler.sources import ArticleRef
 from tempo_crawler.state.store import Record, later, parse_time
-from tempo_crawler.urls import article_key, url_era
 
 
 def decide(record: Record | None, *, published_at: str | None, lastmod: str | None, now: datetime,
@@ -44,42 +44,21 @@ def decide(record: Record | None, *, published_at: str | None, lastmod: str | No
     return False, "unchanged"
 
 
-def _ref_decision(state: CronState, key: str, ref: ArticleRef) -> tuple[bool, str]:
-    assert state.store is not None
-    lastmod = state.saw_lastmod(key, ref.lastmod)
-    record = state.store.find([key, article_key(ref.url)])
-    return decide(record, published_at=ref.published_at, lastmod=lastmod, now=state.now, window=state.window,
-                  full=state.full)
+def ref_decision(context: RunContext, key: str, ref: ArticleRef) -> tuple[bool, str]:
+    """:func:`decide` for a listed article, against the open store (the run must be ``active``)."""
+    assert context.store is not None and context.notes is not None
+    lastmod = context.notes.saw_lastmod(key, ref.lastmod)
+    record = context.store.find([key, article_key(ref.url)])
+    return decide(record, published_at=ref.published_at, lastmod=lastmod, now=context.now,
+                  window=context.refetch_window, full=context.full)
 
 
-def should_fetch(spider: Any, key: str, ref: ArticleRef) -> bool:
-    """The ``WorldSpider.should_fetch`` hook."""
-    state = CronState.of(spider.crawler)
-    if not state.active:
-        return True
-    fetch, reason = _ref_decision(state, key, ref)
-    if fetch:
-        state.inc(f"incremental/fetch/{reason}")
-    elif key not in state.unchanged:
-        state.unchanged.add(key)
-        state.inc("skipped/unchanged")
-    return fetch
-
-
-def listing_exhausted(spider: Any, listing: Listing) -> bool:
-    """The ``WorldSpider.listing_exhausted`` hook: True when this page holds only stored, unchanged
-    articles (older than the refetch window) and the previous run paged this source completely."""
-    state = CronState.of(spider.crawler)
-    if not state.active or state.full:
+def listing_exhausted(context: RunContext, refs: list[ArticleRef], wanted: Callable[[ArticleRef], bool]) -> bool:
+    """True when every wanted article of a listing page is stored and unchanged (older than the refetch
+    window) and the previous run paged this source completely: paging further reaches only older ones."""
+    if not context.active or context.full:
         return False
-    relevant = [r for r in listing.refs if url_era(r.url) and (r.source == "explicit" or spider.in_section(r.url))]
-    if not relevant or relevant[0].source not in state.covered:
+    relevant = [r for r in refs if wanted(r)]
+    if not relevant or relevant[0].source not in context.covered:
         return False
-    for ref in relevant:
-        key = article_key(ref.url) or ref.url
-        if _ref_decision(state, key, ref)[0]:
-            return False
-    state.inc("incremental/paging_stopped")
-    spider.logger.debug("%s: every article on this page is stored and unchanged, paging stops",
-                        relevant[0].source)
-    return True
+    return not any(ref_decision(context, request_key(r.url), r)[0] for r in relevant)

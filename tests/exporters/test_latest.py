@@ -44,8 +44,8 @@ def test_nothing_without_feeds_or_run_file(tmp_path: Path) -> None:
     assert ext._written and ext.manifest() is None
 
 
-def test_default_run_file_of_the_durable_exporter(tmp_path: Path) -> None:
-    """No feeds: ``scrapy crawl world`` writes its own run file (exporters/durable.py) and says so in the stats."""
+def test_default_run_file_of_the_jsonl_exporter(tmp_path: Path) -> None:
+    """No feeds: ``scrapy crawl world`` writes its own run file (exporters/jsonl.py) and says so in the stats."""
     run = tmp_path / "output" / "world-20240621T050000Z.jsonl"
     run.parent.mkdir()
     run.write_text("{}\n{}\n", "utf-8")

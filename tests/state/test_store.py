@@ -1,5 +1,5 @@
 """Unit tests of the cron state: the seen-store (keys, content key, versions), the incremental rules, the
-run lock, and the exactly-once file writer's repair + reconcile (tempo_crawler/state/, exporters/durable.py)."""
+run lock, and the exactly-once file writer's repair + reconcile (tempo_crawler/state/, exporters/jsonl.py)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from tempo_crawler.exporters.durable import DurableJsonLines, free_name, recover, repair
+from tempo_crawler.exporters.jsonl import DurableJsonLines
+from tempo_crawler.files import free_name
+from tempo_crawler.files import repair_jsonl as repair
+from tempo_crawler.identity import mapping_key as item_key
 from tempo_crawler.state.incremental import decide
 from tempo_crawler.state.lock import LockBusy, RunLock
-from tempo_crawler.state.store import SeenStore, content_hash, content_key, item_key
+from tempo_crawler.state.recovery import recover
+from tempo_crawler.state.store import SeenStore
 
 ROOT = Path(__file__).resolve().parents[2]
 B_URL = "https://www.tempo.co/internasional/presiden-fiktif-bertemu-delegasi--1234567"
@@ -41,26 +45,7 @@ def store(tmp_path: Path) -> SeenStore:
     s.close()
 
 
-# ---------------------------------------------------------------- keys and hashes
-
-def test_content_key_survives_retypesetting_and_tells_stories_apart() -> None:
-    a = article(title="Presiden Fiktif: Bertemu Delegasi!", body=["Paragraf  satu.", "Paragraf dua…"])
-    b = article(aid="999", title="presiden fiktif bertemu delegasi", body=["PARAGRAF satu", "paragraf — dua"])
-    assert content_key(a) == content_key(b)
-    assert content_key(a).startswith("presiden fiktif bertemu delegasi#")
-    assert content_key(article(body=["Paragraf satu.", "Paragraf tiga."])) != content_key(a)
-    assert content_key(article(title="Judul Lain")) != content_key(article())
-    assert content_key(article(body=[])) is None and content_key(article(title="")) is None
-
-
-def test_content_hash_covers_what_readers_read_only() -> None:
-    base = content_hash(article())
-    assert content_hash(article(crawled_at="2030-01-01T00:00:00+00:00", related=[{"title": "x"}],
-                                modified_at="2026-01-01T00:00:00+07:00", layout="AMP", version=3)) == base
-    assert content_hash(article(body=["Paragraf satu.", "Paragraf dua (diperbarui)."])) != base
-    assert content_hash(article(title="Judul Baru")) != base
-    assert content_hash(article(tags=["a", "b"])) != base
-
+# ---------------------------------------------------------------- keys
 
 def test_every_url_form_of_an_article_is_one_key(store: SeenStore) -> None:
     forms = ["https://dunia.tempo.co/read/1879931/nato-setujui-bantuan",
@@ -236,7 +221,7 @@ def test_recover_reconciles_a_killed_runs_truncated_file(tmp_path: Path) -> None
             store.commit()
     w.sync()
     os.write(w.fd, json.dumps(items[3]).encode()[:50])  # killed mid-line
-    w.abandon()
+    os.close(w.fd)   # killed: the file stays as it is
     store.close()  # the uncommitted record of line 3 is lost
 
     store = SeenStore(state)
@@ -260,7 +245,7 @@ def test_store_stays_consistent_when_its_writer_is_killed(tmp_path: Path) -> Non
     code = textwrap.dedent(f"""
         import sys
         from pathlib import Path
-        from tempo_crawler.exporters.durable import DurableJsonLines
+        from tempo_crawler.exporters.jsonl import DurableJsonLines
         from tempo_crawler.state.store import SeenStore
         s = SeenStore({str(state)!r}); s.begin_run("r", {str(final)!r}, pid=0)
         w = DurableJsonLines(Path({str(final)!r}))
@@ -290,7 +275,7 @@ def test_store_stays_consistent_when_its_writer_is_killed(tmp_path: Path) -> Non
 def test_a_kill_during_recovery_is_recovered_the_same_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                           stop_at: str) -> None:
     """Recovery killed after its commit but before the rename, or after the rename but before marking the run."""
-    import tempo_crawler.exporters.durable as durable
+    import tempo_crawler.state.recovery as recovery
 
     state, final = tmp_path / "state.sqlite", tmp_path / "out" / "world-1.jsonl"
     store = SeenStore(state)
@@ -298,7 +283,7 @@ def test_a_kill_during_recovery_is_recovered_the_same_way(tmp_path: Path, monkey
     w = DurableJsonLines(final)
     w.write(article())
     w.sync()
-    w.abandon()   # not committed: the line is only in the file
+    os.close(w.fd)   # not committed: the line is only in the file
     store.close()
 
     class Killed(BaseException):
@@ -310,7 +295,7 @@ def test_a_kill_during_recovery_is_recovered_the_same_way(tmp_path: Path, monkey
     store = SeenStore(state)
     with monkeypatch.context() as m:
         if stop_at == "rename":
-            m.setattr(durable.os, "rename", die)
+            m.setattr(recovery.os, "rename", die)
         else:
             m.setattr(store, "end_run", die)
         with pytest.raises(Killed):

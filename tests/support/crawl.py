@@ -66,7 +66,7 @@ def run_crawl(origin: str | None, workdir: Path, *spider_args: str, settings: di
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
     stats = json.loads(stats_file.read_text("utf-8")) if stats_file.exists() else {}
-    if not use_output:  # the run's own file (tempo_crawler/exporters/durable.py), if it wrote one
+    if not use_output:  # the run's own file (tempo_crawler/exporters/jsonl.py), if it wrote one
         out = Path(stats.get("tempo/export/file") or workdir / "output" / "none.jsonl")
     lines = out.read_text("utf-8").splitlines() if out.exists() else []
     if out.suffix == ".csv":

@@ -1,0 +1,111 @@
+"""Every spider argument (``-a name=value``), declared once: its meaning and how its text is read.
+
+:func:`parse_arguments` turns the raw ``-a`` strings into typed values or raises :class:`ArgumentError`
+with a one-line message naming the argument (an unknown name gets the closest known one suggested).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+RENDER_MODES = ("auto", "always", "never")
+_TRUE = ("1", "true", "yes", "on", "y")
+_FALSE = ("0", "false", "no", "off", "n", "")
+
+
+class ArgumentError(ValueError):
+    """A spider argument that cannot be used; the message is one line for the operator."""
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ArgumentError("expected YYYY-MM-DD") from None
+
+
+def _count(value: str) -> int:
+    try:
+        n = int(value.strip())
+    except ValueError:
+        raise ArgumentError("expected a whole number") from None
+    if n < 1:
+        raise ArgumentError("expected a whole number of at least 1")
+    return n
+
+
+def _urls(value: str) -> list[str]:
+    return [u.strip() for u in value.split(",") if u.strip()]
+
+
+def _urls_file(value: str) -> list[str]:
+    path = Path(value)
+    if not path.is_file():
+        raise ArgumentError("no such file")
+    lines = path.read_text("utf-8").splitlines()
+    return [u.strip() for u in lines if u.strip() and not u.lstrip().startswith("#")]
+
+
+def _render(value: str) -> str:
+    mode = value.strip().lower()
+    if mode not in RENDER_MODES:
+        raise ArgumentError(f"expected one of {', '.join(RENDER_MODES)}")
+    return mode
+
+
+def flag(value: Any) -> bool:
+    """``1``/``true``/``yes``/``on`` (any case) → True; ``0``/``false``/``no``/``off``/empty → False."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ArgumentError("expected 1/0, true/false, yes/no or on/off")
+
+
+@dataclass(frozen=True)
+class Argument:
+    name: str
+    meaning: str
+    read: Callable[[str], Any]
+
+
+ARGUMENTS: tuple[Argument, ...] = (
+    Argument("since", "skip articles published before this day (YYYY-MM-DD, WIB)", _day),
+    Argument("until", "skip articles published after this day (YYYY-MM-DD, WIB, inclusive)", _day),
+    Argument("max_items", "schedule at most N articles", _count),
+    Argument("start_urls", "comma-separated URLs to crawl instead of discovering", _urls),
+    Argument("urls_file", "a file of URLs to crawl, one a line, # comments", _urls_file),
+    Argument("render", "JavaScript rendering: auto, always or never", _render),
+    Argument("full", "fetch every listed article again (1/0)", flag),
+    Argument("reset", "forget the seen-store before this run (1/0)", flag),
+)
+NAMES = tuple(a.name for a in ARGUMENTS)
+
+
+def parse_arguments(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Typed values of the given arguments (absent ones are left out)."""
+    by_name = {a.name: a for a in ARGUMENTS}
+    out: dict[str, Any] = {}
+    for name, value in raw.items():
+        argument = by_name.get(name)
+        if argument is None:
+            close = difflib.get_close_matches(name, NAMES, n=1)
+            hint = f"; did you mean -a {close[0]}=…?" if close else f"; known: {', '.join(NAMES)}"
+            raise ArgumentError(f"-a {name}={value!r}: unknown argument{hint}")
+        if value is None:
+            continue
+        try:
+            out[name] = argument.read(value) if isinstance(value, str) else argument.read(str(value))
+        except ArgumentError as exc:
+            raise ArgumentError(f"-a {name}={value!r}: {exc}") from None
+    if "since" in out and "until" in out and out["since"] > out["until"]:
+        raise ArgumentError(f"-a since={out['since']} is after -a until={out['until']}")
+    return out

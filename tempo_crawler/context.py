@@ -1,0 +1,116 @@
+"""The run context: what this crawl is (window, explicit URLs, stamp, mode, output), created once from the
+spider arguments and the settings, and handed to the spider, the pipelines and the exporters, so that
+no component reads another's attributes.
+
+``RunContext.create(crawler, name, arguments)`` is called by the spider's ``from_crawler`` (the first
+component built); every other component gets it with ``RunContext.of(crawler)``. The run lifecycle
+(:mod:`tempo_crawler.state.run`) fills in the runtime part (``store``, ``covered``, ``skipped``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tempo_crawler.arguments import parse_arguments
+from tempo_crawler.files import free_name
+from tempo_crawler.text.dates import WIB
+
+if TYPE_CHECKING:
+    from tempo_crawler.state.notes import FetchNotes
+    from tempo_crawler.state.store import SeenStore
+
+STATE_MODES = ("auto", "on", "off")
+DEFAULT_OUTPUT = "output/%(name)s-%(run_stamp)s.jsonl"
+_ATTR = "tempo_run_context"
+
+
+def _start_of(day: date | None, plus_days: int = 0) -> datetime | None:
+    return datetime.combine(day + timedelta(days=plus_days), time.min, WIB) if day else None
+
+
+@dataclass
+class RunContext:
+    """One crawl's parameters (immutable once created) and the run state the lifecycle attaches."""
+
+    spider: str
+    stamp: str                                  # UTC, names the run's file and its store record
+    now: datetime
+    since: datetime | None = None               # inclusive, start of the day in WIB
+    until: datetime | None = None               # exclusive, start of the day after -a until
+    max_items: int | None = None
+    explicit_urls: list[str] = field(default_factory=list)
+    full: bool = False
+    reset: bool = False
+    render: str = "auto"
+    state_mode: str = "auto"
+    store_enabled: bool = True                  # the seen-store is read and written
+    writer_enabled: bool = True                 # the exactly-once JSON Lines file is written
+    state_path: Path = Path("output/state/world.sqlite")
+    refetch_window: timedelta = timedelta(hours=48)
+    output: Path | None = None                  # the run's exactly-once file (when writer_enabled)
+    # -- set while the run lives (tempo_crawler.state.run) --------------------------------------------
+    store: SeenStore | None = None
+    covered: set[str] = field(default_factory=set)   # listing sources that may stop paging early
+    skipped: bool = False                            # another run holds the lock: nothing is done
+    notes: FetchNotes | None = None
+
+    @classmethod
+    def create(cls, crawler: Any, spider: str, raw_arguments: dict[str, Any]) -> RunContext:
+        """Validate the spider arguments and the state settings; attach the context to ``crawler``."""
+        args = parse_arguments(raw_arguments)
+        s = crawler.settings
+        mode = str(s.get("TEMPO_STATE_MODE", "auto") or "auto").lower()
+        if mode not in STATE_MODES:
+            raise ValueError(f"TEMPO_STATE_MODE={mode!r}: expected one of {', '.join(STATE_MODES)}")
+        feeds = bool(s.getdict("FEEDS"))
+        now = datetime.now(timezone.utc)
+        explicit = list(args.get("start_urls", [])) + list(args.get("urls_file", []))
+        context = cls(
+            spider=spider, stamp=now.strftime("%Y%m%dT%H%M%SZ"), now=now,
+            since=_start_of(args.get("since")), until=_start_of(args.get("until"), 1),
+            max_items=args.get("max_items"), explicit_urls=explicit,
+            full=args.get("full", False), reset=args.get("reset", False),
+            render=args.get("render") or str(s.get("TEMPO_RENDER") or "auto").lower(),
+            state_mode=mode, store_enabled=mode == "on" or (mode == "auto" and not feeds),
+            writer_enabled=mode == "on" or not feeds,
+            state_path=Path(s.get("TEMPO_STATE_PATH") or "output/state/world.sqlite"),
+            refetch_window=timedelta(hours=s.getfloat("TEMPO_REFETCH_WINDOW_HOURS", 48.0)),
+        )
+        if context.writer_enabled:
+            template = s.get("TEMPO_OUTPUT") or DEFAULT_OUTPUT
+            stamp = context.stamp
+            context.output = free_name(Path(template % {"name": spider, "run_stamp": stamp, "time": stamp}))
+        setattr(crawler, _ATTR, context)
+        return context
+
+    @classmethod
+    def find(cls, crawler: Any) -> RunContext | None:
+        """The crawler's run context, or None when the spider is not ours (``scrapy shell`` without one)."""
+        return getattr(crawler, _ATTR, None)
+
+    @classmethod
+    def of(cls, crawler: Any) -> RunContext:
+        context = cls.find(crawler)
+        if context is None:
+            raise RuntimeError("no run context: the spider's from_crawler creates it (RunContext.create)")
+        return context
+
+    @property
+    def windowed(self) -> bool:
+        return self.since is not None or self.until is not None
+
+    @property
+    def listing_run(self) -> bool:
+        """Discovery through the sources (not a list of explicit URLs)."""
+        return not self.explicit_urls
+
+    @property
+    def active(self) -> bool:
+        """The store is open for this run: incremental rules may skip what it knows."""
+        return self.store is not None and not self.skipped
+
+    def outside_window(self, when: datetime) -> bool:
+        return bool((self.since and when < self.since) or (self.until and when >= self.until))

@@ -1,0 +1,158 @@
+"""The default output of ``scrapy crawl world``: one JSON Lines file per run, written exactly once against the
+seen-store, and safe against ``kill -9`` at any moment.
+
+Per item (after every other pipeline decided it is new or revised): append the line to ``<file>.part`` and
+record it in the store's open transaction; every ``TEMPO_EXPORT_SYNC_ITEMS`` lines (default 1) or
+``TEMPO_EXPORT_SYNC_SECONDS``: ``fsync`` the file, **then** commit the store. An article counts as seen
+only once its line is on disk. At close: fsync, commit, rename ``.part`` to the final name, fsync the
+folder. Readers only ever see complete files; what a killed run leaves is finished by the next one
+(:mod:`tempo_crawler.state.recovery`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from twisted.internet.task import LoopingCall
+
+from tempo_crawler.context import RunContext
+from tempo_crawler.files import free_name, fsync_dir, part_of
+from tempo_crawler.items import Article, article_to_dict
+from tempo_crawler.state.store import utc_now
+
+logger = logging.getLogger(__name__)
+
+
+def encode(item: dict[str, Any]) -> bytes:
+    return (json.dumps(item, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+class DurableJsonLines:
+    """Append-only JSON Lines into ``<path>.part``; ``sync()`` makes what was written durable; ``publish()``
+    renames it to ``path``. The ``.part`` file is created on the first line (or by ``publish(empty=True)``)."""
+
+    def __init__(self, path: Path, *, sync_every: int = 1, sync_seconds: float = 1.0) -> None:
+        self.path = Path(path)
+        self.part = part_of(self.path)
+        self.sync_every = max(1, sync_every)
+        self.sync_seconds = sync_seconds
+        self.fd: int | None = None
+        self.lines = 0
+        self.unsynced = 0
+        self.last_sync = time.monotonic()
+
+    def _open(self) -> int:
+        if self.fd is None:
+            self.part.parent.mkdir(parents=True, exist_ok=True)
+            self.fd = os.open(self.part, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
+            fsync_dir(self.part.parent)
+        return self.fd
+
+    def write(self, item: dict[str, Any]) -> None:
+        data = memoryview(encode(item))
+        fd = self._open()
+        while data:
+            data = data[os.write(fd, data):]
+        self.lines += 1
+        self.unsynced += 1
+
+    def due(self) -> bool:
+        return self.unsynced >= self.sync_every or (
+            self.unsynced > 0 and time.monotonic() - self.last_sync >= self.sync_seconds)
+
+    def sync(self) -> None:
+        if self.fd is not None and self.unsynced:
+            os.fsync(self.fd)
+        self.unsynced = 0
+        self.last_sync = time.monotonic()
+
+    def publish(self, empty: bool = True) -> Path | None:
+        """Close and rename to the final name (None when nothing was written and ``empty`` is False)."""
+        if self.fd is None:
+            if not empty:
+                return None
+            self._open()
+        assert self.fd is not None
+        os.fsync(self.fd)
+        os.close(self.fd)
+        self.fd = None
+        target = self.path if not self.path.exists() else free_name(self.path)
+        os.rename(self.part, target)
+        fsync_dir(target.parent)
+        self.path = target
+        return target
+
+
+class JsonLinesExportPipeline:
+    """Item pipeline (order 800): write each article to the run's file and, with state, record it in the
+    store, syncing the file before the store commits (see the module doc)."""
+
+    def __init__(self, crawler: Any, context: RunContext) -> None:
+        self.crawler = crawler
+        self.context = context
+        s = crawler.settings
+        self.sync_every = s.getint("TEMPO_EXPORT_SYNC_ITEMS", 1)
+        self.sync_seconds = s.getfloat("TEMPO_EXPORT_SYNC_SECONDS", 1.0)
+        self.store_empty = s.getbool("FEED_STORE_EMPTY", True)
+        self.writer: DurableJsonLines | None = None
+        self.exported = 0
+        self.ticker: LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> JsonLinesExportPipeline:
+        return cls(crawler, RunContext.of(crawler))
+
+    @property
+    def stats(self) -> Any:
+        return self.crawler.stats
+
+    def open_spider(self) -> None:
+        context = self.context
+        if context.output is None:
+            return
+        self.writer = DurableJsonLines(context.output, sync_every=self.sync_every, sync_seconds=self.sync_seconds)
+        if self.sync_every > 1:  # batched: also sync a batch that waits for more items than come
+            self.ticker = LoopingCall(self._sync)
+            self.ticker.start(max(self.sync_seconds, 0.05), now=False)
+        logger.info("exporting %s to %s%s", "new and changed articles" if context.store_enabled else "articles",
+                    context.output, f" (state {context.state_path})" if context.store_enabled else " (no state)")
+
+    def _sync(self, force: bool = False) -> None:
+        """fsync the lines written so far, then commit the store: never the other way round."""
+        assert self.writer is not None
+        if force or self.writer.due():
+            self.writer.sync()
+            if self.context.store is not None:
+                self.context.store.commit()
+
+    def process_item(self, item: Any) -> Any:
+        if self.writer is None or not isinstance(item, Article):
+            return item
+        data = article_to_dict(item)
+        self.writer.write(data)
+        store, notes = self.context.store, self.context.notes
+        if store is not None and notes is not None:
+            note = notes.gather(item, pop=True)
+            store.record(data, note.keys, now=utc_now(), file=str(self.writer.path), listing_lastmod=note.lastmod)
+        self._sync()
+        self.exported += 1
+        return item
+
+    def close_spider(self) -> None:
+        if self.ticker is not None and self.ticker.running:
+            self.ticker.stop()
+        if self.writer is None or self.context.skipped:
+            return
+        self._sync(force=True)
+        path = self.writer.publish(empty=self.store_empty)
+        self.stats.set_value("tempo/export/lines", self.exported)
+        self.stats.set_value("tempo/export/file", str(path) if path is not None else None)
+        if path is not None:
+            logger.info("exported %d article(s) to %s", self.exported, path)
+        else:
+            logger.info("nothing new or changed: no file written (FEED_STORE_EMPTY is off)")

@@ -1,0 +1,130 @@
+"""The run's lifecycle, one Scrapy extension: the lock, the seen-store, recovery of killed runs, reset, the
+run's record in the store from start to end, and listing coverage.
+
+* ``spider_opened`` (after the pipelines opened, before the first request): take the run lock (a second
+  run is skipped: ``CloseSpider("skipped")``); open the store; **recover** what killed runs left
+  (:mod:`.recovery`); ``-a reset=1``; record this run and its file name in the store (committed) before
+  the file exists, so a kill is found from there.
+* ``spider_closed`` (after the writer published its file): record how the run ended and whether it paged
+  every listing completely (the next run may then stop paging at already-seen pages); close the store;
+  release the lock.
+
+Runs without the store (``-o``/``-O``, ``TEMPO_STATE_MODE=off``) do none of this.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import CloseSpider, NotConfigured
+
+from tempo_crawler.context import RunContext
+from tempo_crawler.state.lock import LockBusy, RunLock
+from tempo_crawler.state.notes import FetchNotes
+from tempo_crawler.state.recovery import recover
+from tempo_crawler.state.store import SeenStore
+
+logger = logging.getLogger(__name__)
+
+
+def lock_for(context: RunContext) -> RunLock:
+    return RunLock(context.state_path.with_name(context.state_path.name + ".lock"))
+
+
+class RunLifecycle:
+    def __init__(self, crawler: Any, context: RunContext) -> None:
+        self.crawler = crawler
+        self.context = context
+        self.lock = lock_for(context)
+        self.lock_wait = crawler.settings.getfloat("TEMPO_LOCK_WAIT_SECONDS", 0.0)
+        self.run_id: str | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RunLifecycle:
+        context = RunContext.find(crawler)
+        if context is None:  # another spider (scrapy shell's default one): no run to manage
+            raise NotConfigured("no tempo run context")
+        ext = cls(crawler, context)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    @property
+    def stats(self) -> Any:
+        return self.crawler.stats
+
+    def spider_opened(self, spider: Any) -> None:
+        context = self.context
+        if context.reset and not context.store_enabled:
+            logger.warning("-a reset=1 ignored: this run does not use the state (-o/-O/FEEDS given, or "
+                           "TEMPO_STATE_MODE=off); `scrapy state reset` forgets it")
+        if not context.store_enabled:
+            return
+        try:
+            self.lock.acquire(self.lock_wait)
+        except LockBusy as exc:
+            context.skipped = True
+            self.stats.set_value("tempo/run/skipped", 1)
+            self.stats.set_value("tempo/run/skip_reason", "locked")
+            logger.warning("%s: this run is skipped, nothing fetched or exported", exc)
+            raise CloseSpider("skipped") from None
+        try:
+            store = SeenStore(context.state_path)
+            self._recover(store)
+            if context.reset:
+                store.reset()
+                self.stats.set_value("tempo/state/reset", 1)
+                logger.warning("-a reset=1: state %s forgotten, every article counts as new", context.state_path)
+            context.covered = store.covered_sources()
+            self.run_id = f"{context.stamp}-{os.getpid()}"
+            store.begin_run(self.run_id, str(context.output) if context.output else None, pid=os.getpid(),
+                            listing=context.listing_run)
+        except BaseException:
+            self.lock.release()
+            raise
+        context.store = store
+        context.notes = FetchNotes()
+        logger.info("state %s: %d articles known; %s", context.state_path, store.summary()["articles"],
+                    f"paging may stop at already-seen pages of {', '.join(sorted(context.covered))}"
+                    if context.covered else "previous run incomplete or none: paging every listing to the usual bounds")
+
+    def _recover(self, store: SeenStore) -> None:
+        found = recover(store)
+        if not found.runs:
+            return
+        for name, value in (("runs", found.runs), ("lines", found.lines), ("reconciled", found.reconciled),
+                            ("cut_bytes", found.cut_bytes), ("bad_lines", found.bad_lines)):
+            self.stats.set_value(f"tempo/state/recovered_{name}", value)
+        logger.warning("recovered %d killed run(s): published %s (%d lines, %d not yet in the store, "
+                       "%d bytes of a partial line cut, %d bad lines dropped)", found.runs,
+                       ", ".join(found.files) or "no file", found.lines, found.reconciled, found.cut_bytes,
+                       found.bad_lines)
+
+    def complete(self, reason: str) -> bool:
+        """Did this run go through every listing page it should have (no cut, no failed article)?"""
+        stats = self.stats.get_stats()
+        return not (reason != "finished" or stats.get("tempo/articles/failed")
+                    or stats.get("tempo/skipped/max_items") or self.context.windowed)
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        context = self.context
+        store = context.store
+        if store is None or self.run_id is None:
+            return
+        stats = self.stats.get_stats()
+        complete = self.complete(reason)
+        try:
+            store.end_run(self.run_id, status="finished", reason=reason, complete=complete,
+                          exported=int(stats.get("tempo/export/lines") or 0), file=stats.get("tempo/export/file"))
+            if context.listing_run:
+                sources = self.crawler.settings.getlist("TEMPO_SOURCES")
+                store.set_coverage(self.run_id, {name: complete and not stats.get(f"tempo/source/{name}/errors")
+                                                 for name in sources})
+            store.commit()
+            store.close()
+        finally:
+            context.store = None
+            self.lock.release()
