@@ -1,6 +1,7 @@
 """Project settings: polite defaults for the live site; tests and the demo override speed knobs."""
 
 from tempo_crawler.items import ARTICLE_FIELDS
+from tempo_crawler.sources import NAMES as SOURCE_NAMES
 
 BOT_NAME = "tempo_crawler"
 SPIDER_MODULES = ["tempo_crawler.spiders"]
@@ -13,7 +14,7 @@ COMMANDS_MODULE = "tempo_crawler.commands"
 TEMPO_BASE_URL = "https://www.tempo.co"
 TEMPO_RUBRIC = "internasional"
 TEMPO_SECTIONS = ["internasional"]            # B rubrics kept when a source lists other rubrics too
-TEMPO_SOURCES = ["api", "payload", "rss", "rss_legacy", "sitemap", "indeks"]
+TEMPO_SOURCES = list(SOURCE_NAMES)            # every registered source (tempo_crawler/sources/)
 TEMPO_LEGACY_RSS_URL = ""                     # default: rss.tempo.co/dunia (or <base>/rss/dunia off-site)
 TEMPO_API_PAGE_SIZE = 20
 TEMPO_MAX_LISTING_PAGES = 50
@@ -86,21 +87,21 @@ TEMPO_RENDER_WAIT_TIMEOUT = 10.0              # s to wait for content inserted a
 TEMPO_RENDER_CONTEXT_PAGES = 100              # pages per browser context before it is replaced and closed
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 DOWNLOAD_HANDLERS = {
-    "http": "tempo_crawler.render.RenderHandler",
-    "https": "tempo_crawler.render.RenderHandler",
+    "http": "tempo_crawler.render.handler.RenderHandler",
+    "https": "tempo_crawler.render.handler.RenderHandler",
 }
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {"headless": True}   # executable_path is filled in at start (render.configure)
-PLAYWRIGHT_ABORT_REQUEST = "tempo_crawler.render.abort_request"   # images/media/fonts/CSS, other origins
+PLAYWRIGHT_ABORT_REQUEST = "tempo_crawler.render.handler.abort_request"   # images/media/fonts/CSS, other origins
 PLAYWRIGHT_MAX_CONTEXTS = 2                   # safety bound; rotation keeps one context open at a time
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4          # ≈ the best rendering concurrency on 2 cores (environment.md §3)
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30000  # ms
 # --- end of Rendering (issue 5) -------------------------------------------------------------------
 
 # --- Cron state (issue 3) ------------------------------------------------------------------------
-# Cross-run dedup, revisions and the exactly-once writer (tempo_crawler/state/, exporters/durable.py,
-# docs/cron.md). Spider arguments: `-a reset=1` (forget the state first), `-a full=1` (fetch every listed
-# article again; unchanged ones are still not exported again).
+# The run lifecycle (tempo_crawler/state/run.py: lock, store, recovery), cross-run dedupe
+# (pipelines/dedupe.py) and the exactly-once writer (exporters/jsonl.py); docs/cron.md. Spider arguments
+# `-a reset=1` and `-a full=1`: tempo_crawler/arguments.py.
 TEMPO_STATE_PATH = "output/state/world.sqlite"   # the seen-store; its lock is <path>.lock
 TEMPO_STATE_MODE = "auto"            # auto: state unless -o/-O/FEEDS are given; on: always; off: never
 TEMPO_OUTPUT = "output/%(name)s-%(run_stamp)s.jsonl"   # the run's file (written as <file>.part, renamed at close)
@@ -109,6 +110,8 @@ TEMPO_EXPORT_SYNC_ITEMS = 1          # fsync the file + commit the store every N
 TEMPO_EXPORT_SYNC_SECONDS = 1.0      # …or when the oldest unsynced line is this old
 TEMPO_LOCK_WAIT_SECONDS = 0.0        # wait this long for a previous run's lock before giving up
 TEMPO_LOCK_BUSY_EXIT = 0             # exit status of a run skipped because a previous one is still active
-ITEM_PIPELINES["tempo_crawler.exporters.durable.DurableExportPipeline"] = 800
-SPIDER_MIDDLEWARES = {"tempo_crawler.state.runtime.FetchNotesMiddleware": 900}
+ITEM_PIPELINES["tempo_crawler.pipelines.dedupe.StoreDedupePipeline"] = 700
+ITEM_PIPELINES["tempo_crawler.exporters.jsonl.JsonLinesExportPipeline"] = 800
+EXTENSIONS["tempo_crawler.state.run.RunLifecycle"] = 500
+SPIDER_MIDDLEWARES = {"tempo_crawler.state.notes.FetchNotesMiddleware": 900}
 # --- end of Cron state (issue 3) -----------------------------------------------------------------

@@ -1,9 +1,19 @@
-"""Discovery sources: each turns a listing response (API, Nuxt payload, RSS, sitemap, /indeks) into
-article references. Pure functions of the response body, testable without Scrapy."""
+"""Discovery sources, one module each, registered by name. A source knows its first URL (from the
+settings), how to read its responses into article references (a pure function of the body, testable
+without Scrapy), how to recognise a response of its kind, and whether it is an HTML listing (rendered
+like a page when JavaScript rendering is needed).
+
+Adding a source: a module here with a :class:`Source` subclass decorated with :func:`register`, and its
+import at the bottom of this file. The spider, the default ``TEMPO_SOURCES`` list and rendering all read
+the registry.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+DEFAULT_BASE = "https://www.tempo.co"
 
 
 @dataclass
@@ -25,3 +35,61 @@ class Listing:
     refs: list[ArticleRef] = field(default_factory=list)
     next_url: str | None = None
     sitemaps: list[str] = field(default_factory=list)  # child sitemaps of a sitemap index
+
+
+class Source:
+    """One discovery source. Subclasses set ``name`` and implement :meth:`first_url` and :meth:`parse`."""
+
+    name: ClassVar[str]
+    html: ClassVar[bool] = False   # an HTML listing page (not a feed or JSON): rendered when needed
+    ready: ClassVar[str] = ""      # CSS that shows a rendered listing is filled (html sources)
+
+    def first_url(self, settings: Any) -> str:
+        raise NotImplementedError
+
+    def parse(self, body: bytes, url: str, base: str) -> Listing:
+        raise NotImplementedError
+
+    def sniff(self, head: bytes, body: bytes) -> bool:
+        """Does a response of unknown kind (an explicit URL) look like this source's? ``head``: the first
+        512 bytes, left-stripped."""
+        return False
+
+
+REGISTRY: dict[str, Source] = {}
+
+
+def register(cls: type[Source]) -> type[Source]:
+    REGISTRY[cls.name] = cls()
+    return cls
+
+
+def base_url(settings: Any) -> str:
+    """``TEMPO_BASE_URL`` without a trailing slash."""
+    return (settings.get("TEMPO_BASE_URL") or DEFAULT_BASE).rstrip("/")
+
+
+def rubric(settings: Any) -> str:
+    return settings.get("TEMPO_RUBRIC") or "internasional"
+
+
+def get(name: str) -> Source:
+    if name not in REGISTRY:
+        raise ValueError(f"TEMPO_SOURCES: unknown source {name!r}; known: {', '.join(REGISTRY)}")
+    return REGISTRY[name]
+
+
+def sniff(head: bytes, body: bytes) -> Source | None:
+    """The source whose responses look like this one (feeds, sitemaps, JSON), or None (HTML)."""
+    return next((s for s in REGISTRY.values() if s.sniff(head, body)), None)
+
+
+def html_listing() -> Source:
+    """The source that reads HTML listing pages (explicit URLs of unknown kind are tried with it)."""
+    return next(s for s in REGISTRY.values() if s.html)
+
+
+# The registry, in the default order of TEMPO_SOURCES.
+from tempo_crawler.sources import api, payload, rss, sitemap, indeks  # noqa: E402,F401,I001
+
+NAMES: tuple[str, ...] = tuple(REGISTRY)

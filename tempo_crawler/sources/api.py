@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from tempo_crawler.sources import ArticleRef, Listing
+from tempo_crawler.sources import ArticleRef, Listing, Source, base_url, register, rubric
 from tempo_crawler.text.dates import parse_date
 
 NAME = "api"
@@ -31,6 +32,20 @@ def item_ref(item: dict, base: str, source: str) -> ArticleRef | None:
         title=item.get("title_digital") or item.get("title"),
         is_free=None if access is None else access == "FREE",
     )
+
+
+@register
+class ApiSource(Source):
+    name = NAME
+
+    def first_url(self, settings: Any) -> str:
+        return api_url(base_url(settings), rubric(settings), 1, settings.getint("TEMPO_API_PAGE_SIZE", 20))
+
+    def parse(self, body: bytes, url: str, base: str) -> Listing:
+        return parse(body, url, base)
+
+    def sniff(self, head: bytes, body: bytes) -> bool:
+        return head.startswith(b"{")
 
 
 def parse(body: bytes | str, url: str, base: str) -> Listing:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urljoin
 
 from parsel import Selector
 
-from tempo_crawler.sources import ArticleRef, Listing
+from tempo_crawler.sources import ArticleRef, Listing, Source, base_url, register, rubric
 from tempo_crawler.urls import is_article_url
 
 NAME = "indeks"
@@ -19,6 +20,9 @@ _LINKS = (
     "div.card-box article.text-card h2.title a::attr(href)",
     "section.list.list-type-1 ul li a::attr(href)",
 )
+# A filled listing after JavaScript ran (rendering waits for it).
+READY = ('a[aria-label^="Baca artikel:"], div.divide-y figure a[href], figure.flex a[href], '
+         "div.card-box article a[href], section.list ul li a[href]")
 _NEXT = ('a[rel="next"]::attr(href)', "a.next::attr(href)", 'a[aria-label="Next"]::attr(href)')
 
 
@@ -35,3 +39,16 @@ def parse(body: bytes | str, url: str, base: str) -> Listing:
                 refs.append(ArticleRef(url=absolute, source=NAME))
     nxt = next((h for css in _NEXT if (h := sel.css(css).get())), None)
     return Listing(refs=refs, next_url=urljoin(url, nxt) if nxt and refs else None)
+
+
+@register
+class IndeksSource(Source):
+    name = NAME
+    html = True
+    ready = READY
+
+    def first_url(self, settings: Any) -> str:
+        return f"{base_url(settings)}/indeks?page=1&category=rubrik&rubric_slug={rubric(settings)}"
+
+    def parse(self, body: bytes, url: str, base: str) -> Listing:
+        return parse(body, url, base)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tempo_crawler.sources import Listing
+from tempo_crawler.sources import Listing, Source, base_url, register, rubric
 from tempo_crawler.sources.api import item_ref
 
 NAME = "payload"
@@ -75,3 +75,17 @@ def parse(body: bytes | str, url: str, base: str) -> Listing:
     root = devalue(flat)
     refs = [r for r in (item_ref(a, base, NAME) for a in _find_articles(root)) if r]
     return Listing(refs=refs)
+
+
+@register
+class PayloadSource(Source):
+    name = NAME
+
+    def first_url(self, settings: Any) -> str:
+        return f"{base_url(settings)}/{rubric(settings)}/_payload.json"
+
+    def parse(self, body: bytes, url: str, base: str) -> Listing:
+        return parse(body, url, base)
+
+    def sniff(self, head: bytes, body: bytes) -> bool:
+        return head.startswith(b"[") and b"data" in body[:2048]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from scrapy.utils.sitemap import Sitemap
 
-from tempo_crawler.sources import ArticleRef, Listing
+from tempo_crawler.sources import ArticleRef, Listing, Source, base_url, register
 from tempo_crawler.text.dates import parse_date
 
 NAME = "sitemap"
@@ -26,3 +28,17 @@ def parse(body: bytes, url: str, base: str) -> Listing:
         listing.refs.append(ArticleRef(url=loc, source=NAME, lastmod=parse_date(entry.get("lastmod")),
                                        published_at=parse_date(news.get("publication_date"))))
     return listing
+
+
+@register
+class SitemapSource(Source):
+    name = NAME
+
+    def first_url(self, settings: Any) -> str:
+        return f"{base_url(settings)}/sitemap.xml"
+
+    def parse(self, body: bytes, url: str, base: str) -> Listing:
+        return parse(body, url, base)
+
+    def sniff(self, head: bytes, body: bytes) -> bool:
+        return b"<urlset" in head or b"<sitemapindex" in head
