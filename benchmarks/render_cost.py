@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tempo_crawler.render import find_chromium
+from tempo_crawler.render.browser import find_chromium
 from tests.replica.server import start_replica, stop
 from tests.support.crawl import LOCAL_SETTINGS, ROOT
 

@@ -35,3 +35,8 @@ def parse_page(url: str, html: str, fetched_at: datetime | None = None) -> Parse
     page = Page(url, html) if fetched_at is None else Page(url, html, fetched_at)
     parser = detect(page)
     return parser.parse(page) if parser else None
+
+
+def ready_selector() -> str:
+    """CSS (state "attached") that shows a rendered article page of any layout is filled."""
+    return '#content-wrapper p, [data-innity-container="article"] p, article p, div#isi p, div.detail-konten p'

@@ -1,40 +1,9 @@
-"""JavaScript rendering with scrapy-playwright and Debian's chromium, only where a page needs it.
-
-A browser page costs about 100 times an HTTP fetch, so the spider fetches every page plainly first.
-``-a render=`` chooses what happens next:
-
-``auto`` (default)
-    A listing or article page whose static HTML yields no articles / no body **and** shows the markers
-    of a client-rendered shell (:func:`client_shell_marker`: an empty Nuxt mount point
-    ``<div id="__nuxt"></div>``, ``serverRendered:false`` state, a ``window.__NUXT__={}`` stub with no
-    text on the page) is requested once more through the browser (:func:`retry`): ``dont_filter``,
-    flagged ``tempo_rendered`` so it is never rendered twice. Stats ``tempo/render/fallback`` (pages
-    re-requested) and ``tempo/render/pages`` (pages rendered). A run that never needs the browser never
-    starts it: :class:`RenderHandler` starts the Playwright driver and chromium with the first
-    rendered request (stock scrapy-playwright 0.0.48 starts its driver at engine start).
-``always``
-    Every page request (article pages, ``/indeks`` HTML listings) is rendered from the start; JSON/XML
-    endpoints (API, payload, RSS, sitemap) are fetched plainly, a browser adds nothing there.
-``never``
-    No browser; the plain Scrapy handler is installed. A client-rendered page yields nothing, and the log
-    says so, naming the page and the ``-a render=auto`` remedy (``tempo/render/skipped``).
-
-Rendered responses go through the same parsers as static ones. Resource hygiene: images, media, fonts,
-stylesheets and every request to another origin than the page's own are aborted
-(:func:`abort_request`); pages are closed after use (scrapy-playwright does it when
-``playwright_include_page`` is not set); contexts and pages are bounded; the browser context is
-replaced after ``TEMPO_RENDER_CONTEXT_PAGES`` pages and the old one closed once its pages are done, the
-known remedy for the memory growth of long Playwright crawls (scrapy-playwright issues #126, #171,
-#183; microsoft/playwright#6319: memory is released only when a context closes). Settings: the
-"Rendering (issue 5)" block of ``settings.py``; documentation: ``docs/rendering.md``.
-"""
+"""scrapy-playwright's download handler, lazier and self-cleaning, and the browser's resource blocking."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import shutil
 import weakref
 from collections import Counter
 from contextlib import suppress
@@ -42,280 +11,19 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
-from scrapy.http import Response, TextResponse
-from scrapy.settings import SETTINGS_PRIORITIES
-from scrapy.utils.misc import load_object
+from scrapy.http import Response
+
+from tempo_crawler.context import RunContext
+from tempo_crawler.render.browser import INSTALL_HINT, RenderUnavailable, executable, find_chromium
+from tempo_crawler.render.fallback import RENDERABLE, mark, page_kind, wait_for_content
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
-    from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
 
-MODES = ("auto", "always", "never")
-RENDERED = "tempo_rendered"             # meta flag: this request is (or was) rendered; never re-render it
-HANDLER = "tempo_crawler.render.RenderHandler"
-PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
-ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
-CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "chromium", "chromium-browser")
-INSTALL_HINT = "apt-get install chromium"
-
-# What to wait for after load (content inserted by JavaScript arrives later). CSS, state "attached".
-ARTICLE_READY = ('#content-wrapper p, [data-innity-container="article"] p, article p, '
-                 "div#isi p, div.detail-konten p")
-LISTING_READY = ('a[aria-label^="Baca artikel:"], div.divide-y figure a[href], figure.flex a[href], '
-                 "div.card-box article a[href], section.list ul li a[href]")
 # Resource types a text crawler never needs (Playwright's request.resource_type names).
 BLOCKED_RESOURCE_TYPES = frozenset({"image", "media", "font", "stylesheet", "texttrack", "manifest"})
-
-
-class RenderUnavailable(RuntimeError):
-    """Rendering is needed (or forced) but no chromium binary was found."""
-
-
-# ------------------------------------------------------------------------------------------ modes, binary
-
-def parse_mode(value: str | None) -> str | None:
-    """Validate ``-a render=…``; None stays None (the ``TEMPO_RENDER`` setting decides)."""
-    if value is None or value == "":
-        return None
-    mode = str(value).strip().lower()
-    if mode not in MODES:
-        raise ValueError(f"-a render={value!r}: expected one of {', '.join(MODES)}")
-    return mode
-
-
-def _override(settings: BaseSettings | None) -> str:
-    value = settings.get("TEMPO_CHROMIUM_PATH") if settings is not None else None
-    return (value or os.environ.get("TEMPO_CHROMIUM_PATH") or "").strip()
-
-
-def _executable(candidate: str) -> str | None:
-    if os.sep in candidate:
-        return candidate if os.path.isfile(candidate) and os.access(candidate, os.X_OK) else None
-    return shutil.which(candidate)
-
-
-def find_chromium(settings: BaseSettings | None = None) -> tuple[str | None, str]:
-    """``(path, "")`` of the chromium to drive, or ``(None, why)`` with an actionable message.
-
-    ``TEMPO_CHROMIUM_PATH`` (setting, else environment variable) overrides the search and is not
-    second-guessed: a wrong override is an error, not a silent fallback."""
-    override = _override(settings)
-    if override:
-        found = _executable(override)
-        if found:
-            return found, ""
-        return None, (f"TEMPO_CHROMIUM_PATH={override!r} is not an executable file; point it at a Chromium "
-                      f"binary or unset it to use Debian's package ({INSTALL_HINT})")
-    for candidate in CHROMIUM_CANDIDATES:
-        found = _executable(candidate)
-        if found:
-            return found, ""
-    return None, (f"chromium not found ({', '.join(CHROMIUM_CANDIDATES)} on PATH): install Debian's package "
-                  f"with `{INSTALL_HINT}` (Playwright cannot download its own browser here), or set "
-                  f"TEMPO_CHROMIUM_PATH to a Chromium binary")
-
-
-# ------------------------------------------------------------------------------------------ wiring
-
-def _set(settings: BaseSettings, name: str, value: Any) -> None:
-    """Set at spider priority, or above whatever already set it (so a -s value gets completed, not lost)."""
-    settings.set(name, value, priority=max(settings.getpriority(name) or 0, SETTINGS_PRIORITIES["spider"]))
-
-
-def _is_playwright_handler(path: Any, base: type | None = None) -> bool:
-    if not path:
-        return False
-    try:
-        from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
-        cls = load_object(path) if isinstance(path, str) else path
-        return isinstance(cls, type) and issubclass(cls, base or ScrapyPlaywrightDownloadHandler)
-    except Exception:  # noqa: BLE001 - a broken handler path is reported by Scrapy itself
-        return False
-
-
-def configure(crawler: Crawler, spider: Any) -> None:
-    """Called from the spider's ``from_crawler`` (settings are not frozen yet): install the handler the
-    mode needs, point Playwright at chromium, fail early when ``always`` cannot render."""
-    settings = crawler.settings
-    mode = spider.render_mode
-    spider.render_problem = ""
-    if mode == "never":
-        # The plain Scrapy handlers: no Playwright import, no driver, no browser.
-        base = settings.getdict("DOWNLOAD_HANDLERS_BASE")
-        _set(settings, "DOWNLOAD_HANDLERS",
-             {**settings.getdict("DOWNLOAD_HANDLERS"), "http": base.get("http"), "https": base.get("https")})
-        spider.logger.info("rendering: render=never, no browser (client-rendered pages yield nothing)")
-        return
-    reactor = settings.get("TWISTED_REACTOR")
-    if reactor and reactor != ASYNCIO_REACTOR:
-        raise RenderUnavailable(f"render={mode} needs TWISTED_REACTOR={ASYNCIO_REACTOR}, not {reactor}")
-    handlers = settings.getdict("DOWNLOAD_HANDLERS")
-    # Any scrapy-playwright handler will do for auto (the benchmark compares the stock one); always needs
-    # ours, which marks the page requests.
-    needed = RenderHandler if mode == "always" else None
-    if not all(_is_playwright_handler(handlers.get(s), needed) for s in ("http", "https")):
-        _set(settings, "DOWNLOAD_HANDLERS", {**handlers, "http": HANDLER, "https": HANDLER})
-    path, problem = find_chromium(settings)
-    if path is None:
-        spider.render_problem = problem
-        if mode == "always":
-            spider.logger.error("render=always: %s", problem)
-            raise RenderUnavailable(f"render=always: {problem}")
-        spider.logger.warning("rendering: render=auto but %s; client-rendered pages will yield nothing", problem)
-        return
-    options = dict(settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS"))
-    if _override(settings) or not options.get("executable_path"):
-        options["executable_path"] = path
-    _set(settings, "PLAYWRIGHT_LAUNCH_OPTIONS", options)
-    spider.logger.info("rendering: render=%s with %s (%s)", mode, options["executable_path"],
-                       "every page" if mode == "always" else "started only if a page needs it")
-
-
-# ------------------------------------------------------------------------------------------ requests
-
-def page_kind(request: Request) -> str | None:
-    """``"article"``, ``"listing"`` or ``"page"`` (either: explicit URL of unknown kind) for requests of
-    HTML pages; None for everything else (API/RSS/sitemap/payload, robots.txt)."""
-    callback = getattr(request.callback, "__name__", None)
-    if callback == "parse_article":
-        return "article"
-    if callback == "parse_listing":
-        return "listing" if request.meta.get("tempo_source") == "indeks" else None
-    if callback == "parse_sniffed":
-        return "page"
-    return None
-
-
-def ready_selector(kind: str | None) -> str:
-    if kind == "article":
-        return ARTICLE_READY
-    if kind == "listing":
-        return LISTING_READY
-    return f"{ARTICLE_READY}, {LISTING_READY}"
-
-
-async def wait_for_content(page: Any, selector: str, timeout_ms: float) -> bool:
-    """Page method: wait until ``selector`` is in the DOM; False (not an exception) on timeout, so a page
-    that never fills still comes back, as rendered, to the normal path (logged, counted)."""
-    from playwright.async_api import TimeoutError as PlaywrightTimeout
-
-    try:
-        await page.wait_for_selector(selector, state="attached", timeout=timeout_ms)
-    except PlaywrightTimeout:
-        return False
-    return True
-
-
-def mark(request: Request, settings: BaseSettings, kind: str | None = None) -> Request:
-    """Make ``request`` a rendered one (in place): Playwright, wait for the content, flag."""
-    from scrapy_playwright.page import PageMethod
-
-    timeout_ms = settings.getfloat("TEMPO_RENDER_WAIT_TIMEOUT", 10.0) * 1000
-    request.meta["playwright"] = True
-    request.meta["playwright_page_methods"] = [
-        PageMethod(wait_for_content, ready_selector(kind or page_kind(request)), timeout_ms)]
-    request.meta[RENDERED] = True
-    return request
-
-
-_DOWNLOAD_META = ("download_latency", "download_slot", "retry_times", "redirect_times", "redirect_ttl",
-                  "redirect_urls", "redirect_reasons", "playwright_security_details", "playwright_context",
-                  "playwright_page_methods", "playwright_suggested_filename")
-
-
-def rendered_request(response: Response, settings: BaseSettings) -> Request:
-    """The rendered twin of the request that produced ``response`` (same callback, cb_kwargs, meta)."""
-    original = response.request
-    assert original is not None
-    meta = {k: v for k, v in original.meta.items() if k not in _DOWNLOAD_META}
-    request = original.replace(url=response.url, meta=meta, dont_filter=True)
-    return mark(request, settings, page_kind(original))
-
-
-# ------------------------------------------------------------------------------------------ shell markers
-
-_TEXT_XPATH = ("//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)"
-               " and not(ancestor::template)]")
-_MOUNTS = ("__nuxt", "__next", "app", "root")
-
-
-def client_shell_marker(html: str) -> str | None:
-    """Why this page looks like a client-rendered shell (content inserted by JavaScript), or None.
-
-    Only asked about pages whose static HTML yielded nothing, so a marker is enough: an empty Nuxt
-    (or Next/Vue/React) mount point; Nuxt's ``serverRendered:false``; or a ``window.__NUXT__`` stub on a
-    page without text (the server-rendered site has the stub too, with content: MARKUP.md §5)."""
-    from parsel import Selector
-
-    sel = Selector(text=html)
-    for mount in _MOUNTS:
-        if sel.xpath(f'//div[@id="{mount}"][not(*) and not(normalize-space())]'):
-            return f'empty mount point <div id="{mount}">'
-    scripts = " ".join(sel.xpath("//script[not(@type='application/ld+json')]/text()").getall())
-    compact = "".join(scripts.split())
-    if "serverRendered:false" in compact or '"serverRendered":false' in compact:
-        return "Nuxt state serverRendered:false"
-    if "window.__NUXT__=" in compact:
-        text = "".join("".join(sel.xpath(_TEXT_XPATH).getall()).split())
-        if len(text) < 200:
-            return f"window.__NUXT__ stub and {len(text)} characters of text"
-    return None
-
-
-# ------------------------------------------------------------------------------------------ the spider hook
-
-def retry(spider: Any, response: Response) -> Request | None:
-    """``WorldSpider.render_retry``: the rendered re-request of a page whose static HTML yielded nothing,
-    or None (not a client-rendered shell / already rendered / render=never / no chromium)."""
-    stats = spider.crawler.stats
-    if response.meta.get(RENDERED) or "playwright" in (response.flags or []):
-        _rendered_but_empty(spider, response)
-        return None
-    if not isinstance(response, TextResponse) or response.request is None:
-        return None
-    kind = page_kind(response.request)
-    if kind is None:
-        return None
-    marker = client_shell_marker(response.text)
-    if marker is None:
-        return None
-    mode = spider.render_mode
-    if mode == "never":
-        stats.inc_value("tempo/render/skipped")
-        spider.logger.warning("render=never: %s is client-rendered (%s); nothing was read from it. "
-                              "Run with -a render=auto to render such pages.", response.url, marker)
-        return None
-    if getattr(spider, "render_problem", ""):
-        stats.inc_value("tempo/render/unavailable")
-        spider.logger.error("cannot render %s (%s): %s", response.url, marker, spider.render_problem)
-        return None
-    stats.inc_value("tempo/render/fallback")
-    spider.logger.info("rendering %s: static HTML is a client-rendered shell (%s)", response.url, marker)
-    return rendered_request(response, spider.settings)
-
-
-def _rendered_but_empty(spider: Any, response: Response) -> None:
-    """A rendered page that still yields nothing: logged, counted, and its rendered HTML quarantined
-    unless the spider's normal path quarantines it anyway (an article page of no known layout)."""
-    spider.crawler.stats.inc_value("tempo/render/empty")
-    why = ("content never appeared within TEMPO_RENDER_WAIT_TIMEOUT" if response.meta.get("tempo_render_timeout")
-           else "rendered HTML yields nothing")
-    spider.logger.warning("rendered page still has no content (%s): %s", why, response.url)
-    if not isinstance(response, TextResponse) or response.request is None:
-        return
-    if page_kind(response.request) in ("article", "page"):
-        from tempo_crawler.layouts import detect
-        from tempo_crawler.layouts.base import Page
-
-        if detect(Page(response.url, response.text)) is None:
-            return  # parse_article quarantines it ("no known layout")
-    spider.quarantine(response, f"rendered, still empty: {why}")
-
-
-# ------------------------------------------------------------------------------------------ the browser side
-
 _PAGE_ORIGINS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
 
@@ -403,7 +111,7 @@ class RenderHandler(_Base):  # type: ignore[misc,valid-type]
                     if found is None:
                         raise RenderUnavailable(problem)
                     self.config.launch_options["executable_path"] = found
-                elif not _executable(path):
+                elif not executable(path):
                     raise RenderUnavailable(f"chromium {path!r} is missing: {INSTALL_HINT}")
             await self._launch()
             self._started = True
@@ -420,9 +128,9 @@ class RenderHandler(_Base):  # type: ignore[misc,valid-type]
 
     async def download_request(self, request: Request) -> Response:  # type: ignore[override]
         if not request.meta.get("playwright"):
-            spider = self._tempo_crawler.spider
+            context = RunContext.find(self._tempo_crawler)
             # explicit URLs of unknown kind ("page") may be feeds or JSON: fetched plainly, fallback as in auto
-            if getattr(spider, "render_mode", None) == "always" and page_kind(request) in ("article", "listing"):
+            if context is not None and context.render == "always" and page_kind(request) in RENDERABLE:
                 mark(request, self._tempo_crawler.settings)
         return await super().download_request(request)
 

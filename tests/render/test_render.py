@@ -1,4 +1,4 @@
-"""JavaScript rendering (tempo_crawler/render.py) against the replica's client-rendered twins.
+"""JavaScript rendering (tempo_crawler/render/) against the replica's client-rendered twins.
 
 Real chromium, real crawls (`scrapy crawl world` subprocesses), no mocks. The twins
 (tests/replica/client_rendered.py) serve an empty Nuxt shell whose content a script fetches from a JSON
@@ -22,7 +22,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tempo_crawler.render import INSTALL_HINT, client_shell_marker, find_chromium, parse_mode
+from tempo_crawler.arguments import ArgumentError, parse_arguments
+from tempo_crawler.render.browser import INSTALL_HINT, find_chromium
+from tempo_crawler.render.shell import client_shell_marker
 from tests.replica import client_rendered
 from tests.replica.server import Replica
 from tests.support.crawl import ROOT, CrawlResult, run_crawl
@@ -123,9 +125,11 @@ def test_shell_markers_tell_client_rendered_from_server_rendered(site: Replica) 
 
 
 def test_render_argument_is_validated() -> None:
-    assert [parse_mode(v) for v in ("auto", "ALWAYS", " never ", None, "")] == ["auto", "always", "never", None, None]
-    with pytest.raises(ValueError, match="render='sometimes'"):
-        parse_mode("sometimes")
+    modes = [parse_arguments({"render": v})["render"] for v in ("auto", "ALWAYS", " never ")]
+    assert modes == ["auto", "always", "never"]
+    assert parse_arguments({"render": None}) == {}
+    with pytest.raises(ArgumentError, match="render='sometimes'"):
+        parse_arguments({"render": "sometimes"})
 
 
 def test_wrong_chromium_override_is_an_error_naming_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
