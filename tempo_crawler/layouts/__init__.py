@@ -12,13 +12,13 @@ from tempo_crawler.layouts.base import LayoutParser, Page, ParsedPage
 
 
 def _parsers() -> list[LayoutParser]:
-    from tempo_crawler.layouts.amp import AmpParser
-    from tempo_crawler.layouts.desktop_2018 import Desktop2018Parser
-    from tempo_crawler.layouts.desktop_2021 import Desktop2021Parser
-    from tempo_crawler.layouts.nuxt_2024 import Nuxt2024Parser
+    from tempo_crawler.layouts.a1 import A1Parser
+    from tempo_crawler.layouts.a2 import A2Parser
+    from tempo_crawler.layouts.amp import AMPParser
+    from tempo_crawler.layouts.b import BParser
 
     # AMP first: it reuses desktop class names. B before A: its markers are unambiguous.
-    return [AmpParser(), Nuxt2024Parser(), Desktop2021Parser(), Desktop2018Parser()]
+    return [AMPParser(), BParser(), A2Parser(), A1Parser()]
 
 
 PARSERS: list[LayoutParser] | None = None

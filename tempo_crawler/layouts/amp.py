@@ -13,8 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from tempo_crawler.items import Article
-from tempo_crawler.layouts.base import LayoutParser, Page, ParsedPage, assemble_body, unique
-from tempo_crawler.layouts.desktop_2018 import (
+from tempo_crawler.layouts.a1 import (
     body_paras,
     crawled_at,
     element_text,
@@ -22,6 +21,7 @@ from tempo_crawler.layouts.desktop_2018 import (
     first_text,
     related_cards,
 )
+from tempo_crawler.layouts.base import LayoutParser, Page, ParsedPage, assemble_body, unique
 from tempo_crawler.layouts.jsonld import ld_article, ld_image, ld_keywords, ld_people, ld_text
 from tempo_crawler.layouts.markers import is_amp_html, is_nuxt
 from tempo_crawler.text.normalize import clean_or_none
@@ -62,7 +62,7 @@ def _avatar_people(scope: Any) -> tuple[list[str], list[str]]:
     return unique(reporters), unique(editors)
 
 
-class AmpParser(LayoutParser):
+class AMPParser(LayoutParser):
     name = "AMP"
 
     def matches(self, page: Page) -> bool:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tempo_crawler.layouts.amp import AmpParser
+from tempo_crawler.layouts.amp import AMPParser
 from tempo_crawler.layouts.base import Page
 from tempo_crawler.pipelines import finalize
 
@@ -15,7 +15,7 @@ PAGES = Path(__file__).resolve().parents[1] / "replica" / "pages"
 AMP_URL = "https://dunia.tempo.co/amp/1800001/judul-contoh"
 READ_URL = "https://dunia.tempo.co/read/1800001/judul-contoh"
 FETCHED = datetime(2023, 11, 25, 6, 0, tzinfo=timezone.utc)
-PARSER = AmpParser()
+PARSER = AMPParser()
 AMP_GOLDEN = sorted(p.name for p in (PAGES / "AMP").glob("amp-*.html"))
 
 

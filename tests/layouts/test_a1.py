@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from tempo_crawler.layouts.a1 import A1Parser, author_roles
 from tempo_crawler.layouts.base import Page
-from tempo_crawler.layouts.desktop_2018 import Desktop2018Parser, author_roles
 from tempo_crawler.pipelines import finalize
 from tempo_crawler.text.chrome import forbidden_in
 
 PAGES = Path(__file__).resolve().parents[1] / "replica" / "pages"
 URL = "https://dunia.tempo.co/read/1300001/judul-contoh"
 FETCHED = datetime(2020, 5, 1, 3, 0, tzinfo=timezone.utc)
-PARSER = Desktop2018Parser()
+PARSER = A1Parser()
 
 
 def a1_html(body: str, head: str = "", sub_head: str | None = None, figure: str = "") -> str:

@@ -98,7 +98,7 @@ def _date(raw: str | None) -> str | None:
     return (parse_date(raw) or raw) if raw else None
 
 
-class Desktop2021Parser(LayoutParser):
+class A2Parser(LayoutParser):
     name = "A2"
 
     # ------------------------------------------------------------------ detection
@@ -304,4 +304,4 @@ class Desktop2021Parser(LayoutParser):
         return [f"{canonical}?page_num={n}" for n in range(2, last + 1)]
 
 
-__all__ = ["Desktop2021Parser", "text_of"]
+__all__ = ["A2Parser", "text_of"]

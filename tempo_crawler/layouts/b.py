@@ -106,7 +106,7 @@ def _is_false(value: Any) -> bool:
     return value is False
 
 
-class Nuxt2024Parser(LayoutParser):
+class BParser(LayoutParser):
     name = "B"
 
     # -- detection ---------------------------------------------------------------------------------

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from tempo_crawler.layouts.a2 import A2Parser
 from tempo_crawler.layouts.base import Page
-from tempo_crawler.layouts.desktop_2021 import Desktop2021Parser
 from tempo_crawler.pipelines import finalize
 from tempo_crawler.text.chrome import forbidden_in
 from tests.support.golden import PAGES, goldens
 
-PARSER = Desktop2021Parser()
+PARSER = A2Parser()
 FETCHED = datetime(2024, 6, 21, 5, 0, tzinfo=timezone.utc)
 URL = "https://dunia.tempo.co/read/1879931/nato-setujui-bantuan-keamanan-dan-pelatihan-baru-untuk-ukraina"
 A2_GOLDENS = [g for g in goldens() if g.expected["layout"] == "A2"]

@@ -243,7 +243,7 @@ def author_roles(text: str | None) -> tuple[list[str], list[str]]:
     return unique(reporters), unique(editors)
 
 
-class Desktop2018Parser(LayoutParser):
+class A1Parser(LayoutParser):
     name = "A1"
 
     def matches(self, page: Page) -> bool:

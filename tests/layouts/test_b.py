@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from tempo_crawler.layouts.b import BParser
 from tempo_crawler.layouts.base import Page
-from tempo_crawler.layouts.nuxt_2024 import Nuxt2024Parser
 
-PARSER = Nuxt2024Parser()
+PARSER = BParser()
 B_URL = "https://www.tempo.co/internasional/contoh-judul-berita--1234567"
 FETCHED = datetime(2025, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=7)))
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "tempo" / "reference-2026" / "sample-article.html"
