@@ -8,80 +8,64 @@ first; the DOM supplies what it lacks (editor, caption, body, inserts, agency, r
 from __future__ import annotations
 
 import re
-from datetime import timezone
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from parsel import Selector
 
 from tempo_crawler.items import Article, RelatedArticle
+from tempo_crawler.layouts import walk
+from tempo_crawler.layouts.a_era import AD_CLASSES, AD_IDS, AMP_HTML, NUXT_SITE
 from tempo_crawler.layouts.base import (
     LayoutParser,
     Page,
     Para,
     ParsedPage,
     assemble_body,
+    has_class,
     related_entry,
-    unique,
 )
 from tempo_crawler.layouts.jsonld import ld_article, ld_image, ld_keywords, ld_people
-from tempo_crawler.layouts.markers import A_AD_CLASSES, A_AD_IDS, is_amp_html, is_nuxt
 from tempo_crawler.text.chrome import is_chrome, scrub_emails
 from tempo_crawler.text.dates import parse_date
-from tempo_crawler.text.normalize import clean_text
+from tempo_crawler.text.normalize import clean_text, unique_texts
 from tempo_crawler.urls import article_id
 
-
-def _cls(name: str) -> str:
-    """XPath test: the element has CSS class ``name``."""
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
-
-
-# Ads (markers.A_AD_CLASSES), plus non-text furniture that can sit inside the body container.
-_AD_CLASSES = A_AD_CLASSES
-_AD_IDS = A_AD_IDS
+# Ads (a_era.AD_CLASSES), plus non-text furniture that can sit inside the body container.
 _SKIP_TAGS = ("figure", "figcaption", "script", "style", "noscript", "iframe", "table", "button", "form")
-_SKIP_CLASSES = _AD_CLASSES + ("bacajuga", "baca-juga", "box-tag-detail", "caption", "foto-caption",
-                               "pagination", "paging", "card-box")
+_SKIP_CLASSES = AD_CLASSES + ("bacajuga", "baca-juga", "box-tag-detail", "caption", "foto-caption",
+                              "pagination", "paging", "card-box")
 _BACA_CLASSES = ("bacajuga", "baca-juga")
 
 _EXCLUDED = " or ".join(
     [f"self::{t}" for t in _SKIP_TAGS]
-    + [_cls(c) for c in _SKIP_CLASSES]
-    + [f"@id='{i}'" for i in _AD_IDS]
+    + [has_class(c) for c in _SKIP_CLASSES]
+    + [f"@id='{i}'" for i in AD_IDS]
 )
 # Body blocks in document order: paragraphs, subheads, list items and "Baca juga" boxes.
 _BLOCKS = (
     f".//*[(self::p or self::h2 or self::h3 or self::h4 or self::li) and not(ancestor-or-self::*[{_EXCLUDED}])"
     f" and not(self::li and .//p) and not(.//a[contains(@href, 'page_num=')])]"
-    f" | .//*[({' or '.join(_cls(c) for c in _BACA_CLASSES)}) and not(ancestor::*[{_EXCLUDED}])]"
+    f" | .//*[({' or '.join(has_class(c) for c in _BACA_CLASSES)}) and not(ancestor::*[{_EXCLUDED}])]"
 )
-# Text that is never content: scripts, Cloudflare-obfuscated e-mail addresses.
-_TEXT = (".//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
-         " or ancestor::*[" + _cls("__cf_email__") + "])] | .//br")
-
+_ARTICLE = f"//article[{has_class('detail-artikel')}]"
 _BODY_CONTAINERS = (
-    "//div[@id='isi']//div[" + _cls("detail-konten") + "]",
-    "//div[" + _cls("detail-konten") + "]",
-    "//article[" + _cls("detail-artikel") + "]//*[@itemprop='articleBody']",
+    f"//div[@id='isi']//div[{has_class('detail-konten')}]",
+    f"//div[{has_class('detail-konten')}]",
+    f"{_ARTICLE}//*[@itemprop='articleBody']",
     "//*[@itemprop='articleBody']",
     "//div[@id='isi']",
-    "//article[" + _cls("detail-artikel") + "]//div[" + _cls("detail-in") + "]",
+    f"{_ARTICLE}//div[{has_class('detail-in')}]",
 )
 _DATELINE_START = re.compile(r"^\s*TEMPO\.CO\b")
 _DATELINE_ONLY = re.compile(r"TEMPO\.CO\s*,?\s*[A-Z][A-Za-z'.]+(?:[ -][A-Z][A-Za-z'.]+)*")
-# JSON-LD "authors" that are the publisher, not a person.
 # Old items (MARKUP.md §8): everything from this list on is site furniture, not the article.
 _TAIL_MARKERS = re.compile(r"^\s*Berita\s+terpopuler\s+lainnya\b", re.IGNORECASE)
 
 
 def text_of(node: Selector) -> str:
-    """Visible text of a node: text nodes joined as written (``<br>`` is a space), without scripts and
-    Cloudflare ``[email protected]`` stubs, whitespace collapsed."""
-    parts = []
-    for s in node.xpath(_TEXT):
-        parts.append(s.root if isinstance(s.root, str) else " ")
-    return clean_text(scrub_emails("".join(parts)))
+    """Visible text of a node (:mod:`walk`: ``<br>`` is a space), e-mail addresses removed."""
+    return clean_text(scrub_emails(walk.raw_text(node)))
 
 
 def _first_href(node: Selector, page: Page) -> tuple[str | None, str | None]:
@@ -100,17 +84,14 @@ def _date(raw: str | None) -> str | None:
 
 class A2Parser(LayoutParser):
     name = "A2"
-
-    # ------------------------------------------------------------------ detection
-    def matches(self, page: Page) -> bool:
-        sel = page.sel
-        if is_amp_html(page) or is_nuxt(page):
-            return False
-        if sel.xpath("//article[" + _cls("detail-artikel") + "]"):
-            return True
-        body = sel.xpath("//div[" + _cls("detail-konten") + "] | //div[@id='isi']")
-        a2_meta = sel.xpath("//div[" + _cls("block-avatar") + "] | //p[" + _cls("date") + "]")
-        return bool(body and a2_meta)
+    ready = "article p, div.detail-konten p"
+    excludes = (AMP_HTML, NUXT_SITE)
+    markers = (
+        _ARTICLE,
+        # a body container on a page that also has A2's avatar block or date line
+        f"//div[{has_class('detail-konten')} or @id='isi'][//div[{has_class('block-avatar')}]"
+        f" or //p[{has_class('date')}]]",
+    )
 
     # ------------------------------------------------------------------ parsing
     def parse(self, page: Page) -> ParsedPage:
@@ -118,7 +99,7 @@ class A2Parser(LayoutParser):
         ld = ld_article(page)
         url = page.canonical()
         art = Article(id=article_id(url), url=url, layout=self.name, is_free=True, truncated=False)
-        art.crawled_at = page.fetched_at.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+        art.crawled_at = page.crawled_at()
 
         art.section = self._section(sel, ld)
         art.title = clean_text(ld.get("headline")) or self._dom_title(sel) or None
@@ -133,7 +114,7 @@ class A2Parser(LayoutParser):
         art.modified_at = _date(ld.get("dateModified") or page.meta("article:modified_time"))
 
         ld_url, ld_caption = ld_image(ld)
-        foto = sel.xpath("//div[" + _cls("foto-detail") + "]")
+        foto = sel.xpath(f"//div[{has_class('foto-detail')}]")
         img_src = foto.xpath(".//img[@itemprop='image']/@src | .//figure//img/@src").get()
         art.image_url = ld_url or page.meta("og:image") or page.absolute(img_src)
         caption = (text_of(foto.xpath(".//figcaption")[0]) if foto.xpath(".//figcaption") else "") or ld_caption
@@ -142,23 +123,19 @@ class A2Parser(LayoutParser):
         art.image_caption = caption or None
 
         parts = assemble_body(self._body_paras(sel, page), captions=(art.image_caption,))
-        art.body = parts.body
-        art.dateline = parts.dateline
-        art.dateline_glued = parts.dateline_glued
-        art.read_also = parts.read_also
-        art.editors_pick = parts.editors_pick
-        art.agency = parts.agency
+        for key, value in parts.article_fields().items():
+            setattr(art, key, value)
 
-        art.tags = ld_keywords(ld) or unique(
-            [text_of(a) for a in sel.xpath("//div[" + _cls("box-tag-detail") + "]//a")])
+        art.tags = ld_keywords(ld) or unique_texts(
+            [text_of(a) for a in sel.xpath(f"//div[{has_class('box-tag-detail')}]//a")])
         art.related = self._related(sel, page)
         return ParsedPage(art, self._next_pages(sel, page, url))
 
     # ------------------------------------------------------------------ fields
     @staticmethod
     def _section(sel: Selector, ld: dict[str, Any]) -> str | None:
-        crumbs = [text_of(s) for s in sel.xpath("//ul[" + _cls("sitemap") + "]/li")]
-        names = sel.xpath("//ul[" + _cls("sitemap") + "]/li[2]//*[@itemprop='name']")
+        crumbs = [text_of(s) for s in sel.xpath(f"//ul[{has_class('sitemap')}]/li")]
+        names = sel.xpath(f"//ul[{has_class('sitemap')}]/li[2]//*[@itemprop='name']")
         kanal = text_of(names[0]) if names else (crumbs[1] if len(crumbs) > 1 else "")
         if not kanal:
             sec = ld.get("articleSection")
@@ -167,8 +144,8 @@ class A2Parser(LayoutParser):
 
     @staticmethod
     def _dom_title(sel: Selector) -> str:
-        for xp in ("//article[" + _cls("detail-artikel") + "]//div[" + _cls("detail-title") + "]//h1",
-                   "//article[" + _cls("detail-artikel") + "]//h1", "//h1[@itemprop='headline']", "//h1"):
+        for xp in (f"{_ARTICLE}//div[{has_class('detail-title')}]//h1",
+                   f"{_ARTICLE}//h1", "//h1[@itemprop='headline']", "//h1"):
             nodes = sel.xpath(xp)
             if nodes and text_of(nodes[0]):
                 return text_of(nodes[0])
@@ -181,26 +158,26 @@ class A2Parser(LayoutParser):
         An empty name (the samples' bare "Reporter" label) means no reporter."""
         reporters: list[str] = []
         editors: list[str] = []
-        for box in sel.xpath("//div[" + _cls("block-avatar") + "]//div[" + _cls("text-avatar") + "]"):
-            label_nodes = box.xpath("./*[self::p or self::h4][not(" + _cls("bold") + ")]")
+        for box in sel.xpath(f"//div[{has_class('block-avatar')}]//div[{has_class('text-avatar')}]"):
+            label_nodes = box.xpath(f"./*[self::p or self::h4][not({has_class('bold')})]")
             label = text_of(label_nodes[0]).casefold() if label_nodes else ""
-            names = [text_of(n) for n in box.xpath("./*[self::p or self::h4][" + _cls("bold") + "]")]
+            names = [text_of(n) for n in box.xpath(f"./*[self::p or self::h4][{has_class('bold')}]")]
             if label.startswith("editor"):
                 editors += names
             elif label.startswith(("reporter", "penulis")):
                 reporters += names
-        outside_cards = "[not(self::meta)][not(ancestor::*[" + _cls("card-box") + "])]"
+        outside_cards = f"[not(self::meta)][not(ancestor::*[{has_class('card-box')}])]"
         if not reporters:
             reporters = [text_of(n) for n in sel.xpath("//*[@itemprop='author']" + outside_cards)]
         if not editors:
             editors = [text_of(n) for n in sel.xpath("//*[@itemprop='editor']" + outside_cards)]
         clean = [n for n in reporters if not is_chrome(n)], [n for n in editors if not is_chrome(n)]
-        return unique(clean[0]), unique(clean[1])
+        return unique_texts(clean[0]), unique_texts(clean[1])
 
     @staticmethod
     def _dom_date(sel: Selector) -> str | None:
-        for xp in ("//p[" + _cls("date") + "]", "//*[@itemprop='datePublished' and not(self::meta)]",
-                   "//div[" + _cls("detail-title") + "]//*[" + _cls("date") + "]"):
+        for xp in (f"//p[{has_class('date')}]", "//*[@itemprop='datePublished' and not(self::meta)]",
+                   f"//div[{has_class('detail-title')}]//*[{has_class('date')}]"):
             nodes = sel.xpath(xp)
             if nodes and text_of(nodes[0]):
                 return text_of(nodes[0])
@@ -267,22 +244,23 @@ class A2Parser(LayoutParser):
         """Related cards under the article (MARKUP.md §3, container unverified): ``div.card-box`` with
         ``figure.img-card img`` (alt = caption), ``article.text-card h3.title a``, ``h4.date``, summary ``p``."""
         out = []
-        cards = sel.xpath("//div[" + _cls("card-box") + "][not(ancestor::aside)]"
-                          "[preceding::article[" + _cls("detail-artikel") + "] or not(//article)]")
+        cards = sel.xpath(f"//div[{has_class('card-box')}][not(ancestor::aside)]"
+                          f"[preceding::article[{has_class('detail-artikel')}] or not(//article)]")
         for card in cards:
-            link = card.xpath(".//article[" + _cls("text-card") + "]//*[self::h3 or self::h2][" + _cls("title")
-                              + "]//a[@href]") or card.xpath(".//*[" + _cls("title") + "]//a[@href]") \
-                or card.xpath(".//a[@href]")
+            link = (card.xpath(f".//article[{has_class('text-card')}]//*[self::h3 or self::h2][{has_class('title')}]"
+                               "//a[@href]")
+                    or card.xpath(f".//*[{has_class('title')}]//a[@href]")
+                    or card.xpath(".//a[@href]"))
             if not link:
                 continue
             title = text_of(link[0])
             if not title:
                 continue
-            rel = card.xpath(".//h4[" + _cls("date") + "] | .//*[" + _cls("date") + "]")
-            summary = card.xpath(".//article[" + _cls("text-card") + "]//p[not(@class)]")
+            rel = card.xpath(f".//h4[{has_class('date')}] | .//*[{has_class('date')}]")
+            summary = card.xpath(f".//article[{has_class('text-card')}]//p[not(@class)]")
             out.append(related_entry(
                 title, page.absolute(link[0].attrib["href"]), text_of(rel[0]) if rel else None,
-                card.xpath(".//figure[" + _cls("img-card") + "]//img/@alt | .//figure//img/@alt").get(),
+                card.xpath(f".//figure[{has_class('img-card')}]//img/@alt | .//figure//img/@alt").get(),
                 text_of(summary[0]) if summary else None, page.fetched_at))
         return out
 
@@ -303,5 +281,3 @@ class A2Parser(LayoutParser):
                 last = max(last, int(n))
         return [f"{canonical}?page_num={n}" for n in range(2, last + 1)]
 
-
-__all__ = ["A2Parser", "text_of"]

@@ -12,67 +12,42 @@ article whose body is the JSON-LD ``articleBody`` or empty.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
 from parsel import Selector
 
 from tempo_crawler.items import Article
-from tempo_crawler.layouts.base import LayoutParser, Page, Para, ParsedPage, assemble_body, unique
-from tempo_crawler.text.normalize import clean_text
+from tempo_crawler.layouts import walk
+from tempo_crawler.layouts.base import (
+    LayoutParser,
+    Page,
+    Para,
+    ParsedPage,
+    ShellMarkers,
+    assemble_body,
+    has_class,
+)
+from tempo_crawler.text.normalize import clean_text, unique_texts
 from tempo_crawler.urls import article_id
 
-# A/AMP markers (MARKUP.md §3): a page showing any of them is not B.
-_A_MARKERS = (
-    '//html[@amp or @*[name()="⚡"]]',
-    '//script[contains(@src, "cdn.ampproject.org")]',
-    '//article[contains(concat(" ", normalize-space(@class), " "), " detail-artikel ")]',
-    '//div[@id="isi"]',
-    '//div[contains(concat(" ", normalize-space(@class), " "), " detail-konten ")]',
-    '//div[contains(concat(" ", normalize-space(@class), " "), " block-avatar ")]',
-    '//h1[@itemprop="headline"]',
-    '//span[@id="date"]',
-)
-_B_STRONG = (
-    '//div[@id="content-wrapper"]',
-    '//*[@data-innity-container]',
-    '//div[@id="__nuxt"]',
-    '//*[starts-with(@src, "/_nuxt/") or contains(@src, "/_nuxt/")'
-    ' or starts-with(@href, "/_nuxt/") or contains(@href, "/_nuxt/")]',
-    '//div[@id="article-tags"]',
-)
 _NUXT_STATE = re.compile(r"window\.__NUXT__\s*=")
-_TAILWIND = '//*[contains(@class, "text-neutral-")]'
-
-
-def _has_class(*names: str) -> str:
-    """XPath predicate: the element has every one of these classes."""
-    return " and ".join(f'contains(concat(" ", normalize-space(@class), " "), " {n} ")' for n in names)
-
-
-_READ_ALSO_BOX = _has_class("p-4", "my-4", "bg-neutral-400", "border", "border-neutral-600")
+_TAILWIND = '//*[contains(@class, "text-neutral-")]'  # a substring: the whole neutral scale
+_READ_ALSO_BOX = has_class("p-4", "my-4", "bg-neutral-400", "border", "border-neutral-600")
 _BLOCKS = ("p", "h2", "h3", "h4", "li")
 _LABELS = {
     "penulis": "reporters", "reporter": "reporters", "wartawan": "reporters", "kontributor": "reporters",
     "editor": "editors", "penyunting": "editors", "redaktur": "editors",
 }
-_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _VISIBLE_DATE = re.compile(
     r"\b\d{1,2}\s+(Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember)"
     r"\s+\d{4}\b", re.IGNORECASE)
 
 
-def _text(node: Selector) -> str:
-    """Rendered text of a block: inline elements add no space (``<a>x</a>, y`` stays ``x, y``), ``<br>`` does."""
-    html = _BR.sub(" ", node.get())
-    return clean_text("".join(Selector(text=html).xpath("//body//text()").getall()))
-
-
 def _para(node: Selector, page: Page) -> Para:
     href = node.xpath(".//a/@href").get()
-    link_text = clean_text("".join(node.xpath("(.//a)[1]//text()").getall())) or None
-    return Para(_text(node), page.absolute(href), link_text)
+    link = node.xpath("(.//a)[1]")
+    return Para(walk.text(node), page.absolute(href), (walk.text(link[0]) if link else "") or None)
 
 
 def _persons(value: Any) -> list[dict[str, Any]]:
@@ -95,11 +70,6 @@ def _string(value: Any) -> str | None:
     return clean_text(value) if isinstance(value, str) else None
 
 
-def _utc_iso(when: datetime) -> str:
-    when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
-    return when.astimezone(timezone.utc).isoformat(timespec="seconds")
-
-
 def _is_false(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().casefold() == "false"
@@ -108,21 +78,41 @@ def _is_false(value: Any) -> bool:
 
 class BParser(LayoutParser):
     name = "B"
+    ready = '#content-wrapper p, [data-innity-container="article"] p'
+    # A and AMP markers (MARKUP.md §3): a page showing any of them is not B.
+    excludes = (
+        '//html[@amp or @*[name()="\u26a1"]]',
+        '//script[contains(@src, "cdn.ampproject.org")]',
+        f"//article[{has_class('detail-artikel')}]",
+        '//div[@id="isi"]',
+        f"//div[{has_class('detail-konten')}]",
+        f"//div[{has_class('block-avatar')}]",
+        '//h1[@itemprop="headline"]',
+        '//span[@id="date"]',
+    )
+    markers = (
+        '//div[@id="content-wrapper"]',
+        '//*[@data-innity-container]',
+        '//div[@id="__nuxt"]',
+        '//*[starts-with(@src, "/_nuxt/") or contains(@src, "/_nuxt/")'
+        ' or starts-with(@href, "/_nuxt/") or contains(@href, "/_nuxt/")]',
+        '//div[@id="article-tags"]',
+    )
+    # MARKUP.md §5: an empty Nuxt mount point (or another framework's, should the site move); Nuxt state
+    # saying the server did not render; the state stub, which the server-rendered site carries too.
+    shell = ShellMarkers(mounts=("__nuxt", "__next", "app", "root"),
+                         states=("serverRendered:false", '"serverRendered":false'), stubs=("window.__NUXT__=",))
 
     # -- detection ---------------------------------------------------------------------------------
-    def matches(self, page: Page) -> bool:
-        sel = page.sel
-        if any(sel.xpath(x) for x in _A_MARKERS):
-            return False
-        if any(sel.xpath(x) for x in _B_STRONG):
-            return True
-        scripts = " ".join(sel.xpath("//script[not(@type='application/ld+json')]/text()").getall())
+    def more_evidence(self, page: Page) -> bool:
+        """Nuxt state in a script, ``/penulis/`` author URLs, or Tailwind classes with an article JSON-LD."""
+        scripts = " ".join(page.sel.xpath("//script[not(@type='application/ld+json')]/text()").getall())
         if _NUXT_STATE.search(scripts):
             return True
         if self._penulis_authors(page):
             return True
         # Tailwind neutral-scale classes only count together with an article JSON-LD.
-        return bool(sel.xpath(_TAILWIND)) and page.jsonld_of("NewsArticle", "Article") is not None
+        return bool(page.sel.xpath(_TAILWIND)) and page.jsonld_of("NewsArticle", "Article") is not None
 
     @staticmethod
     def _penulis_authors(page: Page) -> bool:
@@ -163,19 +153,14 @@ class BParser(LayoutParser):
             editors=editors,
             published_at=self._published(page, ld),
             modified_at=_string(ld.get("dateModified")) or page.meta("article:modified_time"),
-            dateline=parts.dateline,
-            dateline_glued=parts.dateline_glued,
             image_url=image_url,
             image_caption=image_caption,
-            body=parts.body,
-            editors_pick=parts.editors_pick,
-            read_also=parts.read_also,
-            agency=parts.agency,
             tags=self._tags(page),
             related=[],
             is_free=is_free,
             truncated=not is_free,
-            crawled_at=_utc_iso(page.fetched_at),
+            crawled_at=page.crawled_at(),
+            **parts.article_fields(),
         )
         return ParsedPage(article)
 
@@ -198,9 +183,10 @@ class BParser(LayoutParser):
             if not node.xpath(f"self::div[{_READ_ALSO_BOX}]"):
                 out.append(_para(node, page))
                 continue
-            title = clean_text("".join(node.xpath("(.//a)[1]//text()").getall()))
+            link = node.xpath("(.//a)[1]")
+            title = walk.text(link[0]) if link else ""
             if not title:
-                title = re.sub(r"^\s*Baca(?:\s+juga)?\s*:\s*", "", _text(node), flags=re.IGNORECASE)
+                title = re.sub(r"^\s*Baca(?:\s+juga)?\s*:\s*", "", walk.text(node), flags=re.IGNORECASE)
             if title:
                 href = page.absolute(node.xpath("(.//a/@href)[1]").get())
                 out.append(Para(f"Baca juga: {title}", href, title))
@@ -233,7 +219,7 @@ class BParser(LayoutParser):
             if names:
                 return names[0]
         label = page.sel.xpath(
-            f'//span[{_has_class("text-sm", "font-medium", "text-primary-main")}]//text()').get()
+            f'//span[{has_class("text-sm", "font-medium", "text-primary-main")}]//text()').get()
         if clean_text(label):
             return clean_text(label)
         segs = [s for s in urlsplit(url).path.split("/") if s]
@@ -247,7 +233,7 @@ class BParser(LayoutParser):
         meta = page.meta("article:published_time")
         if meta:
             return meta
-        for text in page.sel.xpath(f'//p[{_has_class("text-neutral-900", "text-sm")}]//text()').getall():
+        for text in page.sel.xpath(f'//p[{has_class("text-neutral-900", "text-sm")}]//text()').getall():
             if _VISIBLE_DATE.search(text):
                 return clean_text(text)
         return None
@@ -256,13 +242,13 @@ class BParser(LayoutParser):
     def _authors(page: Page, ld: dict[str, Any]) -> tuple[list[str], list[str]]:
         """JSON-LD ``author`` mixes reporter and editor. When the DOM labels the author links
         ("Penulis"/"Reporter" · "Editor"), follow the labels; otherwise every author is a reporter."""
-        ld_names = unique([_string(p.get("name")) or "" for p in _persons(ld.get("author"))])
+        ld_names = unique_texts([_string(p.get("name")) or "" for p in _persons(ld.get("author"))])
         roles: dict[str, list[str]] = {"reporters": [], "editors": []}
         labelled = False
         current: str | None = None
         previous_name: str | None = None
         for link in page.sel.xpath('//a[contains(@href, "/penulis/")]'):
-            name = clean_text("".join(link.xpath(".//text()").getall()))
+            name = walk.text(link)
             if not name:
                 continue
             before = clean_text(link.xpath('preceding::text()[normalize-space()][1]').get())
@@ -274,11 +260,11 @@ class BParser(LayoutParser):
             roles[current or "reporters"].append(name)
             previous_name = name
         if labelled:
-            return unique(roles["reporters"]), unique(roles["editors"])
+            return unique_texts(roles["reporters"]), unique_texts(roles["editors"])
         if ld_names:
             return ld_names, []
         if roles["reporters"]:
-            return unique(roles["reporters"]), []
+            return unique_texts(roles["reporters"]), []
         meta = page.meta("author")
         return ([meta] if meta else []), []
 
@@ -292,9 +278,9 @@ class BParser(LayoutParser):
         out = []
         for a in links:
             text = clean_text("".join(a.xpath('.//span[contains(@class, "text-primary-main")]//text()').getall()))
-            text = text or clean_text("".join(a.xpath(".//text()").getall()))
+            text = text or walk.text(a)
             if not text:
                 href = a.xpath("@href").get() or ""
                 text = href.rstrip("/").rsplit("/tag/", 1)[-1]
             out.append(text)
-        return unique(out)
+        return unique_texts(out)
