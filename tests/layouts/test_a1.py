@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
@@ -11,8 +10,8 @@ from tempo_crawler.layouts.a1 import A1Parser, author_roles
 from tempo_crawler.layouts.base import Page
 from tempo_crawler.pipelines import finalize
 from tempo_crawler.text.chrome import forbidden_in
+from tests.support.golden import FIXTURES, goldens
 
-PAGES = Path(__file__).resolve().parents[1] / "replica" / "pages"
 URL = "https://dunia.tempo.co/read/1300001/judul-contoh"
 FETCHED = datetime(2020, 5, 1, 3, 0, tzinfo=timezone.utc)
 PARSER = A1Parser()
@@ -54,9 +53,9 @@ B_SNIPPET = (
 
 # --- matches -----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["a1-115837122.html", "a1-118820297.html", "a1-1221983.html"])
+@pytest.mark.parametrize("name", ["115837122", "118820297", "1221983"])
 def test_matches_a1_golden_pages(name: str) -> None:
-    html = (PAGES / "A1" / name).read_text("utf-8")
+    html = (FIXTURES / "a1" / name / "page.html").read_text("utf-8")
     assert PARSER.matches(Page(URL, html))
 
 
@@ -77,9 +76,9 @@ def test_does_not_match_b_page() -> None:
     assert not PARSER.matches(Page("https://www.tempo.co/internasional/judul--1190350", B_SNIPPET))
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in (PAGES / "AMP").glob("amp-*.html")))
+@pytest.mark.parametrize("name", [g.case for g in goldens() if g.code == "amp"])
 def test_does_not_match_amp_pages(name: str) -> None:
-    html = (PAGES / "AMP" / name).read_text("utf-8")
+    html = (FIXTURES / "amp" / name / "page.html").read_text("utf-8")
     assert not PARSER.matches(Page(URL.replace("/read/", "/amp/"), html))
 
 
@@ -195,9 +194,9 @@ def test_old_scheme_url_id() -> None:
     assert a.url == url
 
 
-@pytest.mark.parametrize("name", ["a1-115837122.html", "a1-118820297.html", "a1-1221983.html"])
+@pytest.mark.parametrize("name", ["115837122", "118820297", "1221983"])
 def test_golden_pages_have_no_chrome_in_any_text(name: str) -> None:
-    a = parse((PAGES / "A1" / name).read_text("utf-8"))
+    a = parse((FIXTURES / "a1" / name / "page.html").read_text("utf-8"))
     texts = [a.title or "", a.image_caption or "", *a.body, *(x.title for x in a.read_also)]
     assert all(not forbidden_in(t) for t in texts)
     assert all(t not in {"Iklan", "Advertising", "image-gnews"} for t in a.body)

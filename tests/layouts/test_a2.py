@@ -13,7 +13,7 @@ from tempo_crawler.layouts.a2 import A2Parser
 from tempo_crawler.layouts.base import Page
 from tempo_crawler.pipelines import finalize
 from tempo_crawler.text.chrome import forbidden_in
-from tests.support.golden import PAGES, goldens
+from tests.support.golden import FIXTURES, goldens
 
 PARSER = A2Parser()
 FETCHED = datetime(2024, 6, 21, 5, 0, tzinfo=timezone.utc)
@@ -82,9 +82,9 @@ def test_does_not_match_a1_page() -> None:
 
 
 def test_does_not_match_other_replica_layouts() -> None:
-    others = [p for d in ("A1", "AMP", "B") for p in sorted((PAGES / d).glob("*.html"))]
+    others = [p for d in ("a1", "amp", "b") for p in sorted((FIXTURES / d).glob("*/*.html"))]
     for path in others:
-        assert not PARSER.matches(Page(URL, path.read_text("utf-8"))), path.name
+        assert not PARSER.matches(Page(URL, path.read_text("utf-8"))), str(path)
 
 
 # ---------------------------------------------------------------- privacy and chrome
@@ -233,7 +233,7 @@ def _golden(name: str):  # noqa: ANN202
 
 
 def test_next_pages_for_the_multi_page_golden() -> None:
-    g = _golden("a2-1462680")
+    g = _golden("a2/1462680")
     first = PARSER.parse(Page(g.url, g.file.read_text("utf-8"), g.fetched_at))
     assert first.next_pages == list(g.extra_pages)
     assert first.next_pages == [
@@ -242,7 +242,7 @@ def test_next_pages_for_the_multi_page_golden() -> None:
     second = PARSER.parse(Page(p2_url, p2_path.read_text("utf-8"), g.fetched_at))
     assert second.next_pages == []
     assert second.article.url == first.article.url
-    full = _golden("a2-1462680-full")
+    full = _golden("a2/1462680-full")
     assert PARSER.parse(Page(full.url, full.file.read_text("utf-8"), full.fetched_at)).next_pages == []
 
 
