@@ -32,7 +32,7 @@ def _is_tempo(page: Page) -> bool:
         return True
     if "tempo" in (page.meta("og:site_name") or "").lower():
         return True
-    return bool(sel.xpath('//div[contains(@class, "detail-in")]//p[starts-with(normalize-space(), "TEMPO.CO")]'))
+    return bool(sel.xpath(f"//div[{has_class('detail-in')}]//p[starts-with(normalize-space(), 'TEMPO.CO')]"))
 
 
 def _avatar_people(scope: Any) -> tuple[list[str], list[str]]:

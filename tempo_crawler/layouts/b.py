@@ -277,6 +277,7 @@ class BParser(LayoutParser):
                      or sel.xpath('//a[starts-with(@href, "/tag/")]'))
         out = []
         for a in links:
+            # a substring test, so Tailwind variants (hover:text-primary-main) count too
             text = clean_text("".join(a.xpath('.//span[contains(@class, "text-primary-main")]//text()').getall()))
             text = text or walk.text(a)
             if not text:

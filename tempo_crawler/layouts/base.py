@@ -1,4 +1,5 @@
-"""What every layout parser shares: the page it reads, what it returns, JSON-LD and body assembly.
+"""What every layout parser shares: the page it reads, what it returns, how it declares its detection
+markers (XPath, with :func:`has_class` as the one class test), and body assembly.
 
 A parser never fetches, logs or reads settings: URL + HTML + fetch time in, Article (or None) out.
 """
