@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     totals = {"runs": 0, "kill_points": 0, "killed": 0, "lost": 0, "duplicated": 0, "unreadable": 0, "left_part": 0}
     expected = {f"{FIRST_ID + k}@v1" for k in range(args.articles)}
     started = time.monotonic()
-    with Replica.start(synthetic=args.articles, expected_dir=None) as replica:
+    with Replica.start(synthetic=args.articles, fixtures_dir=None) as replica:
         for rnd in range(1, args.rounds + 1):
             cron = CronSite(replica.origin, work / f"round{rnd}")
             sync = {"TEMPO_EXPORT_SYNC_ITEMS": "25" if rnd % 2 == 0 else "1"}

@@ -29,7 +29,7 @@ def fresh_replica() -> Iterator[Replica]:
 
 @pytest.fixture
 def make_replica() -> Iterator[Callable[..., Replica]]:
-    """Factory: ``make_replica(synthetic=500, expected_dir=…, pages_dir=…)``; all stop after the test."""
+    """Factory: ``make_replica(synthetic=500, fixtures_dir=…)``; all stop after the test."""
     started: list[Replica] = []
 
     def make(**kwargs: Any) -> Replica:

@@ -1,33 +1,28 @@
 """One parser per page layout, chosen by the page's content (never its host).
 
-``parse_page`` tries each layout's ``matches`` in order and returns the first one's parse, or None
-when no known layout fits (the caller quarantines such a page).
+A layout is named by its item code (the ``layout`` field): ``A1`` desktop ≈2018–2020 (``a1.py``), ``A2``
+desktop 2021–Nov 2024 (``a2.py``), ``AMP`` the A-era AMP pages (``amp.py``), ``B`` the Nuxt site since
+Nov 2024 (``b.py``). ``detect`` asks each parser of ``PARSERS`` in order whether the page is of its layout;
+``parse_page`` returns the first one's parse, or None when no known layout fits (the caller quarantines
+such a page).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from tempo_crawler.layouts.base import LayoutParser, Page, ParsedPage
+from tempo_crawler.layouts.a1 import A1Parser
+from tempo_crawler.layouts.a2 import A2Parser
+from tempo_crawler.layouts.amp import AMPParser
+from tempo_crawler.layouts.b import BParser
+from tempo_crawler.layouts.base import LayoutParser, Page, ParsedPage, ShellMarkers
 
-
-def _parsers() -> list[LayoutParser]:
-    from tempo_crawler.layouts.amp import AmpParser
-    from tempo_crawler.layouts.desktop_2018 import Desktop2018Parser
-    from tempo_crawler.layouts.desktop_2021 import Desktop2021Parser
-    from tempo_crawler.layouts.nuxt_2024 import Nuxt2024Parser
-
-    # AMP first: it reuses desktop class names. B before A: its markers are unambiguous.
-    return [AmpParser(), Nuxt2024Parser(), Desktop2021Parser(), Desktop2018Parser()]
-
-
-PARSERS: list[LayoutParser] | None = None
+# AMP first: it reuses desktop class names. B before A: its markers are unambiguous.
+PARSERS: tuple[LayoutParser, ...] = (AMPParser(), BParser(), A2Parser(), A1Parser())
 
 
 def detect(page: Page) -> LayoutParser | None:
-    global PARSERS
-    if PARSERS is None:
-        PARSERS = _parsers()
+    """The first parser whose layout the page is of, or None."""
     return next((p for p in PARSERS if p.matches(page)), None)
 
 
@@ -37,6 +32,23 @@ def parse_page(url: str, html: str, fetched_at: datetime | None = None) -> Parse
     return parser.parse(page) if parser else None
 
 
+def _union(values: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v for v in values if v))
+
+
 def ready_selector() -> str:
-    """CSS (state "attached") that shows a rendered article page of any layout is filled."""
-    return '#content-wrapper p, [data-innity-container="article"] p, article p, div#isi p, div.detail-konten p'
+    """CSS selector (state "attached") that shows a rendered article page has its text: the union of every
+    layout's ``ready`` selector."""
+    return ", ".join(_union([part.strip() for p in PARSERS for part in p.ready.split(",")]))
+
+
+def shell_markers() -> ShellMarkers:
+    """What a client-rendered shell looks like, over every layout that declares one (``render`` asks)."""
+    shells = [p.shell for p in PARSERS if p.shell]
+    return ShellMarkers(mounts=_union([m for s in shells for m in s.mounts]),
+                        states=_union([m for s in shells for m in s.states]),
+                        stubs=_union([m for s in shells for m in s.stubs]))
+
+
+__all__ = ["PARSERS", "A1Parser", "A2Parser", "AMPParser", "BParser", "ShellMarkers", "detect", "parse_page",
+           "ready_selector", "shell_markers"]

@@ -13,26 +13,15 @@ from __future__ import annotations
 from typing import Any
 
 from tempo_crawler.items import Article
-from tempo_crawler.layouts.base import LayoutParser, Page, ParsedPage, assemble_body, unique
-from tempo_crawler.layouts.desktop_2018 import (
-    body_paras,
-    crawled_at,
-    element_text,
-    first,
-    first_text,
-    related_cards,
-)
+from tempo_crawler.layouts.a_era import AMP_HTML, NUXT_SITE, body_paras, element_text, first, first_text, related_cards
+from tempo_crawler.layouts.base import LayoutParser, Page, ParsedPage, assemble_body, has_class
 from tempo_crawler.layouts.jsonld import ld_article, ld_image, ld_keywords, ld_people, ld_text
-from tempo_crawler.layouts.markers import is_amp_html, is_nuxt
-from tempo_crawler.text.normalize import clean_or_none
+from tempo_crawler.text.normalize import clean_or_none, unique_texts
 from tempo_crawler.urls import article_id, canonical_url
 
-# Desktop class names an A-era Tempo AMP page carries (MARKUP.md §3, AMP prototype).
-TEMPO_AMP_MARKERS = "div.detail-in, article.detail-artikel, figcaption.foto-caption, div.box-tag-detail"
 # The main article: the first ``article.detail-artikel`` that is not one of the "next article" teasers
 # appended below it (``article.detail-artikel.berikutnya`` in the AMP prototype).
-MAIN_XPATH = ('//article[contains(concat(" ", normalize-space(@class), " "), " detail-artikel ")'
-              ' and not(contains(concat(" ", normalize-space(@class), " "), " berikutnya "))]')
+MAIN_XPATH = f"//article[{has_class('detail-artikel')} and not({has_class('berikutnya')})]"
 
 
 def _is_tempo(page: Page) -> bool:
@@ -43,7 +32,7 @@ def _is_tempo(page: Page) -> bool:
         return True
     if "tempo" in (page.meta("og:site_name") or "").lower():
         return True
-    return bool(sel.xpath('//div[contains(@class, "detail-in")]//p[starts-with(normalize-space(), "TEMPO.CO")]'))
+    return bool(sel.xpath(f"//div[{has_class('detail-in')}]//p[starts-with(normalize-space(), 'TEMPO.CO')]"))
 
 
 def _avatar_people(scope: Any) -> tuple[list[str], list[str]]:
@@ -59,16 +48,21 @@ def _avatar_people(scope: Any) -> tuple[list[str], list[str]]:
             editors.extend(names)
         else:
             reporters.extend(names)
-    return unique(reporters), unique(editors)
+    return unique_texts(reporters), unique_texts(editors)
 
 
-class AmpParser(LayoutParser):
+class AMPParser(LayoutParser):
     name = "AMP"
+    ready = "article p"
+    excludes = (NUXT_SITE,)
+    requires = (AMP_HTML,)
+    # Desktop class names an A-era Tempo AMP page carries (MARKUP.md §3, AMP prototype).
+    markers = (f"//div[{has_class('detail-in')}] | //article[{has_class('detail-artikel')}]"
+               f" | //figcaption[{has_class('foto-caption')}] | //div[{has_class('box-tag-detail')}]",)
 
     def matches(self, page: Page) -> bool:
-        if not is_amp_html(page) or is_nuxt(page):
-            return False
-        return bool(page.sel.css(TEMPO_AMP_MARKERS)) and _is_tempo(page)
+        """The AMP markers, on a page whose content says it is Tempo's (AMP markup alone is anyone's)."""
+        return super().matches(page) and _is_tempo(page)
 
     def parse(self, page: Page) -> ParsedPage:
         sel = page.sel
@@ -87,9 +81,9 @@ class AmpParser(LayoutParser):
         if not reporters and not editors:
             reporters, editors = _avatar_people(main)
         if not reporters:
-            reporters = unique(main.css('[itemprop="author"]').xpath("normalize-space()").getall())
+            reporters = unique_texts(main.css('[itemprop="author"]').xpath("normalize-space()").getall())
         if not editors:
-            editors = unique(main.css('[itemprop="editor"]').xpath("normalize-space()").getall())
+            editors = unique_texts(main.css('[itemprop="editor"]').xpath("normalize-space()").getall())
 
         published = (ld_text(ld, "datePublished") or page.meta("article:published_time")
                      or first_text(main, "h4.date", "p.date", ".detail-title .date"))
@@ -110,7 +104,7 @@ class AmpParser(LayoutParser):
         section = (first_text(sel, 'ul.sitemap li:nth-child(2) [itemprop="name"]', "ul.sitemap li:nth-child(2)")
                    or ld_text(ld, "articleSection"))
         tag_box = first(sel, "div.box-tag-detail")
-        tags = ld_keywords(ld) or (unique([element_text(a) or "" for a in tag_box.css("a")])
+        tags = ld_keywords(ld) or (unique_texts([element_text(a) or "" for a in tag_box.css("a")])
                                    if tag_box is not None else [])
 
         main_root = main.root if main_nodes else None
@@ -120,9 +114,7 @@ class AmpParser(LayoutParser):
         article = Article(
             id=article_id(url), url=url, layout=self.name, section=section, title=title, lead=None,
             reporters=reporters, editors=editors, published_at=published, modified_at=modified,
-            dateline=parts.dateline, dateline_glued=parts.dateline_glued,
-            image_url=image_url, image_caption=caption, body=parts.body,
-            editors_pick=parts.editors_pick, read_also=parts.read_also, agency=parts.agency, tags=tags,
-            related=related_cards(cards, page), is_free=True, truncated=False, crawled_at=crawled_at(page),
+            image_url=image_url, image_caption=caption, tags=tags, related=related_cards(cards, page),
+            is_free=True, truncated=False, crawled_at=page.crawled_at(), **parts.article_fields(),
         )
         return ParsedPage(article)

@@ -1,4 +1,5 @@
-"""What every layout parser shares: the page it reads, what it returns, JSON-LD and body assembly.
+"""What every layout parser shares: the page it reads, what it returns, how it declares its detection
+markers (XPath, with :func:`has_class` as the one class test), and body assembly.
 
 A parser never fetches, logs or reads settings: URL + HTML + fetch time in, Article (or None) out.
 """
@@ -6,7 +7,7 @@ A parser never fetches, logs or reads settings: URL + HTML + fetch time in, Arti
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from functools import cached_property
 from typing import Any, ClassVar
@@ -24,7 +25,7 @@ from tempo_crawler.text.credits import (
     split_dateline,
 )
 from tempo_crawler.text.dates import parse_relative
-from tempo_crawler.text.normalize import clean_text, unique_texts
+from tempo_crawler.text.normalize import clean_text
 from tempo_crawler.urls import article_id, canonical_url
 
 
@@ -69,6 +70,11 @@ class Page:
     def absolute(self, href: str | None) -> str | None:
         return urljoin(self.url, href.strip()) if href else None
 
+    def crawled_at(self) -> str:
+        """Fetch time as the item's ``crawled_at``: ISO 8601 in UTC, whole seconds (a naive time is UTC)."""
+        when = self.fetched_at if self.fetched_at.tzinfo else self.fetched_at.replace(tzinfo=timezone.utc)
+        return when.astimezone(timezone.utc).isoformat(timespec="seconds")
+
     def canonical(self) -> str:
         href = self.sel.xpath('//link[@rel="canonical"]/@href').get() or self.meta("og:url")
         if href and article_id(self.absolute(href) or ""):
@@ -84,13 +90,46 @@ class ParsedPage:
     next_pages: list[str] = field(default_factory=list)
 
 
+def has_class(*names: str) -> str:
+    """XPath predicate: the element has every one of these CSS classes (``//div[{has_class("a", "b")}]``)."""
+    return " and ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {n} ')" for n in names)
+
+
+@dataclass(frozen=True)
+class ShellMarkers:
+    """How a client-rendered shell of a layout's site looks (content inserted later by JavaScript)."""
+
+    mounts: tuple[str, ...] = ()  # ids of mount points that are empty in a shell
+    states: tuple[str, ...] = ()  # script substrings (whitespace removed): the server did not render the page
+    stubs: tuple[str, ...] = ()   # script substrings of a state stub: a shell only on a page without text
+
+
 class LayoutParser:
-    """Base of a layout parser: ``matches`` says whether the page is of this layout, ``parse`` reads it."""
+    """Base of a layout parser: ``matches`` says whether the page is of this layout, ``parse`` reads it.
+
+    A layout declares its own detection markers (XPath): none of ``excludes`` may match, every one of
+    ``requires`` must, and then any one of ``markers`` is enough (:meth:`more_evidence` may add content
+    tests that are not XPath). ``ready`` is the CSS selector (state "attached") that shows, in a browser,
+    that JavaScript has put the article text in the DOM; ``shell``, for a site that may send a
+    client-rendered shell, what such a shell looks like.
+    """
 
     name: ClassVar[str]
+    ready: ClassVar[str]
+    excludes: ClassVar[tuple[str, ...]] = ()
+    requires: ClassVar[tuple[str, ...]] = ()
+    markers: ClassVar[tuple[str, ...]] = ()
+    shell: ClassVar[ShellMarkers | None] = None
 
     def matches(self, page: Page) -> bool:
-        raise NotImplementedError
+        sel = page.sel
+        if any(sel.xpath(x) for x in self.excludes) or not all(sel.xpath(x) for x in self.requires):
+            return False
+        return any(sel.xpath(x) for x in self.markers) or self.more_evidence(page)
+
+    def more_evidence(self, page: Page) -> bool:
+        """Evidence beyond the XPath ``markers``, asked when none of them matched (default: none)."""
+        return False
 
     def parse(self, page: Page) -> ParsedPage:
         raise NotImplementedError
@@ -114,6 +153,10 @@ class BodyParts:
     read_also: list[Link] = field(default_factory=list)
     editors_pick: Link | None = None
     agency: str | None = None
+
+    def article_fields(self) -> dict[str, Any]:
+        """These parts as keyword arguments of :class:`Article` (the field names are the same)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def assemble_body(paras: list[Para], *, captions: tuple[str | None, ...] = ()) -> BodyParts:
@@ -165,11 +208,6 @@ def related_entry(title: str, url: str | None, relative_time: str | None, image_
         published_at=parse_relative(rel, fetched_at) if rel else None,
         image_caption=clean_text(image_caption) or None, summary=clean_text(summary) or None,
     )
-
-
-def unique(names: list[str]) -> list[str]:
-    """Cleaned, non-empty, first-seen order, no repeats (a person can appear as reporter and editor)."""
-    return unique_texts(names)
 
 
 def merge_pages(first: Article, rest: list[Article]) -> Article:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -12,11 +11,11 @@ from tempo_crawler.exporters.text_form import to_text
 from tempo_crawler.exporters.text_reader import looks_like_caption, looks_like_name, read_text
 from tempo_crawler.items import Article, article_from_dict, article_to_dict
 from tempo_crawler.text.chrome import forbidden_in
+from tests.support.golden import Golden, goldens
 from tests.support.samples import (
     EMAIL,
     EXPECTED_TEXT,
     GLUED,
-    REPLICA_EXPECTED,
     SAMPLES,
     expected_data,
     expected_item,
@@ -76,10 +75,10 @@ def test_raw_sample_to_text_form(name: str, path: Path) -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_relative_times_become_dates_with_the_fetch_time(name: str) -> None:
-    data, origin = expected_data(name)
-    if "_fetched_at" not in data:
+    data, origin, fetched_at = expected_data(name)
+    if fetched_at is None:
         pytest.skip(f"{origin} has no fetch time")
-    got = read_text(raw_paths(name)[0].read_text("utf-8"), fetched_at=datetime.fromisoformat(data["_fetched_at"]))
+    got = read_text(raw_paths(name)[0].read_text("utf-8"), fetched_at=fetched_at)
     assert [r.published_at for r in got.related] == [r["published_at"] for r in data["related"]]
 
 
@@ -96,14 +95,13 @@ def test_email_in_the_login_block_is_never_output() -> None:
     assert "@" not in dumped and "rahasia" not in dumped
 
 
-def goldens() -> list[Path]:
-    return sorted(REPLICA_EXPECTED.glob("*.json"))
+GOLDENS = goldens()
 
 
-@pytest.mark.skipif(not goldens(), reason="no golden items yet")
-@pytest.mark.parametrize("path", goldens(), ids=[p.stem for p in goldens()])
-def test_text_form_round_trips_every_golden_item(path: Path) -> None:
-    item = article_from_dict(json.loads(path.read_text("utf-8")))
+@pytest.mark.skipif(not GOLDENS, reason="no golden items yet")
+@pytest.mark.parametrize("golden", GOLDENS, ids=[g.name for g in GOLDENS])
+def test_text_form_round_trips_every_golden_item(golden: Golden) -> None:
+    item = article_from_dict(golden.expected)
     text = to_text(item)
     back = read_text(text)
     assert visible_fields(back) == visible_fields(item)

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
-from tempo_crawler.layouts.amp import AmpParser
+from tempo_crawler.layouts.amp import AMPParser
 from tempo_crawler.layouts.base import Page
 from tempo_crawler.pipelines import finalize
+from tests.support.golden import FIXTURES, goldens
 
-PAGES = Path(__file__).resolve().parents[1] / "replica" / "pages"
 AMP_URL = "https://dunia.tempo.co/amp/1800001/judul-contoh"
 READ_URL = "https://dunia.tempo.co/read/1800001/judul-contoh"
 FETCHED = datetime(2023, 11, 25, 6, 0, tzinfo=timezone.utc)
-PARSER = AmpParser()
-AMP_GOLDEN = sorted(p.name for p in (PAGES / "AMP").glob("amp-*.html"))
+PARSER = AMPParser()
+AMP_GOLDEN = [g.case for g in goldens() if g.code == "amp"]   # case folders are named by article id
 
 
 def amp_html(body: str = "<p>TEMPO.CO, Jakarta - Isi.</p>", *, marker: str = "amp", canonical: str | None = READ_URL,
@@ -58,7 +57,7 @@ def test_matches_amp_markers(marker: str) -> None:
 
 @pytest.mark.parametrize("name", AMP_GOLDEN)
 def test_matches_golden_pages(name: str) -> None:
-    assert PARSER.matches(Page(AMP_URL, (PAGES / "AMP" / name).read_text("utf-8")))
+    assert PARSER.matches(Page(AMP_URL, (FIXTURES / "amp" / name / "page.html").read_text("utf-8")))
 
 
 def test_does_not_match_same_markup_without_amp_attribute() -> None:
@@ -91,9 +90,9 @@ def test_does_not_match_foreign_amp_page() -> None:
     assert not PARSER.matches(Page("https://example.org/amp/news/1", html))
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in (PAGES / "A1").glob("a1-*.html")))
+@pytest.mark.parametrize("name", [g.case for g in goldens() if g.code == "a1"])
 def test_does_not_match_a1_pages(name: str) -> None:
-    assert not PARSER.matches(Page(READ_URL, (PAGES / "A1" / name).read_text("utf-8")))
+    assert not PARSER.matches(Page(READ_URL, (FIXTURES / "a1" / name / "page.html").read_text("utf-8")))
 
 
 # --- canonical URL -------------------------------------------------------------------------------------
@@ -115,8 +114,8 @@ def test_url_falls_back_to_read_form_of_amp_url() -> None:
 
 @pytest.mark.parametrize("name", AMP_GOLDEN)
 def test_golden_urls_are_read_urls(name: str) -> None:
-    aid = name.removeprefix("amp-").removesuffix(".html")
-    a = parse((PAGES / "AMP" / name).read_text("utf-8"), url=f"https://dunia.tempo.co/amp/{aid}/x")
+    aid = name
+    a = parse((FIXTURES / "amp" / name / "page.html").read_text("utf-8"), url=f"https://dunia.tempo.co/amp/{aid}/x")
     assert a.url.startswith(f"https://dunia.tempo.co/read/{aid}/")
     assert a.id == aid and a.layout == "AMP"
 
@@ -160,7 +159,7 @@ def test_advertising_never_in_body() -> None:
 
 @pytest.mark.parametrize("name", AMP_GOLDEN)
 def test_advertising_never_in_golden_bodies(name: str) -> None:
-    html = (PAGES / "AMP" / name).read_text("utf-8")
+    html = (FIXTURES / "amp" / name / "page.html").read_text("utf-8")
     assert html.count(">Advertising<") == 2
     a = parse(html)
     assert a.body and all("Advertising" not in p for p in a.body)

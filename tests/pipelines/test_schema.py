@@ -13,7 +13,8 @@ from scrapy.utils.test import get_crawler
 
 from tempo_crawler.items import ARTICLE_FIELDS, Article, Link, RelatedArticle, article_from_dict, article_to_dict
 from tempo_crawler.pipelines.schema import SchemaValidationPipeline, article_schema, schema_errors
-from tests.support.samples import REPLICA_EXPECTED, expected_item
+from tests.support.golden import Golden, goldens
+from tests.support.samples import expected_item
 from tests.support.stats import Stats
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "tempo_crawler" / "schema" / "article.schema.json"
@@ -67,10 +68,10 @@ def test_expected_item_is_valid() -> None:
     assert schema_errors(valid()) == []
 
 
-@pytest.mark.parametrize("path", sorted(REPLICA_EXPECTED.glob("*.json")), ids=lambda p: p.stem)
-def test_golden_items_are_valid_once_crawled(path: Path) -> None:
+@pytest.mark.parametrize("golden", goldens(), ids=lambda g: g.name)
+def test_golden_items_are_valid_once_crawled(golden: Golden) -> None:
     """Golden items leave crawled_at null (the normalise step fills it in a crawl)."""
-    a = article_from_dict(json.loads(path.read_text("utf-8")))
+    a = article_from_dict(golden.expected)
     a.crawled_at = a.crawled_at or "2024-06-21T05:00:00+00:00"
     assert schema_errors(a) == []
 

@@ -32,7 +32,7 @@ def slugify(text: str | None) -> str:
 
 @dataclass
 class Entry:
-    """One article of the catalogue (from an expected JSON, ``add_article`` or the synthetic generator)."""
+    """One article of the catalogue (from a golden case, ``add_article`` or the synthetic generator)."""
 
     id: str
     url: str                       # canonical real URL (the expected item's ``url``)
@@ -50,7 +50,7 @@ class Entry:
     content_category: str = "berita"
     extra_urls: list[str] = field(default_factory=list)   # further served pages (?page_num=N, full&view=ok)
     link_url: str = ""             # what listings link to: ``url`` when served, else ``page_url``
-    name: str = ""                 # expected JSON stem, or "synthetic-<id>" / "added-<id>"
+    name: str = ""                 # golden case "<code>/<case>", or "synthetic-<id>" / "added-<id>"
     synthetic: bool = False
 
     @property

@@ -1,17 +1,18 @@
 """The replica: a reconstructed Tempo served on loopback.
 
-``ReplicaSite`` holds the routes and the article catalogue (built from ``tests/replica/expected/*.json``,
-plus synthetic or run-time articles) and answers requests as a pure function (:meth:`ReplicaSite.handle`);
-``ReplicaServer`` puts it on HTTP/1.1 (keep-alive, backlog 1024, daemon threads: see
-``shared/notes/environment.md`` §5). Every response is rewritten so links point back at the origin.
+``ReplicaSite`` holds the routes and the article catalogue (built from the golden cases
+``tests/layouts/<code>/<case>/``, plus synthetic or run-time articles) and answers requests as a pure
+function (:meth:`ReplicaSite.handle`); ``ReplicaServer`` puts it on HTTP/1.1 (keep-alive, backlog 1024,
+daemon threads: see ``shared/notes/environment.md`` §5). Every response is rewritten so links point back
+at the origin.
 
     python -m tests.replica.server --port 8765 [--host 127.0.0.1] [--synthetic N] [--delay S]
+                                   [--fixtures-dir tests/layouts]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import signal
 import socket
@@ -32,10 +33,10 @@ from tempo_crawler.urls import article_id, canonical_url
 from tests.replica import listings as L
 from tests.replica.listings import WIB, Entry
 from tests.replica.synthetic import FIRST_ID, NEWEST, BSpec, default_spec, make_synthetic, render_b_page
+from tests.support.golden import FIXTURES, Golden, case_dirs
 
 HERE = Path(__file__).parent
-EXPECTED_DIR = HERE / "expected"
-PAGES_DIR = HERE / "pages"
+FIXTURES_DIR = FIXTURES   # tests/layouts: one folder per golden case (page.html, expected.json, meta.json)
 
 HTML = "text/html; charset=utf-8"
 JSON = "application/json"
@@ -134,11 +135,11 @@ class ReplicaSite:
 
     Public attributes: ``origin`` (set by :func:`start_replica`), ``delay`` (seconds slept per request),
     ``requests`` (list of ``(method, path+query)``, appended while ``log_requests``), ``load_errors``
-    (``[(expected file, message)]`` of expected JSONs that could not be loaded).
+    (``[(case, message)]`` of golden cases that could not be loaded).
     """
 
-    def __init__(self, origin: str = "http://127.0.0.1", expected_dir: Path | str | None = EXPECTED_DIR,
-                 pages_dir: Path | str | None = PAGES_DIR, synthetic: int = 0) -> None:
+    def __init__(self, origin: str = "http://127.0.0.1", fixtures_dir: Path | str | None = FIXTURES_DIR,
+                 synthetic: int = 0) -> None:
         self._lock = threading.RLock()
         self._origin = origin.rstrip("/")
         self.delay = 0.0
@@ -153,9 +154,8 @@ class ReplicaSite:
         self._faults: list[_Fault] = []
         self._version = 0
         self._sorted: tuple[int, list[Entry], list[Entry]] | None = None
-        self.pages_dir = Path(pages_dir) if pages_dir else PAGES_DIR
-        if expected_dir:
-            self.load_expected(Path(expected_dir), self.pages_dir)
+        if fixtures_dir:
+            self.load_fixtures(Path(fixtures_dir))
         if synthetic:
             self.add_synthetic(synthetic)
 
@@ -198,29 +198,30 @@ class ReplicaSite:
         with self._lock:
             return [r.real_url for r in self._routes.values() if continuations or not r.continuation]
 
-    def load_expected(self, expected_dir: Path, pages_dir: Path) -> None:
-        """Add every ``expected_dir/*.json`` (its ``_file`` at ``_url``, plus ``_extra_pages``). Files that
-        cannot be loaded are recorded in ``load_errors`` and skipped."""
-        for path in sorted(expected_dir.glob("*.json")):
+    def load_fixtures(self, fixtures_dir: Path) -> None:
+        """Add every golden case ``fixtures_dir/<code>/<case>/``: its ``page.html`` at the meta ``url``, plus
+        the meta ``extra_pages``. Cases that cannot be loaded are recorded in ``load_errors`` and skipped."""
+        for case_dir in case_dirs(fixtures_dir):
+            name = f"{case_dir.parent.name}/{case_dir.name}"
             try:
-                data = json.loads(path.read_text("utf-8"))
-                pages = {data["_url"]: pages_dir / data["_file"]}
-                pages.update({u: pages_dir / f for u, f in (data.get("_extra_pages") or {}).items()})
+                golden = Golden.load(case_dir)
+                data, url = golden.expected, golden.url
+                pages = {url: golden.file, **golden.extra_pages}
                 missing = [str(p) for p in pages.values() if not p.is_file()]
                 if missing:
                     raise FileNotFoundError(f"page file missing: {', '.join(missing)}")
                 entry = Entry(
-                    id=str(data.get("id") or article_id(data["_url"]) or ""), url=data.get("url")
-                    or canonical_url(data["_url"]), layout=data.get("layout") or "", page_url=data["_url"],
+                    id=str(data.get("id") or article_id(url) or ""), url=data.get("url")
+                    or canonical_url(url), layout=data.get("layout") or "", page_url=url,
                     section=data.get("section"), title=data.get("title"), lead=data.get("lead"),
                     published_at=_parse_time(data.get("published_at")),
                     modified_at=_parse_time(data.get("modified_at")), image_url=data.get("image_url"),
                     image_caption=data.get("image_caption"), is_free=data.get("is_free", True) is not False,
-                    tags=list(data.get("tags") or []), name=path.stem,
+                    tags=list(data.get("tags") or []), name=name,
                 )
                 self._add(entry, pages, spec=None)
             except (ValueError, KeyError, TypeError, OSError) as exc:
-                self.load_errors.append((path.name, f"{type(exc).__name__}: {exc}"))
+                self.load_errors.append((name, f"{type(exc).__name__}: {exc}"))
 
     def add_synthetic(self, n: int, first_id: int | None = None, newest: datetime | None = None) -> list[Entry]:
         """Add n synthetic B articles (see ``synthetic.make_synthetic``). A later batch continues the ids and
@@ -277,7 +278,7 @@ class ReplicaSite:
         return self._catalogue()[0]
 
     def _listed(self) -> list[Entry]:
-        """What listings show: newest first, one entry per layout family and id (two expected JSONs of one
+        """What listings show: newest first, one entry per layout family and id (two golden cases of one
         article, e.g. its page and its ``full&view=ok`` twin, list once: the one served at its canonical URL)."""
         return self._catalogue()[1]
 
@@ -594,7 +595,7 @@ _LOOPBACK = ("127.0.0.1", "localhost")
 def start_replica(port: int = 0, synthetic: int = 0, host: str = "127.0.0.1", site: ReplicaSite | None = None,
                   **site_kwargs: Any) -> tuple[ReplicaServer, ReplicaSite, str]:
     """Serve a replica in a daemon thread; ``port=0`` picks a free port. Returns (server, site, origin).
-    ``site_kwargs`` go to :class:`ReplicaSite` (``expected_dir=``, ``pages_dir=``)."""
+    ``site_kwargs`` go to :class:`ReplicaSite` (``fixtures_dir=``)."""
     if host not in _LOOPBACK and not host.startswith("127."):
         raise ValueError(f"the replica binds loopback only, not {host!r}")
     site = site or ReplicaSite(synthetic=synthetic, **site_kwargs)
@@ -645,12 +646,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--host", default="127.0.0.1", help="loopback only")
     ap.add_argument("--synthetic", type=int, default=0, metavar="N", help="add N synthetic B articles")
     ap.add_argument("--delay", type=float, default=0.0, help="seconds to sleep per request")
-    ap.add_argument("--expected-dir", type=Path, default=EXPECTED_DIR)
-    ap.add_argument("--pages-dir", type=Path, default=PAGES_DIR)
+    ap.add_argument("--fixtures-dir", type=Path, default=FIXTURES_DIR,
+                    help="golden cases, <code>/<case>/{page.html,expected.json,meta.json}")
     args = ap.parse_args(argv)
     if args.host not in _LOOPBACK and not args.host.startswith("127."):
         ap.error("the replica binds loopback only")
-    site = ReplicaSite(expected_dir=args.expected_dir, pages_dir=args.pages_dir, synthetic=args.synthetic)
+    site = ReplicaSite(fixtures_dir=args.fixtures_dir, synthetic=args.synthetic)
     site.delay = args.delay
     site.log_requests = False
     for name, msg in site.load_errors:

@@ -1,6 +1,6 @@
 """The loopback replica: routes, link rewriting, listings, devalue payload, faults, keep-alive, synthetic pages.
 
-Two data sets: the real golden set (whatever ``tests/replica/expected`` holds) through the session
+Two data sets: the real golden set (whatever ``tests/layouts/<code>/<case>/`` holds) through the session
 ``replica`` fixture, and a small throwaway set written here to a temp dir (``mini``) whose contents are
 known exactly, so listing and paging assertions do not depend on the golden set's size.
 """
@@ -30,7 +30,7 @@ from parsel import Selector
 from tests.replica.listings import Reduced, devalue_stringify
 from tests.replica.server import Replica, ReplicaSite, path_qs, rewrite
 from tests.replica.synthetic import FIRST_ID, TEMPO_PLUS_TEASER, make_synthetic
-from tests.support.golden import EXPECTED, PAGES, goldens
+from tests.support.golden import FIXTURES, goldens
 
 ROOT = Path(__file__).resolve().parents[2]
 WIB = timezone(timedelta(hours=7))
@@ -140,36 +140,37 @@ INTL_B = 2 + MINI_SYNTHETIC          # mini-b1, mini-b2 + synthetic
 
 
 @pytest.fixture(scope="module")
-def mini_dirs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def mini_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini set as golden cases: ``<code>/<name>/page.html``, ``expected.json``, ``meta.json``."""
     root = tmp_path_factory.mktemp("mini-replica")
-    exp, pages = root / "expected", root / "pages"
-    exp.mkdir()
     for name, (layout, url, canon, published, extra, more) in MINI.items():
-        (pages / layout).mkdir(parents=True, exist_ok=True)
-        for n in [name, *extra.values()]:
-            (pages / layout / f"{n}.html").write_text(MINI_PAGE.format(name=n, url=canon or url), "utf-8")
-        item = {"_file": f"{layout}/{name}.html", "_url": url, "id": re.search(r"(\d{7})", url).group(1),
+        case = root / layout.lower() / name
+        case.mkdir(parents=True)
+        (case / "page.html").write_text(MINI_PAGE.format(name=name, url=canon or url), "utf-8")
+        for n in extra.values():
+            (case / f"{n}.html").write_text(MINI_PAGE.format(name=n, url=canon or url), "utf-8")
+        item = {"id": re.search(r"(\d{7})", url).group(1),
                 "url": canon or url.split("?")[0], "layout": layout, "title": f"Judul {name}",
                 "lead": f"Lead {name}", "published_at": published, "modified_at": None,
                 "image_url": "https://statik.tempo.co/data/2025/01/01/id_1/1_720.jpg", "image_caption": "Contoh",
                 "is_free": True, "section": "Dunia", **more}
+        meta: dict[str, Any] = {"url": url, "fetched_at": "2025-07-01T02:00:00+00:00", "source": "test_replica.py"}
         if extra:
-            item["_extra_pages"] = {u: f"{layout}/{n}.html" for u, n in extra.items()}
-        (exp / f"{name}.json").write_text(json.dumps(item), "utf-8")
-    return exp, pages
+            meta["extra_pages"] = {u: f"{n}.html" for u, n in extra.items()}
+        (case / "expected.json").write_text(json.dumps(item), "utf-8")
+        (case / "meta.json").write_text(json.dumps(meta), "utf-8")
+    return root
 
 
 @pytest.fixture(scope="module")
-def mini(mini_dirs: tuple[Path, Path]) -> Any:
-    exp, pages = mini_dirs
-    with Replica.start(expected_dir=exp, pages_dir=pages, synthetic=MINI_SYNTHETIC) as r:
+def mini(mini_dir: Path) -> Any:
+    with Replica.start(fixtures_dir=mini_dir, synthetic=MINI_SYNTHETIC) as r:
         yield r
 
 
 @pytest.fixture
-def mini_fresh(mini_dirs: tuple[Path, Path], make_replica: Any) -> Replica:
-    exp, pages = mini_dirs
-    return make_replica(expected_dir=exp, pages_dir=pages, synthetic=5)
+def mini_fresh(mini_dir: Path, make_replica: Any) -> Replica:
+    return make_replica(fixtures_dir=mini_dir, synthetic=5)
 
 
 def api(r: Replica, **params: Any) -> list[dict[str, Any]]:
@@ -548,7 +549,7 @@ def test_add_edit_remove_article(mini_fresh: Replica) -> None:
 
 def test_synthetic_2000_articles() -> None:
     t = time.monotonic()
-    site = ReplicaSite(expected_dir=None, synthetic=2000)
+    site = ReplicaSite(fixtures_dir=None, synthetic=2000)
     elapsed = time.monotonic() - t
     arts = site.articles
     assert len(arts) == 2000 and elapsed < 30           # generous: the count is what matters
@@ -572,7 +573,7 @@ def test_synthetic_2000_articles() -> None:
 
 
 def test_synthetic_page_markup() -> None:
-    site = ReplicaSite(expected_dir=None, synthetic=12)
+    site = ReplicaSite(fixtures_dir=None, synthetic=12)
     free, vip = site.get_article("9000003"), site.get_article("9000010")
     assert free.is_free and not vip.is_free
     html = site.handle("GET", path_qs(free.url)).body.decode()
@@ -644,4 +645,4 @@ def test_command_line_server() -> None:
 
 def test_golden_dirs_are_the_repo_ones() -> None:
     from tests.replica import server
-    assert server.EXPECTED_DIR == EXPECTED and server.PAGES_DIR == PAGES
+    assert server.FIXTURES_DIR == FIXTURES == Path(__file__).resolve().parents[1] / "layouts"

@@ -145,7 +145,7 @@ def test_since_until_window(replica, tmp_path: Path) -> None:  # noqa: ANN001
 
 
 def test_explicit_urls_of_any_kind(replica, tmp_path: Path) -> None:  # noqa: ANN001
-    a2 = next(g for g in GOLDENS if g.name == "sample-000")
+    a2 = next(g for g in GOLDENS if g.name == "a2/sample-000")
     urls_file = tmp_path / "urls.txt"
     path = urlsplit(a2.url).path
     urls_file.write_text(f"# one article and one feed\n{replica.origin}{path}?utm_source=x\n"
@@ -201,7 +201,7 @@ def test_text_form_of_crawled_sample_equals_sample_minus_chrome(full_crawl: Craw
     without its chrome lines (compared after collapsing blank runs and trimming spaces)."""
     from tests.support.samples import RAW, sample_minus_chrome, text_lines
 
-    golden = next(g for g in GOLDENS if g.name == name)
+    golden = next(g for g in GOLDENS if g.name == f"a2/{name}")
     text_file = full_crawl.output.parent / "text" / f"{golden.expected['id']}.txt"
     assert text_file.is_file(), sorted(p.name for p in text_file.parent.glob("*.txt"))
     expected = sample_minus_chrome((RAW / f"{name}.txt").read_text("utf-8"))

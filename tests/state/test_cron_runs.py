@@ -96,7 +96,7 @@ def test_killed_runs_resume_exactly_once(make_replica, tmp_path: Path) -> None:
     and commit every 20 lines, so the kills land inside the window between a line's write and the store
     commit, which only the reconcile on restart closes (benchmarks/kill_test.py also kills the default, 1)."""
     n = 500
-    replica = make_replica(synthetic=n, expected_dir=None)
+    replica = make_replica(synthetic=n, fixtures_dir=None)
     cron = CronSite(replica.origin, tmp_path, sync_items=20)
     seed = int(os.environ.get("TEMPO_KILL_SEED") or random.SystemRandom().randrange(10**6))
     rng = random.Random(seed)
@@ -125,7 +125,7 @@ def test_killed_runs_resume_exactly_once(make_replica, tmp_path: Path) -> None:
 
 
 def test_overlapping_run_exits_at_once_without_touching_the_store(make_replica, tmp_path: Path) -> None:
-    replica = make_replica(synthetic=60, expected_dir=None)
+    replica = make_replica(synthetic=60, fixtures_dir=None)
     replica.site.delay = 0.5   # the first run crawls slowly until the overlap has been tested
     cron = CronSite(replica.origin, tmp_path)
     slow = {"CONCURRENT_REQUESTS": "2", "CONCURRENT_REQUESTS_PER_DOMAIN": "2"}
@@ -153,7 +153,7 @@ def test_overlapping_run_exits_at_once_without_touching_the_store(make_replica, 
 
 
 def test_full_reset_state_command_and_stateless_O(make_replica, tmp_path: Path) -> None:
-    replica = make_replica(synthetic=30, expected_dir=None)
+    replica = make_replica(synthetic=30, fixtures_dir=None)
     cron = CronSite(replica.origin, tmp_path)
     first = cron.run()
     assert first.returncode == 0 and len(first.items) == 30, first.log[-3000:]

@@ -1,12 +1,15 @@
-"""The golden set: reconstructed article pages under ``tests/replica/pages`` and, for each, an expected
-item written by hand from the page text under ``tests/replica/expected``.
+"""The golden set: reconstructed article pages with, for each, the item written by hand from the page text.
 
-Expected JSON = the Article's fields plus meta keys starting with ``_``:
-  ``_file``         the page, relative to ``tests/replica/pages`` (e.g. ``A2/sample-000.html``)
-  ``_url``          the real URL the page lives at (the replica serves it at this URL's path+query)
-  ``_extra_pages``  optional ``{url: file}`` of further pages of the same article (``?page_num=2``)
-  ``_fetched_at``   fetch time the relative times of the related list are measured from (ISO, UTC)
-  ``_source``       the real page text(s) it was reconstructed from (``shared/tempo/pages/…``, samples)
+One folder per case, grouped by layout (the item code, lower case), in the manner of web-poet fixtures::
+
+    tests/layouts/<code>/<case>/page.html       the page (first line: RECONSTRUCTION header, MARKUP.md §…)
+    tests/layouts/<code>/<case>/expected.json   the Article fields, written by hand, never from the parser
+    tests/layouts/<code>/<case>/meta.json       url: the real URL the page lives at (the replica serves it at
+                                                its path+query); fetched_at: the fetch time relative times of
+                                                the related list are measured from (ISO, UTC); source: the
+                                                real page text(s) it was reconstructed from; extra_pages:
+                                                optional {url: file in this folder} of further pages of the
+                                                same article (``?page_num=2``)
 """
 
 from __future__ import annotations
@@ -18,39 +21,80 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-REPLICA = Path(__file__).resolve().parents[1] / "replica"
-PAGES = REPLICA / "pages"
-EXPECTED = REPLICA / "expected"
+FIXTURES = Path(__file__).resolve().parents[1] / "layouts"
+PAGE, EXPECTED, META = "page.html", "expected.json", "meta.json"
+# The Article fields every expected item is compared on (crawl-time fields such as crawled_at are not).
+COMPARED_FIELDS = (
+    "id", "url", "layout", "section", "title", "lead", "reporters", "editors", "published_at", "modified_at",
+    "dateline", "dateline_glued",
+    "image_url", "image_caption", "body", "editors_pick", "read_also", "agency", "tags", "related",
+    "is_free", "truncated",
+)
 TOKEN_RE = re.compile(r"\w+", re.UNICODE)
 
 
 @dataclass
 class Golden:
-    name: str
+    """One case folder: ``tests/layouts/<code>/<case>/``."""
+
+    dir: Path
     expected: dict[str, Any]
+    meta: dict[str, Any]
+
+    @classmethod
+    def load(cls, case_dir: Path) -> Golden:
+        return cls(case_dir, json.loads((case_dir / EXPECTED).read_text("utf-8")),
+                   json.loads((case_dir / META).read_text("utf-8")))
+
+    @property
+    def code(self) -> str:
+        """The layout folder (``a2``)."""
+        return self.dir.parent.name
+
+    @property
+    def case(self) -> str:
+        """The case folder (``sample-000``, ``1462680``)."""
+        return self.dir.name
+
+    @property
+    def name(self) -> str:
+        """``<code>/<case>``: unique over the set (an AMP page and its desktop twin share the id)."""
+        return f"{self.code}/{self.case}"
 
     @property
     def file(self) -> Path:
-        return PAGES / self.expected["_file"]
+        return self.dir / PAGE
 
     @property
     def url(self) -> str:
-        return self.expected["_url"]
+        return self.meta["url"]
 
     @property
     def fetched_at(self) -> datetime:
-        return datetime.fromisoformat(self.expected["_fetched_at"])
+        return datetime.fromisoformat(self.meta["fetched_at"])
+
+    @property
+    def source(self) -> str:
+        return self.meta["source"]
 
     @property
     def extra_pages(self) -> dict[str, Path]:
-        return {u: PAGES / f for u, f in self.expected.get("_extra_pages", {}).items()}
-
-    def fields(self) -> dict[str, Any]:
-        return {k: v for k, v in self.expected.items() if not k.startswith("_")}
+        return {u: self.dir / f for u, f in self.meta.get("extra_pages", {}).items()}
 
 
-def goldens() -> list[Golden]:
-    return [Golden(p.stem, json.loads(p.read_text("utf-8"))) for p in sorted(EXPECTED.glob("*.json"))]
+def case_dirs(root: Path = FIXTURES) -> list[Path]:
+    """Every ``<code>/<case>/`` folder under ``root`` that holds fixture files, complete or not."""
+    return sorted(d for d in root.glob("*/*") if d.is_dir() and any((d / f).exists() for f in (PAGE, EXPECTED, META)))
+
+
+def goldens(root: Path = FIXTURES) -> list[Golden]:
+    """Every case with its expected item and meta data (tests/layouts/test_fixtures.py checks completeness)."""
+    return [Golden.load(d) for d in case_dirs(root) if (d / EXPECTED).is_file() and (d / META).is_file()]
+
+
+def golden(name: str) -> Golden:
+    """One case by ``<code>/<case>`` name (``a2/sample-000``)."""
+    return Golden.load(FIXTURES / name)
 
 
 def parse_golden(g: Golden):  # noqa: ANN201

@@ -4,30 +4,35 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from tempo_crawler.items import Article, article_from_dict
+from tests.support.golden import FIXTURES, Golden
 
 HERE = Path(__file__).resolve().parents[1] / "exporters"
 EXPECTED_TEXT = HERE / "expected"                     # hand-written text forms + hand-made items
 RAW = HERE / "raw"                                    # redacted copies of the raw sample dumps
-REPLICA_EXPECTED = HERE.parent / "replica" / "expected"
 SHARED_SAMPLES = HERE.parents[2] / "shared" / "samples"
 SAMPLES = {"sample-000": "000_c78892fb572c6e02.txt", "sample-002": "002_120dc47aedd26a5f.txt"}
 # How each page printed its dateline (MARKUP.md §8): 002 glued "TEMPO.CO, Jakarta" to "NATO…".
 GLUED = {"sample-000": False, "sample-002": True}
 
 
-def expected_data(name: str) -> tuple[dict[str, Any], str]:
-    """The golden item (tests/replica/expected) when it exists, else this folder's hand-made one."""
-    golden = REPLICA_EXPECTED / f"{name}.json"
-    path = golden if golden.exists() else EXPECTED_TEXT / f"handmade-{name}.json"
-    return json.loads(path.read_text("utf-8")), path.name
+def expected_data(name: str) -> tuple[dict[str, Any], str, datetime | None]:
+    """``(item, where from, fetch time)``: the golden case ``tests/layouts/<code>/<name>/`` when it exists
+    (fetch time from its meta.json), else this folder's hand-made item (no fetch time)."""
+    cases = sorted(FIXTURES.glob(f"*/{name}/expected.json"))
+    if cases:
+        golden = Golden.load(cases[0].parent)
+        return golden.expected, golden.name, golden.fetched_at
+    path = EXPECTED_TEXT / f"handmade-{name}.json"
+    return json.loads(path.read_text("utf-8")), path.name, None
 
 
 def expected_item(name: str) -> Article:
-    data, _ = expected_data(name)
+    data, _, _ = expected_data(name)
     article = article_from_dict(data)
     assert article.dateline_glued == GLUED[name]
     return article

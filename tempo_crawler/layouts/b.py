@@ -1,0 +1,287 @@
+"""Layout B (www.tempo.co since ≈Nov 2024): a Nuxt app with Tailwind classes (MARKUP.md §5).
+
+URL ``https://www.tempo.co/<rubric>/<slug>-<id>``. The page carries a full JSON-LD ``NewsArticle``
+(headline, description, author[] Persons, datePublished, image, isAccessibleForFree, articleBody)
+and a ``BreadcrumbList``; the SSR body is one ``div#content-wrapper`` per paragraph with ad slots and
+a lazy-load gate in between. JSON-LD is read first, the DOM fills in what it lacks (caption, body
+with its links, "Baca juga" boxes, tags). A client-rendered shell (empty ``#__nuxt`` mount point,
+``window.__NUXT__={}``) is still recognised so the crawler can decide to render it; it parses to an
+article whose body is the JSON-LD ``articleBody`` or empty.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from parsel import Selector
+
+from tempo_crawler.items import Article
+from tempo_crawler.layouts import walk
+from tempo_crawler.layouts.base import (
+    LayoutParser,
+    Page,
+    Para,
+    ParsedPage,
+    ShellMarkers,
+    assemble_body,
+    has_class,
+)
+from tempo_crawler.text.normalize import clean_text, unique_texts
+from tempo_crawler.urls import article_id
+
+_NUXT_STATE = re.compile(r"window\.__NUXT__\s*=")
+_TAILWIND = '//*[contains(@class, "text-neutral-")]'  # a substring: the whole neutral scale
+_READ_ALSO_BOX = has_class("p-4", "my-4", "bg-neutral-400", "border", "border-neutral-600")
+_BLOCKS = ("p", "h2", "h3", "h4", "li")
+_LABELS = {
+    "penulis": "reporters", "reporter": "reporters", "wartawan": "reporters", "kontributor": "reporters",
+    "editor": "editors", "penyunting": "editors", "redaktur": "editors",
+}
+_VISIBLE_DATE = re.compile(
+    r"\b\d{1,2}\s+(Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember)"
+    r"\s+\d{4}\b", re.IGNORECASE)
+
+
+def _para(node: Selector, page: Page) -> Para:
+    href = node.xpath(".//a/@href").get()
+    link = node.xpath("(.//a)[1]")
+    return Para(walk.text(node), page.absolute(href), (walk.text(link[0]) if link else "") or None)
+
+
+def _persons(value: Any) -> list[dict[str, Any]]:
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for it in items:
+        if isinstance(it, dict):
+            out.append(it)
+        elif isinstance(it, str) and it.strip():
+            out.append({"name": it})
+    return out
+
+
+def _string(value: Any) -> str | None:
+    """A JSON-LD text value (a string, or an ImageObject/WebPage-like dict's url/@id/name)."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("@id") or value.get("contentUrl") or value.get("name")
+    return clean_text(value) if isinstance(value, str) else None
+
+
+def _is_false(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().casefold() == "false"
+    return value is False
+
+
+class BParser(LayoutParser):
+    name = "B"
+    ready = '#content-wrapper p, [data-innity-container="article"] p'
+    # A and AMP markers (MARKUP.md §3): a page showing any of them is not B.
+    excludes = (
+        '//html[@amp or @*[name()="\u26a1"]]',
+        '//script[contains(@src, "cdn.ampproject.org")]',
+        f"//article[{has_class('detail-artikel')}]",
+        '//div[@id="isi"]',
+        f"//div[{has_class('detail-konten')}]",
+        f"//div[{has_class('block-avatar')}]",
+        '//h1[@itemprop="headline"]',
+        '//span[@id="date"]',
+    )
+    markers = (
+        '//div[@id="content-wrapper"]',
+        '//*[@data-innity-container]',
+        '//div[@id="__nuxt"]',
+        '//*[starts-with(@src, "/_nuxt/") or contains(@src, "/_nuxt/")'
+        ' or starts-with(@href, "/_nuxt/") or contains(@href, "/_nuxt/")]',
+        '//div[@id="article-tags"]',
+    )
+    # MARKUP.md §5: an empty Nuxt mount point (or another framework's, should the site move); Nuxt state
+    # saying the server did not render; the state stub, which the server-rendered site carries too.
+    shell = ShellMarkers(mounts=("__nuxt", "__next", "app", "root"),
+                         states=("serverRendered:false", '"serverRendered":false'), stubs=("window.__NUXT__=",))
+
+    # -- detection ---------------------------------------------------------------------------------
+    def more_evidence(self, page: Page) -> bool:
+        """Nuxt state in a script, ``/penulis/`` author URLs, or Tailwind classes with an article JSON-LD."""
+        scripts = " ".join(page.sel.xpath("//script[not(@type='application/ld+json')]/text()").getall())
+        if _NUXT_STATE.search(scripts):
+            return True
+        if self._penulis_authors(page):
+            return True
+        # Tailwind neutral-scale classes only count together with an article JSON-LD.
+        return bool(page.sel.xpath(_TAILWIND)) and page.jsonld_of("NewsArticle", "Article") is not None
+
+    @staticmethod
+    def _penulis_authors(page: Page) -> bool:
+        art = page.jsonld_of("NewsArticle", "Article", "ReportageNewsArticle")
+        if not art:
+            return False
+        return any("/penulis/" in str(p.get("url") or "") for p in _persons(art.get("author")))
+
+    # -- parsing -----------------------------------------------------------------------------------
+    def parse(self, page: Page) -> ParsedPage:
+        sel = page.sel
+        ld = page.jsonld_of("NewsArticle", "Article", "ReportageNewsArticle") or {}
+        url = page.canonical()
+
+        image_caption = clean_text(" ".join(sel.xpath("(//figure//figcaption)[1]//text()").getall())) or None
+        image_url = _string(ld.get("image")) or page.meta("og:image") or page.absolute(
+            sel.xpath("(//figure//img/@src)[1]").get())
+
+        parts = assemble_body(self._body_paras(page), captions=(image_caption,))
+        if not parts.body and isinstance(ld.get("articleBody"), str):
+            lines = [Para(clean_text(line)) for line in ld["articleBody"].split("\n")]
+            fallback = assemble_body(lines, captions=(image_caption,))
+            fallback.read_also = parts.read_also + fallback.read_also
+            fallback.editors_pick = parts.editors_pick or fallback.editors_pick
+            parts = fallback
+
+        reporters, editors = self._authors(page, ld)
+        is_free = not _is_false(ld.get("isAccessibleForFree"))
+        article = Article(
+            id=article_id(url),
+            url=url,
+            layout=self.name,
+            section=self._section(page, url),
+            title=self._title(page, ld),
+            lead=clean_text(ld.get("description") if isinstance(ld.get("description"), str) else None)
+            or page.meta("og:description") or page.meta("description"),
+            reporters=reporters,
+            editors=editors,
+            published_at=self._published(page, ld),
+            modified_at=_string(ld.get("dateModified")) or page.meta("article:modified_time"),
+            image_url=image_url,
+            image_caption=image_caption,
+            tags=self._tags(page),
+            related=[],
+            is_free=is_free,
+            truncated=not is_free,
+            crawled_at=page.crawled_at(),
+            **parts.article_fields(),
+        )
+        return ParsedPage(article)
+
+    def _body_paras(self, page: Page) -> list[Para]:
+        """Body blocks in document order: every ``#content-wrapper``'s p/h2/h3 (+h4/li; the wrapper itself
+        when it holds bare text), and each "Baca juga" box as a ``Baca juga: <title>`` paragraph."""
+        sel = page.sel
+        scope = '//div[@id="content-wrapper"]'
+        if not sel.xpath(scope):
+            scope = '//*[@data-innity-container="article"]'
+        is_block = " or ".join(f"self::{b}" for b in _BLOCKS)
+        in_block = " or ".join(f"ancestor::{b}" for b in _BLOCKS)
+        in_box = f"ancestor-or-self::div[{_READ_ALSO_BOX}]"
+        has_block = " or ".join(f".//{b}" for b in _BLOCKS)
+        query = (f"{scope}//*[({is_block}) and not({in_block}) and not({in_box})]"
+                 f" | {scope}[not({has_block}) and not({in_box}) and not(.//div[{_READ_ALSO_BOX}])]"
+                 f" | //div[{_READ_ALSO_BOX}]")
+        out = []
+        for node in sel.xpath(query):  # a union comes back in document order
+            if not node.xpath(f"self::div[{_READ_ALSO_BOX}]"):
+                out.append(_para(node, page))
+                continue
+            link = node.xpath("(.//a)[1]")
+            title = walk.text(link[0]) if link else ""
+            if not title:
+                title = re.sub(r"^\s*Baca(?:\s+juga)?\s*:\s*", "", walk.text(node), flags=re.IGNORECASE)
+            if title:
+                href = page.absolute(node.xpath("(.//a/@href)[1]").get())
+                out.append(Para(f"Baca juga: {title}", href, title))
+        return out
+
+    @staticmethod
+    def _title(page: Page, ld: dict[str, Any]) -> str | None:
+        title = clean_text(ld.get("headline") if isinstance(ld.get("headline"), str) else None)
+        if not title:
+            title = clean_text(" ".join(page.sel.xpath("(//h1)[1]//text()").getall()))
+        if not title:
+            title = page.meta("og:title") or ""
+        if not title:
+            raw = clean_text(page.sel.xpath("//title/text()").get())
+            title = re.sub(r"\s*\|\s*tempo\.co\s*$", "", raw, flags=re.IGNORECASE)
+        return title or None
+
+    @staticmethod
+    def _section(page: Page, url: str) -> str | None:
+        crumbs = page.jsonld_of("BreadcrumbList")
+        if crumbs:
+            items = [i for i in crumbs.get("itemListElement") or [] if isinstance(i, dict)]
+            items.sort(key=lambda i: int(i.get("position") or 0))
+            names = []
+            for i in items:
+                item = i.get("item")
+                name = i.get("name") or (item.get("name") if isinstance(item, dict) else None)
+                names.append(clean_text(name if isinstance(name, str) else None))
+            names = [n for n in names if n and n.casefold() not in {"home", "beranda"}]
+            if names:
+                return names[0]
+        label = page.sel.xpath(
+            f'//span[{has_class("text-sm", "font-medium", "text-primary-main")}]//text()').get()
+        if clean_text(label):
+            return clean_text(label)
+        segs = [s for s in urlsplit(url).path.split("/") if s]
+        return segs[0].replace("-", " ").title() if len(segs) >= 2 else None
+
+    @staticmethod
+    def _published(page: Page, ld: dict[str, Any]) -> str | None:
+        iso = _string(ld.get("datePublished"))
+        if iso:
+            return iso
+        meta = page.meta("article:published_time")
+        if meta:
+            return meta
+        for text in page.sel.xpath(f'//p[{has_class("text-neutral-900", "text-sm")}]//text()').getall():
+            if _VISIBLE_DATE.search(text):
+                return clean_text(text)
+        return None
+
+    @staticmethod
+    def _authors(page: Page, ld: dict[str, Any]) -> tuple[list[str], list[str]]:
+        """JSON-LD ``author`` mixes reporter and editor. When the DOM labels the author links
+        ("Penulis"/"Reporter" · "Editor"), follow the labels; otherwise every author is a reporter."""
+        ld_names = unique_texts([_string(p.get("name")) or "" for p in _persons(ld.get("author"))])
+        roles: dict[str, list[str]] = {"reporters": [], "editors": []}
+        labelled = False
+        current: str | None = None
+        previous_name: str | None = None
+        for link in page.sel.xpath('//a[contains(@href, "/penulis/")]'):
+            name = walk.text(link)
+            if not name:
+                continue
+            before = clean_text(link.xpath('preceding::text()[normalize-space()][1]').get())
+            label = _LABELS.get(before.rstrip(":").strip().casefold())
+            if label:
+                current, labelled = label, True
+            elif before != previous_name:
+                current = None
+            roles[current or "reporters"].append(name)
+            previous_name = name
+        if labelled:
+            return unique_texts(roles["reporters"]), unique_texts(roles["editors"])
+        if ld_names:
+            return ld_names, []
+        if roles["reporters"]:
+            return unique_texts(roles["reporters"]), []
+        meta = page.meta("author")
+        return ([meta] if meta else []), []
+
+    @staticmethod
+    def _tags(page: Page) -> list[str]:
+        sel = page.sel
+        links = sel.xpath('//div[@id="article-tags"]//a[contains(@href, "/tag/")]')
+        if not links:  # the pill widget: relative hrefs (in-body tag links are absolute), inside the article first
+            links = (sel.xpath('//article//a[starts-with(@href, "/tag/")]')
+                     or sel.xpath('//a[starts-with(@href, "/tag/")]'))
+        out = []
+        for a in links:
+            # a substring test, so Tailwind variants (hover:text-primary-main) count too
+            text = clean_text("".join(a.xpath('.//span[contains(@class, "text-primary-main")]//text()').getall()))
+            text = text or walk.text(a)
+            if not text:
+                href = a.xpath("@href").get() or ""
+                text = href.rstrip("/").rsplit("/tag/", 1)[-1]
+            out.append(text)
+        return unique_texts(out)
