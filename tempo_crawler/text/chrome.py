@@ -47,10 +47,3 @@ def is_chrome(line: str | None) -> bool:
 def scrub_emails(text: str) -> str:
     """Remove e-mail addresses (a reader's address must never reach output)."""
     return EMAIL_RE.sub("", text)
-
-
-def forbidden_in(text: str) -> list[str]:
-    """Chrome substrings or e-mail addresses found in ``text`` (used by tests and the clean pipeline's audit)."""
-    found = [s for s in lexicon()["forbidden_substrings"] if s.casefold() in text.casefold()]
-    found += EMAIL_RE.findall(text)
-    return found

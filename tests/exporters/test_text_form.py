@@ -10,7 +10,7 @@ from scrapy.utils.test import get_crawler
 
 from tempo_crawler.exporters.text_form import TextFormPipeline, to_text
 from tempo_crawler.items import Article, Link, RelatedArticle
-from tempo_crawler.text.chrome import forbidden_in
+from tests.support.leaks import forbidden_in
 from tests.support.samples import (
     EXPECTED_TEXT,
     SAMPLES,

@@ -10,8 +10,8 @@ import pytest
 from tempo_crawler.exporters.text_form import to_text
 from tempo_crawler.exporters.text_reader import looks_like_caption, looks_like_name, read_text
 from tempo_crawler.items import Article, article_from_dict, article_to_dict
-from tempo_crawler.text.chrome import forbidden_in
 from tests.support.golden import Golden, goldens
+from tests.support.leaks import forbidden_in
 from tests.support.samples import (
     EMAIL,
     EXPECTED_TEXT,

@@ -8,9 +8,8 @@ import pytest
 
 from tempo_crawler.layouts.a1 import A1Parser, author_roles
 from tempo_crawler.layouts.base import Page
-from tempo_crawler.pipelines import finalize
-from tempo_crawler.text.chrome import forbidden_in
 from tests.support.golden import FIXTURES, goldens
+from tests.support.leaks import finalize, forbidden_in
 
 URL = "https://dunia.tempo.co/read/1300001/judul-contoh"
 FETCHED = datetime(2020, 5, 1, 3, 0, tzinfo=timezone.utc)

@@ -11,9 +11,8 @@ import pytest
 
 from tempo_crawler.layouts.a2 import A2Parser
 from tempo_crawler.layouts.base import Page
-from tempo_crawler.pipelines import finalize
-from tempo_crawler.text.chrome import forbidden_in
 from tests.support.golden import FIXTURES, goldens
+from tests.support.leaks import finalize, forbidden_in
 
 PARSER = A2Parser()
 FETCHED = datetime(2024, 6, 21, 5, 0, tzinfo=timezone.utc)

@@ -8,8 +8,8 @@ import pytest
 
 from tempo_crawler.layouts.amp import AMPParser
 from tempo_crawler.layouts.base import Page
-from tempo_crawler.pipelines import finalize
 from tests.support.golden import FIXTURES, goldens
+from tests.support.leaks import finalize
 
 AMP_URL = "https://dunia.tempo.co/amp/1800001/judul-contoh"
 READ_URL = "https://dunia.tempo.co/read/1800001/judul-contoh"

@@ -6,9 +6,9 @@ import pytest
 from scrapy.exceptions import DropItem
 
 from tempo_crawler.items import Article, Link, RelatedArticle
-from tempo_crawler.pipelines import finalize
 from tempo_crawler.pipelines.dedupe import DedupePipeline
 from tempo_crawler.pipelines.validate import ValidatePipeline
+from tests.support.leaks import finalize
 from tests.support.stats import Stats
 
 

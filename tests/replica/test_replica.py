@@ -611,8 +611,8 @@ def test_synthetic_pages_parse_to_their_expected_fields() -> None:
     from dataclasses import asdict
 
     from tempo_crawler.layouts import parse_page
-    from tempo_crawler.pipelines import finalize
     from tests.replica.synthetic import expected_fields, render_b_page
+    from tests.support.leaks import finalize
 
     for entry, spec in make_synthetic(12)[::3] + make_synthetic(12)[9:10]:
         parsed = parse_page(entry.url, render_b_page(entry, spec), datetime.now(timezone.utc))

@@ -12,10 +12,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tempo_crawler.text.chrome import forbidden_in
 from tempo_crawler.urls import article_key
 from tests.support.crawl import CrawlResult, run_crawl
 from tests.support.golden import goldens, token_prf
+from tests.support.leaks import forbidden_in
 
 pytestmark = pytest.mark.crawl
 GOLDENS = goldens()

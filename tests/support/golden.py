@@ -101,7 +101,7 @@ def parse_golden(g: Golden):  # noqa: ANN201
     """Parse the golden page (and its extra pages) as the crawler would, through clean + normalise."""
     from tempo_crawler.layouts import parse_page
     from tempo_crawler.layouts.base import merge_pages
-    from tempo_crawler.pipelines import finalize
+    from tests.support.leaks import finalize
 
     first = parse_page(g.url, g.file.read_text("utf-8"), g.fetched_at)
     if first is None:

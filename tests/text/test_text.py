@@ -6,10 +6,11 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tempo_crawler.text.chrome import forbidden_in, is_chrome, lexicon, scrub_emails
+from tempo_crawler.text.chrome import is_chrome, lexicon, scrub_emails
 from tempo_crawler.text.credits import editors_pick_title, is_agency_line, read_also_title, split_dateline
 from tempo_crawler.text.dates import parse_date, parse_relative
 from tempo_crawler.text.normalize import clean_text
+from tests.support.leaks import forbidden_in
 
 
 @pytest.mark.parametrize(("text", "iso"), [
