@@ -19,6 +19,8 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from tempo_crawler import quarantine, sources
+from tempo_crawler.archive import FETCHED_AT
+from tempo_crawler.archive import META as ARCHIVED
 from tempo_crawler.context import RunContext
 from tempo_crawler.identity import request_key
 from tempo_crawler.layouts import parse_page
@@ -235,7 +237,9 @@ class WorldSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.quarantine(response, "not a text page")
             return
-        parsed = parse_page(response.url, response.text, datetime.now(timezone.utc))
+        # The fetch time dates the page's relative times and crawled_at: an archived page's own (scrapy reparse).
+        fetched_at = response.meta.get(FETCHED_AT) or datetime.now(timezone.utc)
+        parsed = parse_page(response.url, response.text, fetched_at)
         if parsed is None or not parsed.article.body:
             retry = self.rendering.retry(response)
             if retry is not None:
@@ -266,7 +270,8 @@ class WorldSpider(scrapy.Spider):
 
     def quarantine(self, response: Response, reason: str) -> None:
         directory = self.settings.get("TEMPO_QUARANTINE_DIR", "output/quarantine")
-        path = quarantine.save(directory, response.url, response.body, reason)
+        path = quarantine.save(directory, response.url, response.body, reason, archived=response.meta.get(ARCHIVED))
+        self.crawler.signals.send_catch_log(quarantine.page_quarantined, response=response, reason=reason)
         self._inc("quarantined")
         self.logger.warning("quarantined %s (%s): saved to %s", response.url, reason, path)
 

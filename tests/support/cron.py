@@ -29,12 +29,17 @@ class CronSite:
         return self.root / "state" / "world.sqlite"
 
     @property
+    def archive(self) -> Path:
+        return self.root / "archive"
+
+    @property
     def output(self) -> Path:
         return self.root / "output"
 
     def settings(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         sync = {"TEMPO_EXPORT_SYNC_ITEMS": str(self.sync_items)} if self.sync_items else {}
         return {"TEMPO_STATE_PATH": str(self.state), "TEMPO_TEXT_DIR": str(self.root / "text"),
+                "TEMPO_ARCHIVE_DIR": str(self.archive),
                 "TEMPO_OUTPUT": str(self.output / "%(name)s-%(run_stamp)s.jsonl"), **sync, **(extra or {})}
 
     def workdir(self) -> Path:
