@@ -114,7 +114,7 @@ def members(path: Path, limit: int = MAX_RECORD_BYTES) -> Iterator[Member | Prob
             if status == "torn":
                 yield Problem(path, offset, "torn record: the file ends inside it", size - offset, tail=True)
                 return
-            reason = ("record larger than %d bytes" % limit if status == "large"
+            reason = (f"record larger than {limit} bytes" if status == "large"
                       else "not a gzip member (damaged bytes)")
             # Damaged or oversized: skip to the next member header that decodes, report the whole stretch.
             start, probe = offset, offset

@@ -50,7 +50,8 @@ def test_writer_appends_whole_records_and_closes_by_renaming(tmp_path: Path) -> 
     assert places[0][0].name == "world-20260501-0001" + CLOSED and places[0][1] == 0
     assert places[1][1] == places[0][2]       # the second record starts where the first ends
     closed = w.close()
-    assert closed == tmp_path / ("world-20260501-0001" + CLOSED) and [p.name for p in tmp_path.iterdir()] == [closed.name]
+    assert closed == tmp_path / ("world-20260501-0001" + CLOSED)
+    assert [p.name for p in tmp_path.iterdir()] == [closed.name]
     assert warcio_records(closed) == [("response", "http://x/a", b"<p>a</p>"), ("response", "http://x/b", b"<p>b</p>")]
 
 
@@ -77,7 +78,8 @@ def test_a_new_utc_day_starts_a_new_file(tmp_path: Path) -> None:
     clock.now = T0 + timedelta(days=1)
     w.write([page("http://x/2", b"two")])
     w.close()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["world-20260501-0001" + CLOSED, "world-20260502-0001" + CLOSED]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["world-20260501-0001" + CLOSED,
+                                                          "world-20260502-0001" + CLOSED]
 
 
 def test_a_file_held_by_a_live_writer_is_neither_reopened_nor_repaired(tmp_path: Path) -> None:

@@ -81,6 +81,16 @@ class CronSite:
                 pass
         return total
 
+    def reparse(self, *args: str, settings: dict[str, str] | None = None, cwd: Path = ROOT,
+                timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        """``scrapy reparse`` over this installation's archive, state and output (``cwd``: another project copy)."""
+        cmd = [sys.executable, "-m", "scrapy", "reparse", *args]
+        merged = {**LOCAL_SETTINGS, "TEMPO_QUARANTINE_DIR": str(self.root / "reparse-quarantine"),
+                  **self.settings(settings)}
+        for k, v in merged.items():
+            cmd += ["-s", f"{k}={v}"]
+        return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
     def state_cmd(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "scrapy", "state", *args, "-s", f"TEMPO_STATE_PATH={self.state}"],
                               cwd=ROOT, capture_output=True, text=True, timeout=120)
