@@ -78,8 +78,21 @@ def layout_of(capture: Capture) -> str | None:
     return parser.name if parser else None
 
 
+def crawler_process(settings: Any) -> Any:
+    """The crawler process ``scrapy`` itself would make (created only once the arguments and the archive are
+    read, so that a bad argument prints its one line before any log)."""
+    from scrapy.crawler import AsyncCrawlerProcess, CrawlerProcess
+    from scrapy.utils.reactor import _asyncio_reactor_path
+
+    if (settings["TWISTED_REACTOR"] == _asyncio_reactor_path and not settings.getbool("FORCE_CRAWLER_PROCESS")) \
+            or not settings.getbool("TWISTED_REACTOR_ENABLED"):
+        return AsyncCrawlerProcess(settings)
+    return CrawlerProcess(settings)
+
+
 class Command(ScrapyCommand):
     requires_project = True
+    requires_crawler_process = False
 
     def syntax(self) -> str:
         return "[--since DAY] [--until DAY] [--layout L,…] [--id ID,…] [--quarantined]"
@@ -101,7 +114,7 @@ class Command(ScrapyCommand):
         self.exitcode = status
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        assert self.settings is not None and self.crawler_process is not None
+        assert self.settings is not None
         try:
             if args:
                 raise ArgumentProblem(f"unexpected argument {args[0]!r}")
@@ -138,12 +151,13 @@ class Command(ScrapyCommand):
 
     def reparse(self, captures: list[Capture], replay: Replay) -> int:
         """Run the spider over the selected URLs, served from the archive; print the summary; the exit status."""
-        assert self.settings is not None and self.crawler_process is not None
+        assert self.settings is not None
         for name, value in RUN_SETTINGS.items():
             self.settings.set(name, value, priority="cmdline")
         middlewares = dict(self.settings.getdict("DOWNLOADER_MIDDLEWARES"))
         middlewares[REPLAY_MIDDLEWARE] = 1000
         self.settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
+        self.crawler_process = crawler_process(self.settings)
         with tempfile.TemporaryDirectory(prefix="tempo-reparse-") as tmp:
             urls_file = Path(tmp) / "urls.txt"
             urls_file.write_text("".join(c.uri + "\n" for c in captures), "utf-8")
