@@ -19,6 +19,7 @@ TEMPO_LEGACY_RSS_URL = ""                     # default: rss.tempo.co/dunia (or 
 TEMPO_API_PAGE_SIZE = 20
 TEMPO_MAX_LISTING_PAGES = 50
 TEMPO_QUARANTINE_DIR = "output/quarantine"
+TEMPO_LAYOUTS: list[str] = []                 # layouts the parsers may use (A1, A2, AMP, B); empty: all
 
 # --- Politeness ----------------------------------------------------------------------------------
 # A desktop-browser UA: the site's WAF refused a plain client (MARKUP.md §10).

@@ -24,7 +24,7 @@ from tempo_crawler import exitcodes
 from tempo_crawler.archive.index import ArchiveIndex, Capture, Replay, select
 from tempo_crawler.archive.replay import attach, page_text
 from tempo_crawler.commands.crawl import OK_REASONS
-from tempo_crawler.layouts import detect
+from tempo_crawler.layouts import NAMES, detect
 from tempo_crawler.layouts.base import Page
 from tempo_crawler.urls import url_era
 
@@ -61,14 +61,6 @@ def _day(option: str, value: str | None) -> date | None:
 
 def _list(values: list[str] | None) -> list[str]:
     return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
-
-
-def layout_names() -> list[str]:
-    from tempo_crawler import layouts
-
-    if layouts.PARSERS is None:  # built on first use
-        layouts.detect(Page("about:blank", ""))
-    return [p.name for p in layouts.PARSERS or []]
 
 
 def layout_of(capture: Capture) -> str | None:
@@ -121,7 +113,7 @@ class Command(ScrapyCommand):
             since, until = _day("--since", opts.since), _day("--until", opts.until)
             if since and until and since > until:
                 raise ArgumentProblem(f"--since {since} is after --until {until}")
-            layouts, known = _list(opts.layout), layout_names()
+            layouts, known = [name.upper() for name in _list(opts.layout)], NAMES
             unknown = [name for name in layouts if name not in known]
             if unknown:
                 raise ArgumentProblem(f"--layout {unknown[0]!r}: unknown layout; known: {', '.join(known)}")

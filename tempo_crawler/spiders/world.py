@@ -23,6 +23,7 @@ from tempo_crawler.archive import FETCHED_AT
 from tempo_crawler.archive import META as ARCHIVED
 from tempo_crawler.context import RunContext
 from tempo_crawler.identity import request_key
+from tempo_crawler.layouts import enabled as enabled_layouts
 from tempo_crawler.layouts import parse_page
 from tempo_crawler.layouts.base import merge_pages
 from tempo_crawler.render.browser import configure as configure_rendering
@@ -49,12 +50,14 @@ class WorldSpider(scrapy.Spider):
     rendering: Rendering
     scheduled: set[str]
     unchanged: set[str]
+    layouts: frozenset[str] | None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WorldSpider:
         context = RunContext.create(crawler, cls.name, kwargs)
         spider = super().from_crawler(crawler, *args)
         spider.context = context
+        spider.layouts = enabled_layouts(crawler.settings.getlist("TEMPO_LAYOUTS"))   # None: every layout
         problem = configure_rendering(crawler, context.render)  # handler, chromium path (docs/rendering.md)
         spider.rendering = Rendering(crawler, context.render, problem)
         spider.scheduled = set()   # request keys of articles requested in this run
@@ -239,7 +242,7 @@ class WorldSpider(scrapy.Spider):
             return
         # The fetch time dates the page's relative times and crawled_at: an archived page's own (scrapy reparse).
         fetched_at = response.meta.get(FETCHED_AT) or datetime.now(timezone.utc)
-        parsed = parse_page(response.url, response.text, fetched_at)
+        parsed = parse_page(response.url, response.text, fetched_at, self.layouts)
         if parsed is None or not parsed.article.body:
             retry = self.rendering.retry(response)
             if retry is not None:
@@ -249,7 +252,8 @@ class WorldSpider(scrapy.Spider):
             if why and parsed is not None:
                 self.quarantine(response, why)
         if parsed is None:
-            self.quarantine(response, "no known layout")
+            self.quarantine(response, "no known layout" + (f" among TEMPO_LAYOUTS={','.join(sorted(self.layouts))}"
+                                                           if self.layouts else ""))
             return
         self._inc(f"layout/{parsed.article.layout}")
         if partial is not None:

@@ -19,6 +19,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from tempo_crawler.archive import CLOSED, OPEN
+from tempo_crawler.archive.index import ArchiveIndex
 from tempo_crawler.archive.reader import Member, members
 from tests.replica.server import Replica
 from tests.support.crawl import ROOT
@@ -29,8 +30,8 @@ pytestmark = pytest.mark.crawl
 # By hand, from the page texts: "Selanjutnya, baca di sini." ("read on here") closes a section of the
 # "Top 3 Dunia" round-ups 1754813 (AMP), 181204 and 184093 (B); the other three articles never print it.
 READ_ON = "Selanjutnya, baca di sini."
-WITH_READ_ON = ("amp-1754813", "b-181204", "b-184093")
-WITHOUT = ("a1-1221983", "a2-1570085", "b-1230354")
+WITH_READ_ON = ("amp/1754813", "b/181204", "b/184093")
+WITHOUT = ("a1/1221983", "a2/1570085", "b/1230354")
 
 
 class Sentinel:
@@ -88,6 +89,38 @@ def project_copy(tmp_path: Path, *, chrome: str) -> Path:
     assert "exact = [\n" in text
     lexicon.write_text(text.replace("exact = [\n", f"exact = [\n  {json.dumps(chrome)},\n", 1), "utf-8")
     return copy
+
+
+def test_pages_of_a_disabled_layout_are_quarantined_then_reparsed_once_without_a_request(
+        fresh_replica: Replica, tmp_path: Path) -> None:
+    cron = CronSite(fresh_replica.origin, tmp_path)
+    a1 = ("a1/1221983", "a1/118820297")
+    others = ("a2/1570085", "b/1230354", "amp/1753669")
+    first = cron.run("-a", "start_urls=" + page_urls(fresh_replica, a1 + others),
+                     settings={"TEMPO_LAYOUTS": "A2,AMP,B"})
+    assert first.returncode == 0, first.log[-3000:]
+    assert sorted(item["layout"] for item in first.items) == ["A2", "AMP", "B"]
+    assert first.stats["tempo/quarantined"] == 2 and first.stats["tempo/archive/quarantine_marks"] == 2
+    notes = [json.loads(p.read_text("utf-8")) for p in (tmp_path / "run1" / "quarantine").glob("*.json")]
+    assert sorted(n["reason"] for n in notes) == ["no known layout among TEMPO_LAYOUTS=A2,AMP,B"] * 2
+    assert all(n["archive"]["file"].endswith(CLOSED) and n["archive"]["record_id"] for n in notes)
+
+    sentinel = stop_and_watch(fresh_replica)
+    try:
+        run = cron.reparse("--quarantined")
+        assert run.returncode == 0, run.stderr[-3000:]
+        assert "2 article(s) selected" in run.stdout
+        assert "0 unchanged, 0 revised, 2 new, 0 still unreadable" in run.stdout
+        items = exported(run.stdout)
+        expected = {n: json.loads((ROOT / "tests/layouts" / n / "expected.json").read_text("utf-8")) for n in a1}
+        assert sorted((i["id"], i["layout"], i["version"], i["title"]) for i in items) == sorted(
+            (e["id"], "A1", 1, e["title"]) for e in expected.values())
+        everything = cron.reparse()      # the quarantined ones included: exported once, not again
+        assert everything.returncode == 0 and "5 unchanged, 0 revised, 0 new" in everything.stdout
+        assert exported(everything.stdout) == []
+        assert sentinel.connections == 0
+    finally:
+        sentinel.close()
 
 
 def test_a_changed_chrome_rule_revises_exactly_the_affected_articles(fresh_replica: Replica, tmp_path: Path) -> None:
@@ -231,5 +264,5 @@ def test_a_run_killed_while_archiving_loses_no_complete_record(fresh_replica: Re
         with open(f, "rb") as fh:
             ids |= {r.rec_headers.get_header("WARC-Record-ID") for r in ArchiveIterator(fh)}
     assert set(prefix) <= ids
-    clean = cron.reparse()
-    assert clean.returncode == 0 and "torn" not in clean.stderr
+    after = ArchiveIndex.build(cron.archive)
+    assert after.torn == [] and after.problems == [] and after.live == []
