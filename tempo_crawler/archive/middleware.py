@@ -145,8 +145,10 @@ class ArchiveMiddleware:
         path, offset, _ = places[0]
         meta[META] = {"record_id": pair[0].rec_headers.get_header("WARC-Record-ID"), "file": str(path),
                       "offset": offset}
-        self.stats.inc_value("tempo/archive/responses")
-        self.stats.inc_value("tempo/archive/bytes", sum(n for _, _, n in places))
+        size = sum(n for _, _, n in places)
+        for scope in ("tempo/archive", f"tempo/archive/{kind}"):
+            self.stats.inc_value(f"{scope}/responses")
+            self.stats.inc_value(f"{scope}/bytes", size)
         if rendered:
             self.stats.inc_value("tempo/archive/rendered")
         return response
