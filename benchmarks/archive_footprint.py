@@ -6,8 +6,9 @@ cron installation (a run every ``--interval`` minutes) at ``--per-day`` new worl
 For each volume V: a replica with its golden pages plus 2·V synthetic articles published in the last hours (the
 ``TEMPO_REFETCH_WINDOW_HOURS`` = 48 window holds two days of articles, and every run fetches those again to
 catch edits). Run 1 crawls everything (bytes per article page, by layout); run 2 is a steady-state cron run
-(listings + the fresh articles fetched again). Growth per day = runs per day x bytes of run 2 (the new
-articles of the day are among the fresh ones). Bytes are gzip members as stored: response + request record.
+(listings + the fresh articles fetched again: unchanged pages are ``revisit`` records of the day's file). Growth
+per day = one day's new articles as full records + runs per day x bytes of run 2. Bytes are gzip members as
+stored: response (or revisit) + request record.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from tempo_crawler.archive.index import ArchiveIndex
 from tempo_crawler.archive.reader import Member, members, parse
+from tempo_crawler.archive.replay import page_text
 from tempo_crawler.layouts import detect
 from tempo_crawler.layouts.base import Page
 from tempo_crawler.text.dates import WIB
@@ -58,11 +60,9 @@ def measure(per_day: int, interval: int, work: Path) -> None:
     index = ArchiveIndex.build(cron.archive)
     sizes = record_sizes(cron.archive)
     by_layout: dict[str, list[int]] = defaultdict(list)
-    from tempo_crawler.archive.replay import page_text
 
-    first_run = {c.record_id for c in index.captures if c.kind == "article"}
     for c in index.captures:
-        if c.kind != "article" or c.record_id not in first_run or not c.readable:
+        if c.kind != "article" or c.original is not None or not c.readable:   # full records only
             continue
         text = page_text(c)
         parser = detect(Page(c.uri, text)) if text else None
@@ -78,10 +78,14 @@ def measure(per_day: int, interval: int, work: Path) -> None:
         print(f"  bytes per article page, {name}: median {kib(statistics.median(values))}, "
               f"mean {kib(statistics.mean(values))} ({len(values)} pages)")
     print(f"run 2 (steady cron run): {s2.get('tempo/archive/article/responses', 0)} fresh article pages "
+          f"({s2.get('tempo/archive/revisits', 0)} records are revisits) "
           f"{kib(s2.get('tempo/archive/article/bytes', 0))}, {s2.get('tempo/archive/listing/responses', 0)} listing "
           f"pages {kib(s2.get('tempo/archive/listing/bytes', 0))}; total {kib(run2)}")
-    print(f"growth per day at one run every {interval} min ({runs_per_day:.0f} runs): "
-          f"{runs_per_day * run2 / 2**20:.1f} MiB; per year {365 * runs_per_day * run2 / 2**30:.1f} GiB")
+    full = statistics.mean(v for values in by_layout.values() for v in values)
+    day = per_day * full + runs_per_day * run2
+    print(f"growth per day at one run every {interval} min ({runs_per_day:.0f} runs): {per_day} new articles x "
+          f"{kib(full)} + {runs_per_day:.0f} x {kib(run2)} = {day / 2**20:.1f} MiB; "
+          f"per year {365 * day / 2**30:.2f} GiB")
 
 
 def main(argv: list[str] | None = None) -> int:

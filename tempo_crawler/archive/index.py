@@ -22,6 +22,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from tempo_crawler.archive import FINAL_URI, KIND, OPEN, QUARANTINE, RENDERED
 from tempo_crawler.archive.reader import Member, Problem, archive_files, members, parse, read_at
+from tempo_crawler.archive.records import Original
 from tempo_crawler.archive.writer import lock_nowait
 from tempo_crawler.identity import request_key
 from tempo_crawler.urls import article_id, is_amp_url, is_continuation, url_era
@@ -43,6 +44,7 @@ class Capture:
     kind: str | None
     rendered: bool
     final_uri: str | None = None
+    original: Capture | None = None   # a revisit record: the response record that holds the payload
 
     @property
     def readable(self) -> bool:
@@ -64,6 +66,7 @@ class ArchiveIndex:
     problems: list[Problem] = field(default_factory=list)    # unreadable bytes in closed files or dead writers' files
     torn: list[Problem] = field(default_factory=list)        # the torn last record of a dead writer's .open file
     live: list[Path] = field(default_factory=list)           # .open files a running writer holds (read as they are)
+    by_id: dict[str, Capture] = field(default_factory=dict)   # response captures by record id
 
     @classmethod
     def build(cls, directory: Path, keep: Callable[[str], bool] = lambda uri: True) -> ArchiveIndex:
@@ -97,21 +100,31 @@ class ArchiveIndex:
             if target:
                 self.quarantined[target] = h.get_header(QUARANTINE)
             return
-        if record.rec_type != "response":
+        if record.rec_type not in ("response", "revisit"):
             return
         uri = h.get_header("WARC-Target-URI") or ""
         if not keep(uri):
             return
+        original = None
+        if record.rec_type == "revisit":
+            original = self.by_id.get(h.get_header("WARC-Refers-To") or "")
+            if original is None:
+                self.problems.append(Problem(member.file, member.offset, "revisit record refers to a response "
+                                             f"not in the archive ({h.get_header('WARC-Refers-To')})", member.length))
+                return
         http = record.http_headers
         try:
             status = int(http.get_statuscode()) if http is not None else 0
         except ValueError:
             status = 0
-        self.captures.append(Capture(
+        capture = Capture(
             file=member.file, offset=member.offset, length=member.length, record_id=h.get_header("WARC-Record-ID"),
             uri=uri, fetched_at=parse_warc_date(h.get_header("WARC-Date")), status=status,
             kind=h.get_header(KIND), rendered=(h.get_header(RENDERED) or "").lower() == "true",
-            final_uri=h.get_header(FINAL_URI)))
+            final_uri=h.get_header(FINAL_URI), original=original)
+        self.captures.append(capture)
+        if original is None:
+            self.by_id[capture.record_id] = capture
 
     def is_quarantined(self, capture: Capture) -> bool:
         return capture.record_id in self.quarantined
@@ -136,9 +149,39 @@ def parse_warc_date(value: str | None) -> datetime:
 
 
 def payload(capture: Capture) -> tuple[Any, bytes]:
-    """(warcio HTTP headers, payload bytes as received) of a capture."""
+    """(warcio HTTP headers, payload bytes as received) of a capture (a revisit's payload from its original)."""
     record = read_at(capture.file, capture.offset, capture.length)
-    return record.http_headers, record.raw_stream.read()
+    source = capture.original
+    body = record.raw_stream.read() if source is None else \
+        read_at(source.file, source.offset, source.length).raw_stream.read()
+    return record.http_headers, body
+
+
+def originals_in(path: Path) -> dict[tuple[str, int, bool], tuple[str, Original]]:
+    """The ``response`` records of one file by (URL, status, rendered): (payload digest, Original), the last of
+    each; what a writer appending to this file may write ``revisit`` records of."""
+    out: dict[tuple[str, int, bool], tuple[str, Original]] = {}
+    if not path.exists():
+        return out
+    for found in members(path):
+        if isinstance(found, Problem):
+            continue
+        try:
+            record = parse(found)
+        except (ArchiveLoadFailed, ValueError):
+            continue
+        h = record.rec_headers
+        if record.rec_type != "response" or record.http_headers is None or not h.get_header("WARC-Payload-Digest"):
+            continue
+        try:
+            status = int(record.http_headers.get_statuscode())
+        except ValueError:
+            continue
+        uri = h.get_header("WARC-Target-URI") or ""
+        original = Original(h.get_header("WARC-Record-ID"), uri, h.get_header("WARC-Date"))
+        out[(uri, status, (h.get_header(RENDERED) or "").lower() == "true")] = (
+            h.get_header("WARC-Payload-Digest"), original)
+    return out
 
 
 # ------------------------------------------------------------------------------------------ selection

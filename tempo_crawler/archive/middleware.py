@@ -1,16 +1,18 @@
 """The downloader middleware that archives every article and listing response as it is downloaded.
 
-At 950 it sits next to the download handler: it sees the raw response (before decompression, redirects and
-retries are handled), so the payload is the server's bytes, redirect hops are kept and replay can put them
-through the same middlewares again. A response is archived when its request is one of the spider's
-(``meta["tempo_source"]`` or ``meta["tempo_kind"]``: article, listing, feed, sitemap, API page; not
-robots.txt). Rendered pages (request meta ``tempo_rendered`` / response flag ``playwright``) are archived too,
-marked ``Tempo-Rendered: true``. A quarantined page gets a ``metadata`` record referring to its response
-(signal :data:`tempo_crawler.quarantine.page_quarantined`).
+At 950 it sits next to the download handler: it sees the raw response (before decompression, redirects and retries
+are handled), so the payload is the server's bytes, redirect hops are kept and replay can put them through the
+same middlewares again. A response is archived when its request is one of the spider's (``meta["tempo_source"]``
+or ``meta["tempo_kind"]``: article, listing, feed, sitemap, API page; not robots.txt). Rendered pages (request
+meta ``tempo_rendered`` / response flag ``playwright``) are archived too, marked ``Tempo-Rendered: true``. A page
+fetched again unchanged (same URL, status and payload digest as a response already in today's file: the refetch
+window fetches recent articles on every run) is written as a ``revisit`` record (identical-payload-digest profile)
+referring to that response: headers, no payload. A quarantined page gets a ``metadata`` record referring to its
+response (signal :data:`tempo_crawler.quarantine.page_quarantined`).
 
-At spider open: repair what killed writers left (:mod:`.repair`), then apply the retention
-(:mod:`.retention`). At close: the current file is fsynced and closed. A write error (disk full) is logged
-with its cause, counted (``tempo/archive/errors``) and stops archiving for the rest of the run; the crawl goes on.
+At spider open: repair what killed writers left (:mod:`.repair`), then apply the retention (:mod:`.retention`). At
+close: the current file is fsynced and closed. A write error (disk full) is logged with its cause, counted
+(``tempo/archive/errors``) and stops archiving for the rest of the run; the crawl goes on.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from scrapy.exceptions import NotConfigured
 
 from tempo_crawler import quarantine
 from tempo_crawler.archive import META, records, repair, retention
+from tempo_crawler.archive.index import originals_in
 from tempo_crawler.archive.writer import ArchiveWriter
 from tempo_crawler.context import RunContext
 from tempo_crawler.render.fallback import KIND, RENDERED
@@ -55,6 +58,8 @@ class ArchiveMiddleware:
                                     s.getint("TEMPO_ARCHIVE_MAX_FILE_BYTES", MAX_FILE_BYTES),
                                     warcinfo=lambda name: records.warcinfo(name, software))
         self.failed = False
+        self.originals: dict[tuple[str, int, bool], tuple[str, records.Original]] = {}
+        self.originals_path: Path | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchiveMiddleware:
@@ -123,6 +128,31 @@ class ArchiveMiddleware:
             self._fail("writing", exc)
             return None
 
+    def _originals(self) -> dict[tuple[str, int, bool], tuple[str, records.Original]]:
+        """The full responses of the file the next records go to, by (URL, status, rendered)."""
+        path = self.writer.prepare()
+        if path != self.originals_path:
+            self.originals, self.originals_path = originals_in(path), path
+        return self.originals
+
+    def _pair(self, request: Any, response: Any, kind: str, rendered: bool) -> list[Any]:
+        """The records for a response: a ``revisit`` when this file holds the same URL with the same status
+        and payload (a page fetched again, unchanged), else a full ``response``."""
+        key = (request.url, response.status, rendered)
+        digest = records.payload_digest(response.body)
+        originals = self._originals()
+        known = originals.get(key)
+        original = known[1] if known is not None and known[0] == digest else None
+        context = RunContext.find(self.crawler)
+        pair = records.response_pair(request, response, datetime.now(timezone.utc), kind=kind,
+                                     source=request.meta.get("tempo_source"), rendered=rendered,
+                                     run=context.stamp if context else None, original=original)
+        if original is None:
+            h = pair[0].rec_headers
+            originals[key] = (digest, records.Original(h.get_header("WARC-Record-ID"), request.url,
+                                                       h.get_header("WARC-Date")))
+        return pair
+
     def process_response(self, request: Any, response: Any) -> Any:
         meta = request.meta
         if "tempo_source" not in meta and KIND not in meta:
@@ -135,10 +165,7 @@ class ArchiveMiddleware:
             return response
         rendered = bool(meta.get(RENDERED) or "playwright" in (response.flags or []))
         kind = meta.get(KIND) or "listing"
-        context = RunContext.find(self.crawler)
-        written = self._write(lambda: records.response_pair(
-            request, response, datetime.now(timezone.utc), kind=kind, source=meta.get("tempo_source"),
-            rendered=rendered, run=context.stamp if context else None))
+        written = self._write(lambda: self._pair(request, response, kind, rendered))
         if written is None:
             return response
         pair, places = written
@@ -149,6 +176,8 @@ class ArchiveMiddleware:
         for scope in ("tempo/archive", f"tempo/archive/{kind}"):
             self.stats.inc_value(f"{scope}/responses")
             self.stats.inc_value(f"{scope}/bytes", size)
+        if pair[0].rec_type == "revisit":
+            self.stats.inc_value("tempo/archive/revisits")
         if rendered:
             self.stats.inc_value("tempo/archive/rendered")
         return response

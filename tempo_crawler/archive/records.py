@@ -4,12 +4,14 @@ for the head of a file (``warcinfo``), built with warcio (which computes the blo
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import datetime
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
+from warcio.utils import Digester
 
 from tempo_crawler.archive import FINAL_URI, KIND, QUARANTINE, RENDERED, RUN, SOURCE
 from tempo_crawler.archive.writer import record_factory
@@ -44,9 +46,27 @@ def _reason(status: int) -> str:
         return ""
 
 
+@dataclass(frozen=True)
+class Original:
+    """A ``response`` record already in the file: what a ``revisit`` of the same payload refers to."""
+
+    record_id: str
+    uri: str
+    date: str
+
+
+def payload_digest(body: bytes) -> str:
+    """The WARC payload digest of a body (``sha1:<base32>``, as warcio writes it)."""
+    digester = Digester("sha1")
+    digester.update(body)
+    return str(digester)
+
+
 def response_pair(request: Any, response: Any, when: datetime, *, kind: str | None, source: str | None,
-                  rendered: bool, run: str | None) -> list[Any]:
-    """The ``response`` record (payload: the body as received) and the ``request`` record that asked for it."""
+                  rendered: bool, run: str | None, original: Original | None = None) -> list[Any]:
+    """The ``response`` record (payload: the body as received) and the ``request`` record that asked for it.
+    With ``original`` (a record of this file with the same URL, status and payload): a ``revisit`` record
+    (profile identical-payload-digest, the HTTP headers of this response, no payload) in place of the response."""
     date = warc_date(when)
     protocol = getattr(response, "protocol", None) or "HTTP/1.1"
     status = f"{response.status} {_reason(response.status)}".strip()
@@ -66,8 +86,13 @@ def response_pair(request: Any, response: Any, when: datetime, *, kind: str | No
     ip = getattr(response, "ip_address", None)
     if ip is not None:
         fields["WARC-IP-Address"] = str(ip)
-    resp = _FACTORY.create_warc_record(request.url, "response", payload=io.BytesIO(response.body),
-                                       length=len(response.body), http_headers=http, warc_headers_dict=fields)
+    if original is None:
+        resp = _FACTORY.create_warc_record(request.url, "response", payload=io.BytesIO(response.body),
+                                           length=len(response.body), http_headers=http, warc_headers_dict=fields)
+    else:
+        fields["WARC-Refers-To"] = original.record_id
+        resp = _FACTORY.create_revisit_record(request.url, payload_digest(response.body), original.uri,
+                                              original.date, http_headers=http, warc_headers_dict=fields)
     parts = urlsplit(request.url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     req_headers = _headers(request.headers, set())

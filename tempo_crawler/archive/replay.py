@@ -41,7 +41,8 @@ def _headers(http: Any) -> Headers:
 
 def page_text(capture: Capture) -> str | None:
     """The decoded text of an archived page (content encoding undone, charset applied); None if not text."""
-    record = read_at(capture.file, capture.offset, capture.length)
+    source = capture.original or capture
+    record = read_at(source.file, source.offset, source.length)
     body = record.content_stream().read()
     headers = _headers(record.http_headers)
     headers.pop(b"Content-Encoding", None)

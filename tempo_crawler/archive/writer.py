@@ -4,9 +4,9 @@ Files are named ``<prefix>-<UTC day>-<serial>.warc.gz``. A writer appends to ``â
 an ``flock`` on it (the kernel drops the lock when the process dies, however it dies), and renames it to
 ``â€¦.warc.gz`` when it closes it: at the end of the run, when it reaches ``max_bytes``, or when the UTC day
 changes. A new writer continues today's newest closed file while it is under ``max_bytes`` (one file a day,
-not one per cron run). Each call of :meth:`ArchiveWriter.write` appends whole gzip members with one
-``write``: a killed writer leaves at most one torn member at the end of its ``.open`` file, which the next
-start cuts (:mod:`.repair`). Files are fsynced when closed.
+not one per cron run). Each call of :meth:`ArchiveWriter.write` appends whole gzip members with one ``write``:
+a killed writer leaves at most one torn member at the end of its ``.open`` file, which the next start cuts
+(:mod:`.repair`). Files are fsynced when closed.
 """
 
 from __future__ import annotations
@@ -150,13 +150,19 @@ class ArchiveWriter:
         self.size += len(data)
 
     # -- records -------------------------------------------------------------------------------
-    def write(self, records: list[Any]) -> list[tuple[Path, int, int]]:
-        """Append ``records`` (warcio records) together; (final file name, offset, length) of each."""
-        members = [serialise(r) for r in records]
+    def prepare(self) -> Path:
+        """The ``.open`` file the next :meth:`write` appends to (closing a full or yesterday's file first)."""
         if self.fd is not None and (self.size >= self.max_bytes or self.clock().strftime("%Y%m%d") != self.day):
             self.close()
         if self.fd is None:
             self._open()
+        assert self.path is not None
+        return self.path
+
+    def write(self, records: list[Any]) -> list[tuple[Path, int, int]]:
+        """Append ``records`` (warcio records) together; (final file name, offset, length) of each."""
+        members = [serialise(r) for r in records]
+        self.prepare()
         assert self.path is not None
         final = self.path.with_name(self.path.name[: -len(OPEN)] + CLOSED)
         places, offset = [], self.size

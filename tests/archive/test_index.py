@@ -102,3 +102,34 @@ def test_replayed_compressed_page_is_the_servers_bytes_and_decodes_like_a_downlo
     assert request.meta[FETCHED_AT] == DAY1
     decoded = HttpCompressionMiddleware.from_crawler(crawler).process_response(request, response)
     assert isinstance(decoded, TextResponse) and decoded.text == html
+
+
+def test_a_page_fetched_again_unchanged_is_a_revisit_that_replays_the_original_payload(tmp_path: Path) -> None:
+    from scrapy.http import HtmlResponse
+
+    from tempo_crawler.archive.index import originals_in
+    from tempo_crawler.archive.records import response_pair
+
+    def fetched(body: bytes, date: str) -> tuple[Request, HtmlResponse]:
+        request = Request(B)
+        return request, HtmlResponse(B, status=200, body=body, headers={"Content-Type": "text/html; charset=utf-8",
+                                                                        "Date": date}, request=request)
+
+    w = ArchiveWriter(tmp_path, "world", 10_000_000, clock=lambda: DAY1)
+    first = response_pair(*fetched(b"<p>same</p>", "Fri, 01 May 2026 10:00:00 GMT"), DAY1, kind="article",
+                          source="sitemap", rendered=False, run=None)
+    w.write(first)
+    path = w.prepare()
+    [(digest, original)] = originals_in(path).values()
+    assert original.record_id == first[0].rec_headers.get_header("WARC-Record-ID")
+    again = response_pair(*fetched(b"<p>same</p>", "Sat, 02 May 2026 10:00:00 GMT"), DAY2, kind="article",
+                          source="sitemap", rendered=False, run=None, original=original)
+    w.write(again)
+    w.close()
+    assert again[0].rec_type == "revisit" and again[0].rec_headers.get_header("WARC-Payload-Digest") == digest
+    index = ArchiveIndex.build(tmp_path)
+    latest = Replay(index.captures).find(B, False)
+    assert latest.record_id == again[0].rec_headers.get_header("WARC-Record-ID") and latest.original is not None
+    response = ReplayMiddleware.response(latest, Request(B))
+    assert response.body == b"<p>same</p>" and response.headers[b"Date"] == b"Sat, 02 May 2026 10:00:00 GMT"
+    assert page_text(latest) == "<p>same</p>"

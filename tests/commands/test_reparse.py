@@ -154,15 +154,21 @@ def test_reparse_selects_by_id_and_names_a_corrupt_file_and_offset(fresh_replica
     cron = CronSite(fresh_replica.origin, tmp_path)
     first = cron.run("-a", "start_urls=" + page_urls(fresh_replica, WITHOUT))
     assert first.returncode == 0 and len(first.items) == 3, first.log[-3000:]
+    second = cron.run("-a", "start_urls=" + page_urls(fresh_replica, WITHOUT))   # fetched again, unchanged
+    assert second.returncode == 0 and second.stats["tempo/archive/revisits"] == 3, second.log[-3000:]
     fresh_replica.stop()
-    one = cron.reparse("--id", "1230354")
+    [path] = sorted(cron.archive.glob(f"*{CLOSED}"))
+    check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", str(path)], capture_output=True, text=True,
+                           timeout=120)
+    assert check.returncode == 0, check.stdout + check.stderr
+    one = cron.reparse("--id", "1230354")       # served from the revisit, its payload from the first capture
     assert one.returncode == 0 and "1 article(s) selected" in one.stdout and "1 unchanged" in one.stdout
 
-    [path] = sorted(cron.archive.glob(f"*{CLOSED}"))
     with open(path, "rb") as fh:
         it = ArchiveIterator(fh)
-        responses = [it.get_record_offset() for r in it if r.rec_type == "response"]
-    damaged = responses[1]
+        types = [(r.rec_type, it.get_record_offset()) for r in it]
+    assert [t for t, _ in types].count("revisit") == 3
+    damaged = [offset for t, offset in types if t == "response"][1]
     data = bytearray(path.read_bytes())
     data[damaged + 30: damaged + 60] = b"\xff" * 30
     path.write_bytes(bytes(data))
