@@ -69,8 +69,8 @@ class ArchiveIndex:
     by_id: dict[str, Capture] = field(default_factory=dict)   # response captures by record id
 
     @classmethod
-    def build(cls, directory: Path, keep: Callable[[str], bool] = lambda uri: True) -> ArchiveIndex:
-        """Read every file of ``directory``; keep captures whose URL passes ``keep``."""
+    def build(cls, directory: Path, keep: Callable[[str, str | None], bool] = lambda uri, kind: True) -> ArchiveIndex:
+        """Read every file of ``directory``; keep the captures that pass ``keep(url, Tempo-Kind)``."""
         index = cls(files=archive_files(directory))
         for path in index.files:
             live = path.name.endswith(OPEN) and _held(path)
@@ -87,7 +87,7 @@ class ArchiveIndex:
                 index._add(found, keep)
         return index
 
-    def _add(self, member: Member, keep: Callable[[str], bool]) -> None:
+    def _add(self, member: Member, keep: Callable[[str, str | None], bool]) -> None:
         try:
             record = parse(member)
         except (ArchiveLoadFailed, ValueError) as exc:
@@ -103,7 +103,7 @@ class ArchiveIndex:
         if record.rec_type not in ("response", "revisit"):
             return
         uri = h.get_header("WARC-Target-URI") or ""
-        if not keep(uri):
+        if not keep(uri, h.get_header(KIND)):
             return
         original = None
         if record.rec_type == "revisit":

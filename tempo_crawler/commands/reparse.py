@@ -26,7 +26,6 @@ from tempo_crawler.archive.replay import attach, page_text
 from tempo_crawler.commands.crawl import OK_REASONS
 from tempo_crawler.layouts import NAMES, detect
 from tempo_crawler.layouts.base import Page
-from tempo_crawler.urls import url_era
 
 REPLAY_MIDDLEWARE = "tempo_crawler.archive.replay.ReplayMiddleware"
 
@@ -124,7 +123,8 @@ class Command(ScrapyCommand):
         if not directory.is_dir():
             self.fail(exitcodes.ERROR, f"ERROR: no archive at {directory} (TEMPO_ARCHIVE_DIR)")
             return
-        index = ArchiveIndex.build(directory, keep=lambda uri: url_era(uri) is not None)
+        # Pages an article run may request: article pages, their later pages, redirect targets (not listings).
+        index = ArchiveIndex.build(directory, keep=lambda uri, kind: kind != "listing")
         for problem in index.torn:
             print(f"WARNING: {problem}: left by a killed run; the next crawl cuts it", file=sys.stderr)
         for problem in index.problems:
@@ -132,7 +132,7 @@ class Command(ScrapyCommand):
         selection = select(index, since=since, until=until, ids=_list(opts.id), quarantined=opts.quarantined,
                            layout_of=layout_of if layouts else None, layouts=layouts)
         print(f"archive {directory}: {len(index.files)} file(s), {index.records} records read, "
-              f"{len(index.captures)} article page captures; {len(selection.captures)} article(s) selected")
+              f"{selection.considered} article page captures; {len(selection.captures)} article(s) selected")
         status = exitcodes.ERROR if index.problems else exitcodes.OK
         if selection.captures:
             end = datetime.combine(until + timedelta(days=1), time.min, timezone.utc) if until else None

@@ -150,7 +150,8 @@ def test_a_changed_chrome_rule_revises_exactly_the_affected_articles(fresh_repli
         sentinel.close()
 
 
-def test_reparse_selects_by_id_and_names_a_corrupt_file_and_offset(fresh_replica: Replica, tmp_path: Path) -> None:
+def test_reparse_by_id_from_a_revisit_and_a_corrupt_file_named_by_offset(fresh_replica: Replica,
+                                                                          tmp_path: Path) -> None:
     cron = CronSite(fresh_replica.origin, tmp_path)
     first = cron.run("-a", "start_urls=" + page_urls(fresh_replica, WITHOUT))
     assert first.returncode == 0 and len(first.items) == 3, first.log[-3000:]
@@ -161,22 +162,19 @@ def test_reparse_selects_by_id_and_names_a_corrupt_file_and_offset(fresh_replica
     check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", str(path)], capture_output=True, text=True,
                            timeout=120)
     assert check.returncode == 0, check.stdout + check.stderr
-    one = cron.reparse("--id", "1230354")       # served from the revisit, its payload from the first capture
-    assert one.returncode == 0 and "1 article(s) selected" in one.stdout and "1 unchanged" in one.stdout
-
     with open(path, "rb") as fh:
         it = ArchiveIterator(fh)
-        types = [(r.rec_type, it.get_record_offset()) for r in it]
-    assert [t for t, _ in types].count("revisit") == 3
-    damaged = [offset for t, offset in types if t == "response"][1]
+        records = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"), it.get_record_offset()) for r in it]
+    assert [t for t, _, _ in records].count("revisit") == 3
+    # damage another article's first capture: 1230354 is then read from its revisit and its own first capture
+    damaged = next(offset for t, uri, offset in records if t == "response" and "1230354" not in uri)
     data = bytearray(path.read_bytes())
     data[damaged + 30: damaged + 60] = b"\xff" * 30
     path.write_bytes(bytes(data))
-    run = cron.reparse()
+    run = cron.reparse("--id", "1230354")
     assert run.returncode == 1
-    assert f"ERROR: corrupt archive: {path}: offset {damaged}:" in run.stderr
-    assert "Traceback" not in run.stderr
-    assert "2 article(s) selected" in run.stdout and "2 unchanged" in run.stdout   # the rest is still read
+    assert f"ERROR: corrupt archive: {path}: offset {damaged}:" in run.stderr and "Traceback" not in run.stderr
+    assert "1 article(s) selected" in run.stdout and "1 unchanged, 0 revised, 0 new" in run.stdout
 
 
 def test_a_bad_argument_prints_one_line_and_nothing_else(tmp_path: Path) -> None:
