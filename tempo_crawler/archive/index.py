@@ -9,7 +9,6 @@ in memory; payloads are read again on demand with :func:`payload`).
 
 from __future__ import annotations
 
-import logging
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -26,8 +25,6 @@ from tempo_crawler.archive.records import Original
 from tempo_crawler.archive.writer import lock_nowait
 from tempo_crawler.identity import request_key
 from tempo_crawler.urls import article_id, is_amp_url, is_continuation, url_era
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

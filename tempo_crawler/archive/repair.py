@@ -4,7 +4,6 @@ place (the reader skips them) and reported. Half-created files (``.<name>.<pid>.
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,8 +12,6 @@ from tempo_crawler.archive import CLOSED, OPEN
 from tempo_crawler.archive.reader import Problem, members
 from tempo_crawler.archive.writer import lock_nowait, same_file
 from tempo_crawler.files import fsync_dir
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass
