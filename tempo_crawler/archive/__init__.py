@@ -25,7 +25,7 @@ FINAL_URI = "Tempo-Final-URI"     # a rendered page whose browser ended on anoth
 RUN = "Tempo-Run"                 # the run stamp of the crawl that fetched it
 QUARANTINE = "Tempo-Quarantine"   # on a metadata record: why the page it refers to was quarantined
 
-# Request meta: where the response of this request was archived ({"record_id", "file", "offset"}), and in
-# ``scrapy reparse`` when the served capture was fetched (a datetime: the page's fetch time for the parsers).
+# Request meta: where the response of this request was archived ({"record_id", "file", "offset"}), and when
+# it was fetched (a datetime, the record's WARC-Date: the parsers' fetch time, in a crawl and in a reparse).
 META = "tempo_archive"
 FETCHED_AT = "tempo_fetched_at"

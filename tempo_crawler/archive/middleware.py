@@ -27,7 +27,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from tempo_crawler import quarantine
-from tempo_crawler.archive import META, records, repair, retention
+from tempo_crawler.archive import FETCHED_AT, META, records, repair, retention
 from tempo_crawler.archive.index import originals_in
 from tempo_crawler.archive.writer import ArchiveWriter
 from tempo_crawler.context import RunContext
@@ -135,7 +135,7 @@ class ArchiveMiddleware:
             self.originals, self.originals_path = originals_in(path), path
         return self.originals
 
-    def _pair(self, request: Any, response: Any, kind: str, rendered: bool) -> list[Any]:
+    def _pair(self, request: Any, response: Any, kind: str, rendered: bool, when: datetime) -> list[Any]:
         """The records for a response: a ``revisit`` when this file holds the same URL with the same status
         and payload (a page fetched again, unchanged), else a full ``response``."""
         key = (request.url, response.status, rendered)
@@ -144,7 +144,7 @@ class ArchiveMiddleware:
         known = originals.get(key)
         original = known[1] if known is not None and known[0] == digest else None
         context = RunContext.find(self.crawler)
-        pair = records.response_pair(request, response, datetime.now(timezone.utc), kind=kind,
+        pair = records.response_pair(request, response, when, kind=kind,
                                      source=request.meta.get("tempo_source"), rendered=rendered,
                                      run=context.stamp if context else None, original=original)
         if original is None:
@@ -165,7 +165,9 @@ class ArchiveMiddleware:
             return response
         rendered = bool(meta.get(RENDERED) or "playwright" in (response.flags or []))
         kind = meta.get(KIND) or "listing"
-        written = self._write(lambda: self._pair(request, response, kind, rendered))
+        # One fetch time for the record and the parsers (crawled_at), so a reparse dates the page the same.
+        when = meta[FETCHED_AT] = datetime.now(timezone.utc)
+        written = self._write(lambda: self._pair(request, response, kind, rendered, when))
         if written is None:
             return response
         pair, places = written

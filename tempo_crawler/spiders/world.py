@@ -240,7 +240,7 @@ class WorldSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.quarantine(response, "not a text page")
             return
-        # The fetch time dates the page's relative times and crawled_at: an archived page's own (scrapy reparse).
+        # The fetch time dates the related list and crawled_at: the one the archive recorded (crawl and reparse).
         fetched_at = response.meta.get(FETCHED_AT) or datetime.now(timezone.utc)
         parsed = parse_page(response.url, response.text, fetched_at, self.layouts)
         if parsed is None or not parsed.article.body:

@@ -74,6 +74,9 @@ def page_urls(replica: Replica, names: tuple[str, ...]) -> str:
 
 
 def exported(stdout: str) -> list[dict]:
+    """The items of the file the reparse names (none when it says it exported nothing)."""
+    if "\nnothing exported" in stdout:
+        return []
     m = re.search(r"exported \d+ line\(s\) to (\S+)", stdout)
     assert m, stdout
     return [json.loads(line) for line in Path(m.group(1)).read_text("utf-8").splitlines()]
