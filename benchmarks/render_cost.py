@@ -137,7 +137,7 @@ def crawl(name: str, origin: str, urls: list[str], workdir: Path, *args: str, se
     urls_file.write_text("\n".join(urls) + "\n", "utf-8")
     merged = {**LOCAL_SETTINGS, "TEMPO_BASE_URL": origin, "TEMPO_STATS_FILE": str(workdir / "stats.json"),
               "TEMPO_QUARANTINE_DIR": str(workdir / "quarantine"), "TEMPO_STATE_PATH": str(workdir / "state.sqlite"),
-              "TEMPO_TEXT_DIR": str(workdir / "text"),
+              "TEMPO_TEXT_DIR": str(workdir / "text"), "TEMPO_ARCHIVE_DIR": str(workdir / "archive"),
               "LOG_LEVEL": "WARNING", **settings}
     cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "scrapy", "crawl", "world", "-O", str(workdir / "items.jsonl"),
            "-a", f"urls_file={urls_file}", *args]

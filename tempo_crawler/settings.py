@@ -19,6 +19,7 @@ TEMPO_LEGACY_RSS_URL = ""                     # default: rss.tempo.co/dunia (or 
 TEMPO_API_PAGE_SIZE = 20
 TEMPO_MAX_LISTING_PAGES = 50
 TEMPO_QUARANTINE_DIR = "output/quarantine"
+TEMPO_LAYOUTS: list[str] = []                 # layouts the parsers may use (A1, A2, AMP, B); empty: all
 
 # --- Politeness ----------------------------------------------------------------------------------
 # A desktop-browser UA: the site's WAF refused a plain client (MARKUP.md §10).
@@ -115,3 +116,14 @@ ITEM_PIPELINES["tempo_crawler.exporters.jsonl.JsonLinesExportPipeline"] = 800
 EXTENSIONS["tempo_crawler.state.run.RunLifecycle"] = 500
 SPIDER_MIDDLEWARES = {"tempo_crawler.state.notes.FetchNotesMiddleware": 900}
 # --- end of Cron state (issue 3) -----------------------------------------------------------------
+
+# --- Archive (issue 12) --------------------------------------------------------------------------
+# Every article and listing response, as downloaded, in WARC (tempo_crawler/archive/, docs/archive.md);
+# `scrapy reparse` re-extracts from it without a request. Rolling files <spider>-<UTC day>-<n>.warc.gz.
+TEMPO_ARCHIVE_ENABLED = True
+TEMPO_ARCHIVE_DIR = "output/archive"
+TEMPO_ARCHIVE_MAX_FILE_BYTES = 1_000_000_000   # a file is closed and the next one started past this size
+TEMPO_ARCHIVE_RETENTION_DAYS = 0               # closed files older than this are removed at start; 0: keep all
+TEMPO_ARCHIVE_MAX_RECORD_BYTES = 32 << 20      # a larger response is not archived (counted, logged)
+DOWNLOADER_MIDDLEWARES = {"tempo_crawler.archive.middleware.ArchiveMiddleware": 950}
+# --- end of Archive (issue 12) -------------------------------------------------------------------

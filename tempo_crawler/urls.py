@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 # Old scheme (<=2017): /read/news/YYYY/MM/DD/<subkanal+id>/<slug>; A era: /read/<id>/<slug>;
 # AMP: /amp/<id>/<slug>; ABC partner pages: /abc/<id>/<slug>.
@@ -32,6 +32,12 @@ def url_era(url: str) -> str | None:
 
 def is_article_url(url: str) -> bool:
     return url_era(url) is not None
+
+
+def is_continuation(url: str) -> bool:
+    """A later page of a multi-page article (``?page_num=N``, N > 1)."""
+    pages = parse_qs(urlsplit(url).query).get("page_num", [])
+    return bool(pages) and pages[0] not in ("", "1")
 
 
 def is_amp_url(url: str) -> bool:

@@ -9,6 +9,7 @@ such a page).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
 from tempo_crawler.layouts.a1 import A1Parser
@@ -21,14 +22,28 @@ from tempo_crawler.layouts.base import LayoutParser, Page, ParsedPage, ShellMark
 PARSERS: tuple[LayoutParser, ...] = (AMPParser(), BParser(), A2Parser(), A1Parser())
 
 
-def detect(page: Page) -> LayoutParser | None:
-    """The first parser whose layout the page is of, or None."""
-    return next((p for p in PARSERS if p.matches(page)), None)
+NAMES: tuple[str, ...] = tuple(p.name for p in PARSERS)
 
 
-def parse_page(url: str, html: str, fetched_at: datetime | None = None) -> ParsedPage | None:
+def enabled(names: Iterable[str]) -> frozenset[str] | None:
+    """The layouts a run may use (setting ``TEMPO_LAYOUTS``): None for all (nothing given); ValueError names
+    an unknown one."""
+    chosen = frozenset(n.strip().upper() for n in names if n.strip())
+    unknown = sorted(chosen - set(NAMES))
+    if unknown:
+        raise ValueError(f"TEMPO_LAYOUTS: unknown layout {unknown[0]!r}; known: {', '.join(NAMES)}")
+    return chosen or None
+
+
+def detect(page: Page, layouts: Collection[str] | None = None) -> LayoutParser | None:
+    """The first parser (of ``layouts``, default all) whose layout the page is of, or None."""
+    return next((p for p in PARSERS if (layouts is None or p.name in layouts) and p.matches(page)), None)
+
+
+def parse_page(url: str, html: str, fetched_at: datetime | None = None,
+               layouts: Collection[str] | None = None) -> ParsedPage | None:
     page = Page(url, html) if fetched_at is None else Page(url, html, fetched_at)
-    parser = detect(page)
+    parser = detect(page, layouts)
     return parser.parse(page) if parser else None
 
 
@@ -50,5 +65,5 @@ def shell_markers() -> ShellMarkers:
                         stubs=_union([m for s in shells for m in s.stubs]))
 
 
-__all__ = ["PARSERS", "A1Parser", "A2Parser", "AMPParser", "BParser", "ShellMarkers", "detect", "parse_page",
-           "ready_selector", "shell_markers"]
+__all__ = ["NAMES", "PARSERS", "A1Parser", "A2Parser", "AMPParser", "BParser", "ShellMarkers", "detect", "enabled",
+           "parse_page", "ready_selector", "shell_markers"]

@@ -80,6 +80,10 @@ def configure(crawler: Crawler, mode: str) -> str:
     mode needs, point Playwright at chromium, fail early when ``always`` cannot render. Returns why pages
     cannot be rendered ("" when they can)."""
     settings = crawler.settings
+    if settings.getbool("TEMPO_REPLAY") and mode != "never":
+        # scrapy reparse: rendered pages come from the archive (tempo_crawler/archive/replay.py), no browser.
+        logger.info("rendering: render=%s from the archive's rendered pages, no browser", mode)
+        return ""
     if mode == "never":
         # The plain Scrapy handlers: no Playwright import, no driver, no browser.
         base = settings.getdict("DOWNLOAD_HANDLERS_BASE")

@@ -19,8 +19,11 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from tempo_crawler import quarantine, sources
+from tempo_crawler.archive import FETCHED_AT
+from tempo_crawler.archive import META as ARCHIVED
 from tempo_crawler.context import RunContext
 from tempo_crawler.identity import request_key
+from tempo_crawler.layouts import enabled as enabled_layouts
 from tempo_crawler.layouts import parse_page
 from tempo_crawler.layouts.base import merge_pages
 from tempo_crawler.render.browser import configure as configure_rendering
@@ -47,12 +50,14 @@ class WorldSpider(scrapy.Spider):
     rendering: Rendering
     scheduled: set[str]
     unchanged: set[str]
+    layouts: frozenset[str] | None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WorldSpider:
         context = RunContext.create(crawler, cls.name, kwargs)
         spider = super().from_crawler(crawler, *args)
         spider.context = context
+        spider.layouts = enabled_layouts(crawler.settings.getlist("TEMPO_LAYOUTS"))   # None: every layout
         problem = configure_rendering(crawler, context.render)  # handler, chromium path (docs/rendering.md)
         spider.rendering = Rendering(crawler, context.render, problem)
         spider.scheduled = set()   # request keys of articles requested in this run
@@ -235,7 +240,9 @@ class WorldSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.quarantine(response, "not a text page")
             return
-        parsed = parse_page(response.url, response.text, datetime.now(timezone.utc))
+        # The fetch time dates the related list and crawled_at: the one the archive recorded (crawl and reparse).
+        fetched_at = response.meta.get(FETCHED_AT) or datetime.now(timezone.utc)
+        parsed = parse_page(response.url, response.text, fetched_at, self.layouts)
         if parsed is None or not parsed.article.body:
             retry = self.rendering.retry(response)
             if retry is not None:
@@ -245,7 +252,8 @@ class WorldSpider(scrapy.Spider):
             if why and parsed is not None:
                 self.quarantine(response, why)
         if parsed is None:
-            self.quarantine(response, "no known layout")
+            self.quarantine(response, "no known layout" + (f" among TEMPO_LAYOUTS={','.join(sorted(self.layouts))}"
+                                                           if self.layouts else ""))
             return
         self._inc(f"layout/{parsed.article.layout}")
         if partial is not None:
@@ -266,7 +274,8 @@ class WorldSpider(scrapy.Spider):
 
     def quarantine(self, response: Response, reason: str) -> None:
         directory = self.settings.get("TEMPO_QUARANTINE_DIR", "output/quarantine")
-        path = quarantine.save(directory, response.url, response.body, reason)
+        path = quarantine.save(directory, response.url, response.body, reason, archived=response.meta.get(ARCHIVED))
+        self.crawler.signals.send_catch_log(quarantine.page_quarantined, response=response, reason=reason)
         self._inc("quarantined")
         self.logger.warning("quarantined %s (%s): saved to %s", response.url, reason, path)
 

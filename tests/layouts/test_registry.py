@@ -6,13 +6,15 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
 from parsel import Selector
 
 from tempo_crawler import layouts
 from tempo_crawler.layouts import walk
-from tempo_crawler.layouts.base import LayoutParser, has_class
+from tempo_crawler.layouts.base import LayoutParser, Page, has_class
 
 LAYOUT_MODULES = {"a1", "a2", "amp", "b"}
+HERE = Path(__file__).parent
 
 
 def test_registry_order_and_item_codes() -> None:
@@ -21,6 +23,17 @@ def test_registry_order_and_item_codes() -> None:
     for p in layouts.PARSERS:
         assert type(p).__module__ == f"tempo_crawler.layouts.{p.name.lower()}"
         assert isinstance(p, LayoutParser) and p.ready and (p.markers or p.requires)
+
+
+def test_tempo_layouts_restricts_detection_and_names_an_unknown_layout() -> None:
+    page = Page("https://dunia.tempo.co/read/1221983/x", (HERE / "a1" / "1221983" / "page.html").read_text("utf-8"))
+    assert layouts.detect(page).name == "A1"
+    assert layouts.detect(page, layouts.enabled(["A2", "AMP", "B"])) is None
+    assert layouts.parse_page(page.url, page.html, layouts=frozenset({"B"})) is None
+    assert layouts.parse_page(page.url, page.html, layouts=frozenset({"A1"})).article.layout == "A1"
+    assert layouts.enabled([]) is None and layouts.enabled([" a1 ", "B"]) == {"A1", "B"}
+    with pytest.raises(ValueError, match="TEMPO_LAYOUTS: unknown layout 'C'; known: AMP, B, A2, A1"):
+        layouts.enabled(["A1", "C"])
 
 
 def test_ready_selector_is_the_union_of_the_layouts_selectors() -> None:

@@ -52,7 +52,7 @@ def run_crawl(origin: str | None, workdir: Path, *spider_args: str, settings: di
     merged = dict(LOCAL_SETTINGS)
     merged.update({"TEMPO_STATS_FILE": str(stats_file), "TEMPO_QUARANTINE_DIR": str(workdir / "quarantine"),
                    "TEMPO_STATE_PATH": str(workdir / "state" / "world.sqlite"),
-                   "TEMPO_TEXT_DIR": str(workdir / "text"),
+                   "TEMPO_TEXT_DIR": str(workdir / "text"), "TEMPO_ARCHIVE_DIR": str(workdir / "archive"),
                    "TEMPO_OUTPUT": str(workdir / "output" / "%(name)s-%(run_stamp)s.jsonl")})
     if origin:
         merged["TEMPO_BASE_URL"] = origin

@@ -29,12 +29,17 @@ class CronSite:
         return self.root / "state" / "world.sqlite"
 
     @property
+    def archive(self) -> Path:
+        return self.root / "archive"
+
+    @property
     def output(self) -> Path:
         return self.root / "output"
 
     def settings(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         sync = {"TEMPO_EXPORT_SYNC_ITEMS": str(self.sync_items)} if self.sync_items else {}
         return {"TEMPO_STATE_PATH": str(self.state), "TEMPO_TEXT_DIR": str(self.root / "text"),
+                "TEMPO_ARCHIVE_DIR": str(self.archive),
                 "TEMPO_OUTPUT": str(self.output / "%(name)s-%(run_stamp)s.jsonl"), **sync, **(extra or {})}
 
     def workdir(self) -> Path:
@@ -75,6 +80,16 @@ class CronSite:
             except FileNotFoundError:
                 pass
         return total
+
+    def reparse(self, *args: str, settings: dict[str, str] | None = None, cwd: Path = ROOT,
+                timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        """``scrapy reparse`` over this installation's archive, state and output (``cwd``: another project copy)."""
+        cmd = [sys.executable, "-m", "scrapy", "reparse", *args]
+        merged = {**LOCAL_SETTINGS, "TEMPO_QUARANTINE_DIR": str(self.root / "reparse-quarantine"),
+                  **self.settings(settings)}
+        for k, v in merged.items():
+            cmd += ["-s", f"{k}={v}"]
+        return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
     def state_cmd(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "scrapy", "state", *args, "-s", f"TEMPO_STATE_PATH={self.state}"],
