@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tempo_crawler.exitcodes import DATA_QUALITY
 from tempo_crawler.urls import article_key
 from tests.support.crawl import CrawlResult, run_crawl
 from tests.support.golden import goldens, token_prf
@@ -120,7 +121,9 @@ def test_one_source_dying_loses_nothing(fresh_replica, tmp_path: Path, full_craw
     fresh_replica.site.fail("/api/gateway/articles", 500, 1000)
     fresh_replica.site.fail("/internasional/_payload.json", 404, 1000)
     result = run_crawl(fresh_replica.origin, tmp_path)
-    assert result.returncode == 0
+    # Nothing is lost, but the run says that two sources listed nothing (and that requests failed).
+    assert result.returncode == DATA_QUALITY, result.log[-3000:]
+    assert "source(s) that listed nothing: api (1 failed request(s)), payload (1 failed request(s))" in result.log
     assert result.stats.get("tempo/source/api/errors", 0) >= 1
     assert result.stats.get("tempo/source/payload/errors", 0) >= 1
     assert sorted(by_key(result.items)) == sorted(by_key(full_crawl.items))
