@@ -78,6 +78,14 @@ class ErrorsLoggedMonitor(ErrorCountMonitor):
         return (self.crawler.settings.getint(self.threshold_setting) + failed["articles"]
                 + failed["spider_exceptions"] + failed["gave_up"])
 
+    @monitors.name("no unexplained ERROR line")
+    def test_stat_monitor(self) -> None:
+        logged, allowed = int(self.stats.get(self.stat_name, 0)), int(self.get_threshold())
+        if logged > allowed:
+            self.fail(f"{logged - allowed} ERROR log line(s) beyond those of failed requests "
+                      f"(TEMPO_MONITOR_MAX_ERRORS={self.crawler.settings.getint(self.threshold_setting)}): "
+                      f"see the log")
+
 
 @monitors.name("Failed requests")
 class FailedRequestsMonitor(TempoMonitor):

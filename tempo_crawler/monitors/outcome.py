@@ -77,7 +77,7 @@ def _check(item: Any) -> Check:
     monitor = item.item
     code = getattr(monitor, "exit_code", ERROR)
     description = (type(monitor).__doc__ or "").strip().split("\n\n")[0]
-    description = " ".join(description.split())
+    description = " ".join(description.split()).replace("``", "")
     if item.status == _STATUS.SKIPPED:
         return Check(monitor.monitor_name, description, "skipped", code, str(item.reason))
     if item.status == _STATUS.FAILURE:

@@ -36,6 +36,11 @@ def _empty(ax: Any, text: str) -> None:
     ax.set_yticks([])
 
 
+_BINS: tuple[tuple[int | None, str, float, dict[str, int]], ...] = (
+    (3, "hour", 1 / 24, {}), (90, "day", 1, {"hour": 0}), (5 * 366, "month", 28, {"hour": 0, "day": 1}),
+    (None, "year", 330, {"hour": 0, "day": 1, "month": 1}))
+
+
 def publication(hours: Counter[str]) -> bytes:
     """Exported articles per publication hour (UTC) when they span up to three days, else per day."""
     fig, ax = _figure("Articles exported this run, by publication time (UTC)")
@@ -43,16 +48,15 @@ def publication(hours: Counter[str]) -> bytes:
         _empty(ax, "no article exported in this run")
         return _png(fig)
     stamps = {datetime.strptime(h, "%Y-%m-%dT%H").replace(tzinfo=timezone.utc): n for h, n in hours.items()}
-    span = max(stamps) - min(stamps)
-    if span.days <= 3:
-        keys, width, label = stamps, 1 / 24 * 0.9, "publication hour"
-    else:
-        days: Counter[datetime] = Counter()
-        for when, n in stamps.items():
-            days[when.replace(hour=0)] += n
-        keys, width, label = days, 0.9, "publication day"
+    days = (max(stamps) - min(stamps)).days
+    # Bars as wide as the unit they count: hours for a cron run, days, months or years for a backfill.
+    unit, width, cut = next((u, w, c) for limit, u, w, c in _BINS if limit is None or days <= limit)
+    keys: Counter[datetime] = Counter()
+    for when, n in stamps.items():
+        keys[when.replace(**cut)] += n
     ordered = sorted(keys)
-    ax.bar(ordered, [keys[k] for k in ordered], width=width, color="#3b6ea8")
+    ax.bar(ordered, [keys[k] for k in ordered], width=width * 0.9, align="edge", color="#3b6ea8")
+    label = f"publication {unit}"
     ax.set_xlabel(label, fontsize=8)
     ax.set_ylabel("articles", fontsize=8)
     fig.autofmt_xdate()
@@ -64,6 +68,7 @@ def _runs_axis(ax: Any, runs: list[dict[str, Any]]) -> list[int]:
     labels = [str(r.get("run_id", ""))[4:13].replace("T", " ") for r in runs]   # MMDD HHMM of the UTC stamp
     step = max(1, len(runs) // 12)
     ax.set_xticks(xs[::step], labels[::step], rotation=30, ha="right")
+    ax.set_xlim(-0.6, max(len(runs), 12) - 0.4)   # a run keeps its width while the history is short
     ax.set_xlabel("run (UTC, MMDD HHMM)", fontsize=8)
     return xs
 
@@ -80,7 +85,7 @@ def items_history(runs: list[dict[str, Any]]) -> bytes:
     xs = _runs_axis(ax, runs)
     ax.bar(xs, [r.get("items", 0) for r in runs], color=_colors(runs), label="exported")
     ax.plot(xs, [r.get("discovered", 0) for r in runs], color="#555", marker=".", linewidth=1, label="discovered")
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=7, loc="upper right")
     return _png(fig)
 
 
