@@ -103,12 +103,12 @@ class FailedRequestsMonitor(TempoMonitor):
         limit = self.setting("MAX_FAILED_SHARE")
         if share <= limit:
             return
-        parts = [f"{failed['articles']} article request(s)", f"{failed['listings']} listing request(s)"]
-        if failed["spider_exceptions"]:
-            parts.append(f"{failed['spider_exceptions']} page(s) whose parsing raised")
+        counted = ((failed["articles"], "article request(s) failed"), (failed["listings"], "listing request(s) failed"),
+                   (failed["spider_exceptions"], "page(s) whose parsing raised"))
+        parts = [f"{n} {text}" for n, text in counted if n]
         causes = ", ".join(f"{k} {v}" for k, v in sorted(failed["by_cause"].items()))
         statuses = ", ".join(f"HTTP {k}: {v}" for k, v in sorted(failed["by_status"].items()))
-        self.fail(f"{' and '.join(parts)} failed ({share:.0%} > {limit:.0%})"
+        self.fail(f"{', '.join(parts)} ({share:.0%} > {limit:.0%})"
                   + (f"; causes: {causes}" if causes else "") + (f"; {statuses}" if statuses else ""))
 
 
@@ -242,7 +242,7 @@ class UnreadPagesMonitor(TempoMonitor):
         f, limit = self.figures, self.setting("MAX_UNREAD_SHARE")
         if f["unread_share"] > limit:
             self.fail(f"{f['quarantined']} page(s) quarantined and {f['fallback_pages']} read only from JSON-LD of "
-                      f"{f['pages'] + f['quarantined']} ({f['unread_share']:.0%} > {limit:.0%})")
+                      f"{max(f['pages'], f['quarantined'])} ({f['unread_share']:.0%} > {limit:.0%})")
 
 
 @monitors.name("Layout canary")

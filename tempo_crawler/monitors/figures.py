@@ -122,8 +122,9 @@ def gather(stats: dict[str, Any], context: RunContext, ledger: RunLedger, settin
         "dropped_reasons": _under(stats, "tempo/dropped/"),
         "quarantined": quarantined,
         "fallback_pages": ledger.fallback_pages,
-        "unread_share": round((quarantined + ledger.fallback_pages) / (pages + quarantined), 4)
-        if pages + quarantined else 0.0,
+        # A page quarantined because its body stayed empty was parsed (counted in pages) too: the share is
+        # taken of the larger count, not of the sum.
+        "unread_share": round(min(1.0, (quarantined + ledger.fallback_pages) / max(pages, quarantined, 1)), 4),
         "failed": {
             "articles": failed_articles,
             "listings": failed_listings,

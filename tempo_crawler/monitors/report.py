@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from tempo_crawler.files import write_atomic
-from tempo_crawler.monitors import plots
 from tempo_crawler.monitors.ledger import RunLedger
 from tempo_crawler.monitors.outcome import Outcome
 
@@ -136,6 +135,8 @@ def _layouts(f: dict[str, Any]) -> str:
 def render(figures: dict[str, Any], outcome: Outcome, ledger: RunLedger, runs: list[dict[str, Any]],
            baseline: list[dict[str, Any]], settings: Any) -> str:
     """The report page. ``runs``: recent history lines, this run's last."""
+    from tempo_crawler.monitors import plots  # matplotlib: imported when a report is drawn, not at start-up
+
     f = figures
     ok = outcome.exit_code == 0
     badge = f'<span class="badge {"ok" if ok else "bad"}">{escape(outcome.status)} · exit {outcome.exit_code}</span>'

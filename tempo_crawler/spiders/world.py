@@ -91,6 +91,10 @@ class WorldSpider(scrapy.Spider):
 
     def listing_request(self, source: str, url: str, page: int = 1) -> scrapy.Request:
         meta: dict[str, Any] = {"tempo_source": source}
+        if source == EXPLICIT:   # the next page of an explicit listing URL: of the same unknown kind
+            meta[KIND] = "page"
+            return scrapy.Request(url, callback=self.parse_sniffed, errback=self.listing_failed,
+                                  cb_kwargs={"page": page}, meta=meta, dont_filter=page == 1)
         if source in sources.REGISTRY and sources.REGISTRY[source].html:
             meta[KIND] = "listing"
         return scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed,
@@ -154,7 +158,7 @@ class WorldSpider(scrapy.Spider):
             else:
                 yield self.listing_request(source, listing.next_url, page + 1)
 
-    def parse_sniffed(self, response: Response) -> Iterable[Any]:
+    def parse_sniffed(self, response: Response, page: int = 1) -> Iterable[Any]:
         """An explicit URL of unknown kind: feed, sitemap, API JSON, payload, listing or article page."""
         self._inc("responses_ok")
         source = sources.sniff(response.body[:512].lstrip(), response.body)
@@ -164,13 +168,13 @@ class WorldSpider(scrapy.Spider):
             if isinstance(response, TextResponse):
                 listing = sources.html_listing().parse(response.body, response.url, self.base)
                 if listing.refs:
-                    yield from self.follow_listing(listing, EXPLICIT, 1)
+                    yield from self.follow_listing(listing, EXPLICIT, page)
                     return
             yield from self.parse_article(response)
             return
         listing = self.read_listing(source, response, EXPLICIT)
         if listing is not None:
-            yield from self.follow_listing(listing, EXPLICIT, 1)
+            yield from self.follow_listing(listing, EXPLICIT, page)
 
     def count_failure(self, failure: Failure) -> str:
         """Count a request that failed for good by cause and HTTP status; the cause, for the log line."""
