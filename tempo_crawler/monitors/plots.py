@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from matplotlib.figure import Figure
@@ -36,9 +36,11 @@ def _empty(ax: Any, text: str) -> None:
     ax.set_yticks([])
 
 
+# (up to this many days spanned, unit, bar width in days, what truncates a time to the unit)
 _BINS: tuple[tuple[int | None, str, float, dict[str, int]], ...] = (
-    (3, "hour", 1 / 24, {}), (90, "day", 1, {"hour": 0}), (5 * 366, "month", 28, {"hour": 0, "day": 1}),
-    (None, "year", 330, {"hour": 0, "day": 1, "month": 1}))
+    (3, "hour", 1 / 24, {}), (90, "day", 1, {"hour": 0}), (5 * 366, "month", 30.4, {"hour": 0, "day": 1}),
+    (None, "year", 365.25, {"hour": 0, "day": 1, "month": 1}))
+MIN_UNITS_SHOWN = 24   # a run whose articles share one hour still shows a day
 
 
 def publication(hours: Counter[str]) -> bytes:
@@ -56,6 +58,8 @@ def publication(hours: Counter[str]) -> bytes:
         keys[when.replace(**cut)] += n
     ordered = sorted(keys)
     ax.bar(ordered, [keys[k] for k in ordered], width=width * 0.9, align="edge", color="#3b6ea8")
+    end = ordered[-1] + timedelta(days=width)
+    ax.set_xlim(min(ordered[0], end - timedelta(days=width * MIN_UNITS_SHOWN)), end)
     label = f"publication {unit}"
     ax.set_xlabel(label, fontsize=8)
     ax.set_ylabel("articles", fontsize=8)

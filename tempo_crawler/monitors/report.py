@@ -141,6 +141,8 @@ def render(figures: dict[str, Any], outcome: Outcome, ledger: RunLedger, runs: l
     ok = outcome.exit_code == 0
     badge = f'<span class="badge {"ok" if ok else "bad"}">{escape(outcome.status)} · exit {outcome.exit_code}</span>'
     file = Path(f["file"]).name if f.get("file") else "none (nothing new, or nothing exported)"
+    verdict = ("Every monitor passed or did not apply to this run." if ok else
+               f"{outcome.meaning[0].upper()}{outcome.meaning[1:]}: {len(outcome.failures)} monitor(s) failed.")
     rules = {k: float(v) for k, v in settings.getdict("TEMPO_MONITOR_FILL_RATES").items()}
     threshold = settings.getfloat("TEMPO_MONITOR_CANARY_MIN_F1")
     images = [
@@ -155,7 +157,7 @@ def render(figures: dict[str, Any], outcome: Outcome, ledger: RunLedger, runs: l
 <h1>Tempo crawl report {badge}</h1>
 <p class="meta">run {escape(f['run_id'])} · {escape(f['kind'])} run · started {escape(str(f['started_at']))} ·
 {escape(str(f['elapsed_s']))} s · finish reason {escape(str(f['finish_reason']))} · output {escape(file)}</p>
-<p>{escape(outcome.meaning)}.</p>
+<p>{escape(verdict)}</p>
 <h2>Monitors</h2>{_monitors(outcome)}
 <h2>Totals</h2>{_totals(f)}
 <h2>Discovery per source</h2>{_sources(f)}
