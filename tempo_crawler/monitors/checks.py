@@ -34,17 +34,34 @@ class TempoMonitor(BaseScrapyMonitor):
     def setting(self, name: str) -> float:
         return self.crawler.settings.getfloat(f"TEMPO_MONITOR_{name}")
 
+    def skip_if_cut_short(self) -> None:
+        """Counts of a run stopped half-way (a signal, an error) say nothing about the site."""
+        reason = self.figures["finish_reason"]
+        if reason not in self.crawler.settings.getlist("SPIDERMON_EXPECTED_FINISH_REASONS"):
+            self.skipTest(f"the run was cut short ({reason}): see 'Finish reason'")
+
     def enough_history(self, runs: list[dict[str, Any]]) -> None:
         need = int(self.setting("MIN_HISTORY"))
         if len(runs) < need:
             self.skipTest(f"{len(runs)} comparable healthy run(s) in the history, {need} needed")
 
 
+_REASONS = {"shutdown": "stopped by a signal, SIGINT or SIGTERM", "cancelled": "cancelled by an error"}
+
+
 @monitors.name("Finish reason")
 class FinishMonitor(FinishReasonMonitor):
-    """The crawl ended by itself (not by an error, a signal or a timeout)."""
+    """The crawl ended by itself (not by an error or a signal)."""
 
     exit_code = ERROR
+
+    @monitors.name("ended by itself")
+    def test_should_finish_with_expected_reason(self) -> None:
+        expected = self.crawler.settings.getlist("SPIDERMON_EXPECTED_FINISH_REASONS")
+        reason = self.stats.get("finish_reason")
+        if reason not in expected:
+            why = _REASONS.get(str(reason), "an unexpected finish reason")
+            self.fail(f"the run ended with {reason!r} ({why}), not {' / '.join(expected)}: it did not do its job")
 
 
 @monitors.name("Fetched anything")
@@ -136,6 +153,7 @@ class DiscoveryMonitor(TempoMonitor):
     @monitors.name("listings named at least one article")
     def test_not_empty(self) -> None:
         f = self.figures
+        self.skip_if_cut_short()
         if not f["responses_ok"]:
             self.skipTest("nothing fetched (see 'Fetched anything')")
         if not f["discovered"]:
@@ -154,6 +172,7 @@ class DiscoveryDropMonitor(TempoMonitor):
         f = self.figures
         if f["kind"] == "explicit":
             self.skipTest("explicit URLs: nothing to compare")
+        self.skip_if_cut_short()
         self.enough_history(self.baseline)
         median = statistics.median(run.get("discovered", 0) for run in self.baseline)
         ratio = self.setting("DISCOVERY_MIN_RATIO")
@@ -173,6 +192,7 @@ class SourcesMonitor(TempoMonitor):
         f = self.figures
         if not f["sources"]:
             self.skipTest("explicit URLs: no discovery source ran")
+        self.skip_if_cut_short()
         if not f["responses_ok"]:
             self.skipTest("nothing fetched (see 'Fetched anything')")
         silent = [name for name, n in f["sources"].items() if not n]

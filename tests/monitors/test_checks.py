@@ -70,9 +70,15 @@ def test_a_healthy_run_passes_and_history_checks_wait_for_history() -> None:
     assert len(outcome.checks) == 13
 
 
-def test_finish_reason_shutdown_is_an_error() -> None:
-    outcome = check({**healthy_stats(), "finish_reason": "shutdown"})
-    assert outcome.exit_code == ERROR and failed(outcome)["Finish reason"][0] == ERROR
+def test_finish_reason_shutdown_is_an_error_and_cut_short_counts_are_not_judged() -> None:
+    stats = {**healthy_stats(), "finish_reason": "shutdown", "tempo/source/sitemap/articles": 0}
+    outcome = check(stats, baseline=past_runs(discovered=1000))
+    assert failed(outcome) == {"Finish reason": (ERROR, (
+        "the run ended with 'shutdown' (stopped by a signal, SIGINT or SIGTERM), not finished / closespider_itemcount"
+        " / closespider_pagecount / closespider_timeout: it did not do its job"))}
+    skipped = {c.name: c.reason for c in outcome.checks if c.status == "skipped"}
+    assert skipped["Every source"] == skipped["Discovery vs recent runs"] == (
+        "the run was cut short (shutdown): see 'Finish reason'")
 
 
 def test_nothing_fetched_names_the_causes() -> None:
