@@ -130,7 +130,7 @@ DOWNLOADER_MIDDLEWARES = {"tempo_crawler.archive.middleware.ArchiveMiddleware": 
 # --- end of Archive (issue 12) -------------------------------------------------------------------
 
 # --- Monitors (issue 10) -------------------------------------------------------------------------
-# Every run ends with Spidermon monitors (tempo_crawler/monitors/checks.py); the worst failure sets the exit
+# Every run ends with Spidermon monitors (tempo_crawler/monitors/checks.py, quality.py); the worst failure sets the exit
 # status of `scrapy crawl world` (tempo_crawler/exitcodes.py, README "Exit status"). Each run appends one
 # line of key figures to history.jsonl and writes report-<UTC>.html + report-latest.html, both in the folder
 # of TEMPO_OUTPUT unless set below. Thresholds (README "Monitors" says why each value):

@@ -90,7 +90,6 @@ class RunMonitors(Spidermon):
         line = self._line(figures, outcome, report_path)
         if not self._append(hist, line):
             self._write_failed(outcome, "History written", f"cannot append to {hist}")
-            line = self._line(figures, outcome, report_path)
         self._record(outcome, report_path)
         self._log(figures, outcome, report_path)
 

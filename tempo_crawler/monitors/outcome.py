@@ -16,16 +16,17 @@ from spidermon import settings as spidermon_settings
 from spidermon.contrib.scrapy.runners import SpiderMonitorResult, SpiderMonitorRunner
 
 from tempo_crawler.exitcodes import ERROR, MEANINGS, NAMES, OK, worst
-from tempo_crawler.monitors.checks import MONITORS
+from tempo_crawler.monitors.checks import RUN_MONITORS
+from tempo_crawler.monitors.quality import DATA_MONITORS
 
 _STATUS = spidermon_settings.MONITOR.STATUS
 logger = logging.getLogger(__name__)
 
 
 class CloseSuite(MonitorSuite):
-    """Every monitor of :mod:`tempo_crawler.monitors.checks`, run when the spider closes."""
+    """Every monitor of :mod:`.checks` and :mod:`.quality`, run when the spider closes."""
 
-    monitors = list(MONITORS)
+    monitors = [*RUN_MONITORS, *DATA_MONITORS]
 
 
 class _QuietResult(SpiderMonitorResult):
