@@ -1,5 +1,6 @@
 """Project settings: polite defaults for the live site; tests and the demo override speed knobs."""
 
+from tempo_crawler.exitcodes import FINISHED
 from tempo_crawler.items import ARTICLE_FIELDS
 from tempo_crawler.sources import NAMES as SOURCE_NAMES
 
@@ -157,8 +158,7 @@ TEMPO_REPORT_HISTORY_RUNS = 60             # recent runs plotted in the report
 SPIDERMON_ENABLED = True                   # False: no monitors, history or report (exit status: fetched anything)
 SPIDERMON_ADD_FIELD_COVERAGE = True        # Spidermon counts filled fields per exported item…
 SPIDERMON_FIELD_COVERAGE_SKIP_NONE = True  # …not counting None (its default counts None as filled)
-SPIDERMON_EXPECTED_FINISH_REASONS = [         # any other finish reason (shutdown: a signal; an error) → 1
-    "finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout"]
+SPIDERMON_EXPECTED_FINISH_REASONS = list(FINISHED)   # any other (shutdown: a signal; an error) → 1
 EXTENSIONS["tempo_crawler.monitors.extension.RunMonitors"] = 450   # before RunLifecycle, latest.json, stats file
 EXTENSIONS["scrapy.extensions.logstats.LogStats"] = None
 EXTENSIONS["tempo_crawler.monitors.progress.Progress"] = 0

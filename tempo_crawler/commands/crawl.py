@@ -12,7 +12,9 @@ from typing import Any
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
-from tempo_crawler.exitcodes import ERROR, MEANINGS, OK
+from tempo_crawler.exitcodes import ERROR, FINISHED, MEANINGS, OK
+
+OK_REASONS = frozenset(FINISHED)
 
 
 def exit_status(stats: dict[str, Any], settings: Any) -> tuple[int, str | None]:
@@ -31,7 +33,7 @@ def exit_status(stats: dict[str, Any], settings: Any) -> tuple[int, str | None]:
     if not stats.get("tempo/responses_ok"):
         return ERROR, f"crawl fetched nothing from {settings.get('TEMPO_BASE_URL')}; is the site reachable?"
     reason = stats.get("finish_reason")
-    if reason not in settings.getlist("SPIDERMON_EXPECTED_FINISH_REASONS", ["finished"]):
+    if reason not in settings.getlist("SPIDERMON_EXPECTED_FINISH_REASONS", list(OK_REASONS)):
         return ERROR, f"crawl ended with reason {reason!r}"
     return OK, None
 

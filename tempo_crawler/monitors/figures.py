@@ -122,9 +122,9 @@ def gather(stats: dict[str, Any], context: RunContext, ledger: RunLedger, settin
         "dropped_reasons": _under(stats, "tempo/dropped/"),
         "quarantined": quarantined,
         "fallback_pages": ledger.fallback_pages,
-        # A page quarantined because its body stayed empty was parsed (counted in pages) too: the share is
-        # taken of the larger count, not of the sum.
-        "unread_share": round(min(1.0, (quarantined + ledger.fallback_pages) / max(pages, quarantined, 1)), 4),
+        # Of the pages parsed plus those quarantined (most have no known layout, so were not parsed; one
+        # quarantined because its body stayed empty is in both, which can only make the share smaller).
+        "unread_share": round(min(1.0, (quarantined + ledger.fallback_pages) / max(pages + quarantined, 1)), 4),
         "failed": {
             "articles": failed_articles,
             "listings": failed_listings,

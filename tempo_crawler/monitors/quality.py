@@ -73,7 +73,7 @@ class UnreadPagesMonitor(TempoMonitor):
         f, limit = self.figures, self.setting("MAX_UNREAD_SHARE")
         if f["unread_share"] > limit:
             self.fail(f"{f['quarantined']} page(s) quarantined and {f['fallback_pages']} read only from JSON-LD of "
-                      f"{max(f['pages'], f['quarantined'])} ({f['unread_share']:.0%} > {limit:.0%})")
+                      f"{f['pages'] + f['quarantined']} ({f['unread_share']:.0%} > {limit:.0%})")
 
 
 @monitors.name("Layout canary")
