@@ -23,7 +23,7 @@ from pathlib import Path
 
 from tests.replica.server import Replica
 from tests.replica.synthetic import FIRST_ID
-from tests.support.cron import CronSite, KillPoint, crawl_and_kill, read_union
+from tests.support.cron import WITHOUT_LEGACY_FEED, CronSite, KillPoint, crawl_and_kill, read_union
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     with Replica.start(synthetic=args.articles, fixtures_dir=None) as replica:
         for rnd in range(1, args.rounds + 1):
-            cron = CronSite(replica.origin, work / f"round{rnd}")
+            cron = CronSite(replica.origin, work / f"round{rnd}", extra=WITHOUT_LEGACY_FEED)
             sync = {"TEMPO_EXPORT_SYNC_ITEMS": "25" if rnd % 2 == 0 else "1"}
             points = []
             for _ in range(args.kills):

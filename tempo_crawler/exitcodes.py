@@ -20,6 +20,11 @@ MEANINGS = {
     DATA_QUALITY: "data quality: a threshold failed",
     INCOMPLETE: "incomplete: some articles failed and stay pending for the next run",
 }
+# Short names (latest.json, the history, `scrapy state show`, the report).
+NAMES = {OK: "ok", ERROR: "error", USAGE: "usage", BLOCKED: "blocked", LAYOUT_DRIFT: "layout_drift",
+         DATA_QUALITY: "data_quality", INCOMPLETE: "incomplete"}
+# Scrapy finish reasons of a run that ended by itself; any other (``shutdown``: a signal; an error) is ERROR.
+FINISHED = ("finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout")
 # When several apply, the first in this order wins.
 SEVERITY = (USAGE, ERROR, BLOCKED, LAYOUT_DRIFT, DATA_QUALITY, INCOMPLETE, OK)
 

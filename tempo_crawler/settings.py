@@ -1,5 +1,6 @@
 """Project settings: polite defaults for the live site; tests and the demo override speed knobs."""
 
+from tempo_crawler.exitcodes import FINISHED
 from tempo_crawler.items import ARTICLE_FIELDS
 from tempo_crawler.sources import NAMES as SOURCE_NAMES
 
@@ -52,13 +53,14 @@ ITEM_PIPELINES = {
 # seen-store: TEMPO_OUTPUT and the pipeline at 800 in "Cron state" below. -o/-O (FEEDS) work as in any
 # Scrapy project and make the run a stateless one-off export (docs/cron.md).
 FEED_EXPORT_ENCODING = "utf-8"
-FEED_STORE_EMPTY = True
+FEED_STORE_EMPTY = False   # a run with nothing new writes no empty file (only its history line and report)
 
 # --- Scrapy housekeeping ---------------------------------------------------------------------------
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
-LOGSTATS_INTERVAL = 30.0
+LOGSTATS_INTERVAL = 30.0                       # the progress line (tempo_crawler/monitors/progress.py)
+STATS_DUMP = False                             # the full stats: DEBUG log and TEMPO_STATS_FILE; a summary at INFO
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 
 EXTENSIONS = {
@@ -127,3 +129,37 @@ TEMPO_ARCHIVE_RETENTION_DAYS = 0               # closed files older than this ar
 TEMPO_ARCHIVE_MAX_RECORD_BYTES = 32 << 20      # a larger response is not archived (counted, logged)
 DOWNLOADER_MIDDLEWARES = {"tempo_crawler.archive.middleware.ArchiveMiddleware": 950}
 # --- end of Archive (issue 12) -------------------------------------------------------------------
+
+# --- Monitors (issue 10) -------------------------------------------------------------------------
+# Every run ends with Spidermon monitors (tempo_crawler/monitors/checks.py, quality.py); the worst failure sets the exit
+# status of `scrapy crawl world` (tempo_crawler/exitcodes.py, README "Exit status"). Each run appends one
+# line of key figures to history.jsonl and writes report-<UTC>.html + report-latest.html, both in the folder
+# of TEMPO_OUTPUT unless set below. Thresholds (README "Monitors" says why each value):
+TEMPO_MONITOR_MAX_FAILED_SHARE = 0.0       # failed article/listing requests ÷ requests answered or failed → 6
+TEMPO_MONITOR_MAX_ERRORS = 0               # ERROR log lines beyond those of failed requests → 1
+TEMPO_MONITOR_MAX_BLOCKED_SHARE = 0.2      # responses 403/429/challenge ÷ all responses → 3
+TEMPO_MONITOR_DISCOVERY_MIN_RATIO = 0.5    # articles discovered ≥ this × median of recent healthy runs → 5
+TEMPO_MONITOR_FILL_RATES = {               # share of exported items with the field filled, at least → 5
+    "title": 0.99, "body": 0.99, "published_at": 0.99, "image_url": 0.8, "reporters_or_editors": 0.4,
+    "image_caption": 0.4, "dateline": 0.4, "tags": 0.4,
+}
+TEMPO_MONITOR_FILL_MIN_ITEMS = 10          # fewer exported items: fill rates are not judged
+TEMPO_MONITOR_FILL_MAX_DROP = 0.25         # a fill rate this far below its median over recent runs → 5
+TEMPO_MONITOR_MAX_UNREAD_SHARE = 0.05      # article pages quarantined or read only from JSON-LD ÷ pages → 5
+TEMPO_MONITOR_CANARY_MIN_F1 = 0.8          # median token F1, JSON-LD articleBody vs DOM body, at least → 4
+TEMPO_MONITOR_CANARY_MIN_PAGES = 3         # fewer pages with a JSON-LD articleBody: the canary is not judged
+TEMPO_MONITOR_LAYOUT_MIN_PAGES = 10        # fewer pages: the dominant layout is not compared → 4
+TEMPO_MONITOR_HISTORY_RUNS = 10            # recent healthy runs of the same kind a run is compared with
+TEMPO_MONITOR_MIN_HISTORY = 3              # fewer such runs: comparisons with history are skipped
+TEMPO_HISTORY_FILE = ""                    # default: history.jsonl in the folder of TEMPO_OUTPUT
+TEMPO_REPORT_ENABLED = True
+TEMPO_REPORT_DIR = ""                      # default: the folder of TEMPO_OUTPUT
+TEMPO_REPORT_HISTORY_RUNS = 60             # recent runs plotted in the report
+SPIDERMON_ENABLED = True                   # False: no monitors, history or report (exit status: fetched anything)
+SPIDERMON_ADD_FIELD_COVERAGE = True        # Spidermon counts filled fields per exported item…
+SPIDERMON_FIELD_COVERAGE_SKIP_NONE = True  # …not counting None (its default counts None as filled)
+SPIDERMON_EXPECTED_FINISH_REASONS = list(FINISHED)   # any other (shutdown: a signal; an error) → 1
+EXTENSIONS["tempo_crawler.monitors.extension.RunMonitors"] = 450   # before RunLifecycle, latest.json, stats file
+EXTENSIONS["scrapy.extensions.logstats.LogStats"] = None
+EXTENSIONS["tempo_crawler.monitors.progress.Progress"] = 0
+# --- end of Monitors (issue 10) ------------------------------------------------------------------

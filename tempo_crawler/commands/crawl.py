@@ -1,15 +1,41 @@
-"""``scrapy crawl`` that fails loudly: exit status 1 when the crawl fetched nothing from the site
-(unreachable host, DNS failure, every source refused) instead of an empty "success"."""
+"""``scrapy crawl`` whose exit status tells what happened (:mod:`tempo_crawler.exitcodes`, README "Exit
+status"): the monitors that run when the spider closes (:mod:`tempo_crawler.monitors`) decide it; the
+command only reads it from the stats and prints one line on stderr when it is not 0, so cron ``MAILTO``
+(with ``LOG_FILE`` or ``LOG_LEVEL=ERROR``), systemd and CI alert without extra tooling."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
-OK_REASONS = {"finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout"}
+from tempo_crawler.exitcodes import ERROR, FINISHED, MEANINGS, OK
+
+OK_REASONS = frozenset(FINISHED)
+
+
+def exit_status(stats: dict[str, Any], settings: Any) -> tuple[int, str | None]:
+    """The process's exit status and, when it is not 0, the line that says why."""
+    if stats.get("tempo/run/skipped"):   # another run holds the lock: a clean, deliberate no-op
+        return settings.getint("TEMPO_LOCK_BUSY_EXIT", 0), None
+    if "tempo/run/exit_code" in stats:
+        code = int(stats["tempo/run/exit_code"])
+        failures = stats.get("tempo/run/failures") or []
+        report = stats.get("tempo/run/report")
+        why = "; ".join(failures) + (f" (report: {report})" if report else "")
+        return code, (f"{MEANINGS.get(code, code)}: {why}" if code != OK else None)
+    if stats.get("tempo/run/monitored"):
+        return ERROR, "the monitors did not finish (see the log): the run cannot be vouched for"
+    # Monitors disabled (SPIDERMON_ENABLED=False) or not our spider: the minimal checks.
+    if not stats.get("tempo/responses_ok"):
+        return ERROR, f"crawl fetched nothing from {settings.get('TEMPO_BASE_URL')}; is the site reachable?"
+    reason = stats.get("finish_reason")
+    if reason not in settings.getlist("SPIDERMON_EXPECTED_FINISH_REASONS", list(OK_REASONS)):
+        return ERROR, f"crawl ended with reason {reason!r}"
+    return OK, None
 
 
 class Command(ScrapyCrawl):
@@ -21,19 +47,9 @@ class Command(ScrapyCrawl):
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:
-            self.exitcode = 1
+            self.exitcode = ERROR
             return
         stats = crawler.stats.get_stats() if crawler.stats else {}
-        reason = stats.get("finish_reason")
-        if stats.get("tempo/run/skipped"):  # e.g. another run holds the lock: a clean, deliberate no-op
-            self.exitcode = crawler.settings.getint("TEMPO_LOCK_BUSY_EXIT", 0)
-            return
-        if not stats.get("tempo/responses_ok"):
-            errors = {k: v for k, v in stats.items() if k.startswith("downloader/exception_type_count/")}
-            detail = ", ".join(f"{k.rsplit('/', 1)[-1]}={v}" for k, v in errors.items()) or "no response"
-            base = crawler.settings.get("TEMPO_BASE_URL")
-            print(f"ERROR: crawl fetched nothing from {base} ({detail}); is the site reachable?", file=sys.stderr)
-            self.exitcode = 1
-        elif reason not in OK_REASONS:
-            print(f"ERROR: crawl ended with reason {reason!r}", file=sys.stderr)
-            self.exitcode = 1
+        self.exitcode, why = exit_status(stats, crawler.settings)
+        if why:
+            print(f"tempo_crawler: exit {self.exitcode}: {why}", file=sys.stderr)

@@ -1,7 +1,7 @@
 """``scrapy state show|reset``: look at or forget the cron seen-store (``TEMPO_STATE_PATH``).
 
-* ``show``: articles known, revisions, the last runs (killed ones included), whether a run holds the lock.
-  ``--json`` for machines.
+* ``show``: articles known, revisions, the last runs (killed ones included) with their outcome and exit
+  status (the columns are explained under the table), whether a run holds the lock. ``--json`` for machines.
 * ``reset``: under the run lock (refused while a crawl runs), first publish what killed runs left, then
   forget every article: the next ``scrapy crawl world`` exports everything it finds as new (version 1).
   Output files already written are left alone. Same as ``scrapy crawl world -a reset=1`` minus the crawl.
@@ -20,6 +20,33 @@ from scrapy.exceptions import UsageError
 from tempo_crawler.state.lock import LockBusy, RunLock
 from tempo_crawler.state.recovery import recover
 from tempo_crawler.state.store import SeenStore, StoreError
+
+RUNS_LEGEND = """
+  run       the run's UTC start stamp and process id (names its output file and report)
+  state     running (in progress, or killed and not yet found), finished, or killed (found and published
+            by a later run)
+  outcome   the monitors' verdict (README "Monitors"): ok, error, blocked, layout_drift, data_quality,
+            incomplete; - for runs that ended before the monitors existed or were killed
+  exit      the exit status `scrapy crawl world` returned (README "Exit status"; 0 = healthy)
+  reason    Scrapy's finish reason (finished; shutdown = stopped by a signal), or how a killed run was found
+  exported  articles written to the run's file (0 and no file: nothing new, or nothing fetched)
+  complete  yes: every listing paged to its usual bounds with no failed request, so the next run may stop
+            paging at already-seen pages; no: the next run pages every listing; - explicit URLs only
+  file      the run's output file (- when it wrote none)"""
+
+
+def runs_table(runs: list[dict]) -> str:
+    """The last runs, newest first, one line each (columns explained by ``RUNS_LEGEND``)."""
+    head = ("run", "state", "outcome", "exit", "reason", "exported", "complete", "file")
+    rows = [head]
+    for run in runs:
+        complete = {None: "-", 0: "no", 1: "yes"}.get(run["complete"], str(run["complete"]))
+        exit_code = "-" if run.get("exit_code") is None else str(run["exit_code"])
+        file = Path(run["file"]).name if run["file"] and run["exported"] else "-"
+        rows.append((run["run_id"], run["status"], run.get("outcome") or "-", exit_code, run["reason"] or "-",
+                     str(run["exported"]), complete, file))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows)
 
 
 class Command(ScrapyCommand):
@@ -76,9 +103,10 @@ class Command(ScrapyCommand):
         if info.get("newest_first_seen"):
             print(f"newest:    first seen {info['newest_first_seen']}; last page fetch {info['last_seen']}")
         print(f"lock:      {'held by ' + holder if holder else 'free'}")
-        for run in info["runs"]:
-            print(f"run {run['run_id']}: {run['status']} ({run['reason'] or '-'}), {run['exported']} exported, "
-                  f"complete={run['complete']}, file {run['file'] or '-'}")
+        if info["runs"]:
+            print()
+            print(runs_table(info["runs"]))
+            print(RUNS_LEGEND)
 
     def reset(self, path: Path, lock: RunLock) -> None:
         try:

@@ -1,4 +1,5 @@
-"""``latest.json``: a pointer to the newest run's output file, written next to it when the spider closes.
+"""``latest.json``: a pointer to the newest good output file, and how the latest run went; written when the
+spider closes.
 
 Only local files count (plain paths and ``file://`` URIs). The pointer goes in the folder of the run's
 first JSON Lines / JSON feed (in ``FEEDS`` order, ``-o``/``-O`` included) and names that feed's newest file
@@ -7,18 +8,28 @@ whose file is written by ``exporters/jsonl.py`` — points at that run file inst
 ``tempo/export/file`` / ``tempo/export/lines``), with ``"source": "export"``::
 
     {
-      "file": "world-2024-06-14T02-05-00.jsonl",        # relative to latest.json's folder
-      "path": "/srv/tempo/output/world-2024-06-14T02-05-00.jsonl",
-      "uri": "file:///srv/tempo/output/world-2024-06-14T02-05-00.jsonl",
+      "file": "world-20240614T020500Z.jsonl",             # relative to latest.json's folder
+      "path": "/srv/tempo/output/world-20240614T020500Z.jsonl",
+      "uri": "file:///srv/tempo/output/world-20240614T020500Z.jsonl",
       "format": "jsonlines",
-      "source": "feed",                                  # or "export" (the default run file)
+      "source": "feed",                                   # or "export" (the default run file)
       "items": 57,
       "spider": "world",
       "started_at": "2024-06-14T02:05:00+00:00",
       "finished_at": "2024-06-14T02:09:41+00:00",
       "finish_reason": "finished",
-      "feeds": [{"file": ..., "path": ..., "uri": ..., "format": ..., "items": ..., "batch_id": 1}, ...]
+      "status": "ok", "exit_code": 0,                     # the verdict of the run that wrote "file"
+      "feeds": [{"file": ..., "path": ..., "uri": ..., "format": ..., "items": ..., "batch_id": 1}, ...],
+      "last_run": {"run_id": ..., "status": "error", "exit_code": 1, "failures": ["Fetched anything: ..."],
+                   "started_at": ..., "finished_at": ..., "finish_reason": "finished", "file": null,
+                   "items": 0, "report": "report-20240614T023000Z.html"}
     }
+
+**Only a good run moves the pointer**: one whose monitors did not find it failed as a whole (exit status
+not 1 "error" nor 2 "usage", :mod:`tempo_crawler.exitcodes`) and that wrote at least one item. Any other run
+— nothing fetched, ended by an error or a signal, or healthy with nothing new — leaves ``file`` … ``feeds``
+as they were (the last good file) and only replaces ``last_run``, which always says how the latest run
+went. A run whose outcome is unknown (the monitors disabled, another spider) moves the pointer as before.
 
 ``items`` is the count of items the feed exporter wrote to that file; ``feeds`` lists every local feed file
 of the run. The file is replaced atomically (temporary file + ``os.replace``). It is not written when a
@@ -37,6 +48,8 @@ from typing import Any
 from scrapy import signals
 from scrapy.extensions.feedexport import FileFeedStorage
 
+from tempo_crawler.context import RunContext
+from tempo_crawler.exitcodes import ERROR, USAGE
 from tempo_crawler.files import write_atomic
 
 logger = logging.getLogger(__name__)
@@ -117,24 +130,88 @@ class LatestManifest:
         if self._written or not self._spider_closed or (self.expect_feeds and not self._feeds_closed):
             return
         self._written = True
+        stats = self.crawler.stats.get_stats() if self.crawler.stats is not None else {}
+        if stats.get("tempo/run/skipped"):   # another run holds the lock: it will write latest.json
+            return
         manifest = self.manifest()
-        if manifest is None:
+        verdict = stats.get("tempo/run/exit_code")
+        folder = Path(manifest["path"]).parent if manifest is not None else self._folder()
+        if folder is None:
             logger.debug("latest.json: no local JSON Lines / JSON output file in this run")
             return
-        target = Path(manifest["path"]).parent / MANIFEST_NAME
-        if any(Path(f["path"]) == target for f in [*self.files, manifest]):  # `-O latest.json`: never clobber it
-            logger.warning("latest.json: not written, the run's feed file %s has that name", target)
-            if self.crawler.stats is not None:
-                self.crawler.stats.inc_value("tempo/latest/name_clash")
+        target = folder / MANIFEST_NAME
+        if any(Path(f["path"]) == target for f in [*self.files, *([manifest] if manifest else [])]):
+            logger.warning("latest.json: not written, the run's feed file %s has that name", target)  # -O latest.json
+            self._count("tempo/latest/name_clash")
             return
+        if verdict is None:   # outcome unknown (monitors off, another spider): point at this run's file
+            if manifest is None:
+                logger.debug("latest.json: no local JSON Lines / JSON output file in this run")
+                return
+            data = manifest
+        else:
+            run = self._last_run(stats, manifest)
+            if manifest is not None and manifest["items"] > 0 and int(verdict) not in (ERROR, USAGE):
+                data = {**manifest, "status": run["status"], "exit_code": run["exit_code"], "last_run": run}
+            else:
+                data = {**self._previous(target), "last_run": run}
         try:
-            write_atomic(target, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+            write_atomic(target, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         except OSError as exc:
             logger.error("latest.json: cannot write %s: %s", target, exc)
-            if self.crawler.stats is not None:
-                self.crawler.stats.inc_value("tempo/latest/write_error")
+            self._count("tempo/latest/write_error")
         else:
-            logger.info("latest.json: %s -> %s (%d items)", target, manifest["file"], manifest["items"])
+            logger.info("latest.json: %s -> %s (%s items)%s", target, data.get("file"), data.get("items"),
+                        "" if data is manifest or data.get("last_run", {}).get("file") == data.get("path")
+                        else f"; this run ({data['last_run']['status']}) did not move it")
+
+    def _count(self, key: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key)
+
+    def _folder(self) -> Path | None:
+        """Where latest.json goes when the run wrote no file: the first local feed's folder, else the folder
+        of the run's own file (``TEMPO_OUTPUT``)."""
+        for template in self.templates:
+            if template.startswith("file://"):
+                return Path(template[len("file://"):]).parent
+            if "://" not in template and ":" not in template[:3].strip("/\\"):
+                return Path(template).resolve().parent
+        if self.expect_feeds:
+            return None
+        context = RunContext.find(self.crawler)
+        if context is None or not context.writer_enabled or context.output is None:
+            return None
+        return context.output.resolve().parent
+
+    @staticmethod
+    def _previous(target: Path) -> dict[str, Any]:
+        """The pointer as the last good run left it (keys without a file when there is none yet)."""
+        try:
+            data = json.loads(target.read_text("utf-8"))
+        except (OSError, ValueError):
+            data = None
+        if not isinstance(data, dict):
+            return {"file": None, "path": None, "uri": None, "items": 0, "status": None, "exit_code": None}
+        data.pop("last_run", None)
+        return data
+
+    def _last_run(self, stats: dict[str, Any], manifest: dict[str, Any] | None) -> dict[str, Any]:
+        context = RunContext.find(self.crawler)
+        started = stats.get("start_time") or self.started_at
+        report = stats.get("tempo/run/report")
+        return {
+            "run_id": context.stamp if context is not None else None,
+            "status": stats.get("tempo/run/status"),
+            "exit_code": int(stats["tempo/run/exit_code"]),
+            "failures": list(stats.get("tempo/run/failures") or []),
+            "started_at": _iso(started),
+            "finished_at": _iso(datetime.now(timezone.utc)),
+            "finish_reason": self.reason,
+            "file": manifest["path"] if manifest is not None else None,
+            "items": manifest["items"] if manifest is not None else 0,
+            "report": Path(report).name if report else None,
+        }
 
     def _newest_for(self, template: str | None) -> dict[str, Any] | None:
         files = [f for f in self.files if f["template"] == template and f["format"] in JSON_FORMATS]

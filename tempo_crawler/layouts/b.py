@@ -132,6 +132,7 @@ class BParser(LayoutParser):
             sel.xpath("(//figure//img/@src)[1]").get())
 
         parts = assemble_body(self._body_paras(page), captions=(image_caption,))
+        dom_body = list(parts.body)
         if not parts.body and isinstance(ld.get("articleBody"), str):
             lines = [Para(clean_text(line)) for line in ld["articleBody"].split("\n")]
             fallback = assemble_body(lines, captions=(image_caption,))
@@ -162,7 +163,7 @@ class BParser(LayoutParser):
             crawled_at=page.crawled_at(),
             **parts.article_fields(),
         )
-        return ParsedPage(article)
+        return ParsedPage(article, dom_body=dom_body)
 
     def _body_paras(self, page: Page) -> list[Para]:
         """Body blocks in document order: every ``#content-wrapper``'s p/h2/h3 (+h4/li; the wrapper itself

@@ -88,6 +88,9 @@ class ParsedPage:
 
     article: Article
     next_pages: list[str] = field(default_factory=list)
+    # The body read from the DOM before any JSON-LD fallback (None: the same as ``article.body``); the
+    # layout canary (tempo_crawler.monitors) compares it with the JSON-LD ``articleBody``.
+    dom_body: list[str] | None = None
 
 
 def has_class(*names: str) -> str:

@@ -23,7 +23,8 @@ class DedupePipeline(ArticlePipeline):
     def process_article(self, article: Article) -> Article:
         key = item_key(article.url, article.id) or ""
         if key in self.seen:
-            self.drop("duplicate", f"duplicate article {key} ({article.url})")
+            # The same article reached twice (desktop and AMP page, two listings): normal, not a warning.
+            self.drop("duplicate", f"duplicate article {key} ({article.url})", log_level="INFO")
         self.seen.add(key)
         return article
 

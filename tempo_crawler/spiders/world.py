@@ -9,6 +9,7 @@ The spider arguments are declared in :mod:`tempo_crawler.arguments` and live in 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterable
 from datetime import datetime, timezone
 from typing import Any
@@ -23,9 +24,11 @@ from tempo_crawler.archive import FETCHED_AT
 from tempo_crawler.archive import META as ARCHIVED
 from tempo_crawler.context import RunContext
 from tempo_crawler.identity import request_key
+from tempo_crawler.layouts import detect
 from tempo_crawler.layouts import enabled as enabled_layouts
-from tempo_crawler.layouts import parse_page
-from tempo_crawler.layouts.base import merge_pages
+from tempo_crawler.layouts.base import Page, merge_pages
+from tempo_crawler.monitors.figures import cause_of
+from tempo_crawler.monitors.ledger import RunLedger
 from tempo_crawler.render.browser import configure as configure_rendering
 from tempo_crawler.render.fallback import KIND, Rendering
 from tempo_crawler.sources import ArticleRef, Listing
@@ -88,6 +91,10 @@ class WorldSpider(scrapy.Spider):
 
     def listing_request(self, source: str, url: str, page: int = 1) -> scrapy.Request:
         meta: dict[str, Any] = {"tempo_source": source}
+        if source == EXPLICIT:   # the next page of an explicit listing URL: of the same unknown kind
+            meta[KIND] = "page"
+            return scrapy.Request(url, callback=self.parse_sniffed, errback=self.listing_failed,
+                                  cb_kwargs={"page": page}, meta=meta, dont_filter=page == 1)
         if source in sources.REGISTRY and sources.REGISTRY[source].html:
             meta[KIND] = "listing"
         return scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed,
@@ -122,7 +129,10 @@ class WorldSpider(scrapy.Spider):
             why = self.rendering.still_empty(response)
             if why:
                 self.quarantine(response, why)
-            self.logger.warning("source %s: %s lists no articles", source, response.url)
+            # An empty first page is worth a warning (the monitors also fail a source that lists nothing);
+            # an empty later page is the normal end of paging.
+            self.logger.log(logging.WARNING if page == 1 else logging.DEBUG, "source %s: %s lists no articles",
+                            source, response.url)
         yield from self.follow_listing(listing, source, page)
 
     def follow_listing(self, listing: Listing, source: str, page: int) -> Iterable[Any]:
@@ -148,7 +158,7 @@ class WorldSpider(scrapy.Spider):
             else:
                 yield self.listing_request(source, listing.next_url, page + 1)
 
-    def parse_sniffed(self, response: Response) -> Iterable[Any]:
+    def parse_sniffed(self, response: Response, page: int = 1) -> Iterable[Any]:
         """An explicit URL of unknown kind: feed, sitemap, API JSON, payload, listing or article page."""
         self._inc("responses_ok")
         source = sources.sniff(response.body[:512].lstrip(), response.body)
@@ -158,19 +168,28 @@ class WorldSpider(scrapy.Spider):
             if isinstance(response, TextResponse):
                 listing = sources.html_listing().parse(response.body, response.url, self.base)
                 if listing.refs:
-                    yield from self.follow_listing(listing, EXPLICIT, 1)
+                    yield from self.follow_listing(listing, EXPLICIT, page)
                     return
             yield from self.parse_article(response)
             return
         listing = self.read_listing(source, response, EXPLICIT)
         if listing is not None:
-            yield from self.follow_listing(listing, EXPLICIT, 1)
+            yield from self.follow_listing(listing, EXPLICIT, page)
+
+    def count_failure(self, failure: Failure) -> str:
+        """Count a request that failed for good by cause and HTTP status; the cause, for the log line."""
+        cause, status = cause_of(failure)
+        self._inc(f"failed/cause/{cause}")
+        if status is not None:
+            self._inc(f"failed/status/{status}")
+        return cause if status is None else f"{cause}, HTTP {status}"
 
     def listing_failed(self, failure: Failure) -> None:
         request = failure.request
         source = request.meta.get("tempo_source", "?")
         self._inc(f"source/{source}/errors")
-        self.logger.warning("source %s failed: %s (%s)", source, request.url, failure.getErrorMessage())
+        cause = self.count_failure(failure)
+        self.logger.warning("source %s failed: %s (%s: %s)", source, request.url, cause, failure.getErrorMessage())
 
     # -- articles ------------------------------------------------------------------------------
     def wanted(self, ref: ArticleRef, count: bool = False, window: bool = True) -> bool:
@@ -242,7 +261,9 @@ class WorldSpider(scrapy.Spider):
             return
         # The fetch time dates the related list and crawled_at: the one the archive recorded (crawl and reparse).
         fetched_at = response.meta.get(FETCHED_AT) or datetime.now(timezone.utc)
-        parsed = parse_page(response.url, response.text, fetched_at, self.layouts)
+        page = Page(response.url, response.text, fetched_at)   # kept: the layout canary reads its JSON-LD
+        parser = detect(page, self.layouts)
+        parsed = parser.parse(page) if parser is not None else None
         if parsed is None or not parsed.article.body:
             retry = self.rendering.retry(response)
             if retry is not None:
@@ -256,6 +277,7 @@ class WorldSpider(scrapy.Spider):
                                                            if self.layouts else ""))
             return
         self._inc(f"layout/{parsed.article.layout}")
+        RunLedger.of(self.crawler).observe_page(parsed, page)   # the layout canary (tempo_crawler/monitors)
         if partial is not None:
             article, remaining = merge_pages(partial, [parsed.article]), pages or []
         else:
@@ -281,12 +303,7 @@ class WorldSpider(scrapy.Spider):
 
     def article_failed(self, failure: Failure) -> None:
         self._inc("articles/failed")
-        self.logger.error("article fetch failed, not exported this run: %s (%s)", failure.request.url,
+        cause = self.count_failure(failure)
+        self.logger.error("article fetch failed, not exported this run: %s (%s: %s)", failure.request.url, cause,
                           failure.getErrorMessage())
-
-    def closed(self, reason: str) -> None:
-        stats = self.crawler.stats.get_stats()
-        tempo = {k[len("tempo/"):]: v for k, v in sorted(stats.items()) if k.startswith("tempo/")}
-        self.logger.info("finished (%s): %d scraped, %d dropped; %s", reason, stats.get("item_scraped_count", 0),
-                         stats.get("item_dropped_count", 0), ", ".join(f"{k}={v}" for k, v in tempo.items()))
 

@@ -22,6 +22,7 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider, NotConfigured
 
 from tempo_crawler.context import RunContext
+from tempo_crawler.exitcodes import BLOCKED, ERROR, INCOMPLETE
 from tempo_crawler.state.lock import LockBusy, RunLock
 from tempo_crawler.state.notes import FetchNotes
 from tempo_crawler.state.recovery import recover
@@ -104,9 +105,12 @@ class RunLifecycle:
                        found.bad_lines)
 
     def complete(self, reason: str) -> bool:
-        """Did this run go through every listing page it should have (no cut, no failed article)?"""
+        """Did this run go through every listing page it should have (no cut, no failed request, not blocked,
+        something fetched: the monitors' exit status says so)?"""
         stats = self.stats.get_stats()
-        return not (reason != "finished" or stats.get("tempo/articles/failed")
+        source_errors = any(v for k, v in stats.items() if k.startswith("tempo/source/") and k.endswith("/errors"))
+        return not (reason != "finished" or stats.get("tempo/articles/failed") or source_errors
+                    or stats.get("tempo/run/exit_code") in (ERROR, BLOCKED, INCOMPLETE)
                     or stats.get("tempo/skipped/max_items") or self.context.windowed)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
@@ -118,7 +122,8 @@ class RunLifecycle:
         complete = self.complete(reason)
         try:
             store.end_run(self.run_id, status="finished", reason=reason, complete=complete,
-                          exported=int(stats.get("tempo/export/lines") or 0), file=stats.get("tempo/export/file"))
+                          exported=int(stats.get("tempo/export/lines") or 0), file=stats.get("tempo/export/file"),
+                          outcome=stats.get("tempo/run/status"), exit_code=stats.get("tempo/run/exit_code"))
             if context.listing_run:
                 sources = self.crawler.settings.getlist("TEMPO_SOURCES")
                 store.set_coverage(self.run_id, {name: complete and not stats.get(f"tempo/source/{name}/errors")

@@ -69,7 +69,9 @@ CREATE TABLE IF NOT EXISTS runs (
     reason      TEXT,                   -- Scrapy finish reason, or how a killed run was found
     complete    INTEGER,                -- 1: went through every listing page it should; NULL: explicit URLs only
     exported    INTEGER NOT NULL DEFAULT 0,
-    file        TEXT
+    file        TEXT,
+    outcome     TEXT,                   -- the monitors' verdict: ok | error | blocked | layout_drift | ...
+    exit_code   INTEGER                 -- the exit status `scrapy crawl world` returned (tempo_crawler.exitcodes)
 );
 CREATE TABLE IF NOT EXISTS coverage (   -- per listing source: did the last run page it to the usual bounds?
     source   TEXT PRIMARY KEY,
@@ -158,6 +160,7 @@ class SeenStore:
                 if result != "ok":
                     raise StoreError(f"{self.path}: integrity check failed ({result})")
             self.db.executescript(SCHEMA)
+            self._add_columns()
             found = self.db.execute("SELECT value FROM meta WHERE name='schema_version'").fetchone()
             if found is None:
                 self.db.execute("INSERT INTO meta VALUES ('schema_version', ?), ('created_at', ?)",
@@ -168,6 +171,13 @@ class SeenStore:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable state database ({exc}); move it aside or "
                              f"`scrapy state reset`") from exc
+
+    def _add_columns(self) -> None:
+        """Columns added after schema version 1 (nullable: older crawlers ignore them)."""
+        have = {row[1] for row in self.db.execute("PRAGMA table_info(runs)")}
+        for name, kind in (("outcome", "TEXT"), ("exit_code", "INTEGER")):
+            if name not in have:
+                self.db.execute(f"ALTER TABLE runs ADD COLUMN {name} {kind}")
 
     # -- transactions --------------------------------------------------------------------------
     def _write(self) -> sqlite3.Connection:
@@ -297,11 +307,11 @@ class SeenStore:
         self.commit()
 
     def end_run(self, run_id: str, *, status: str, reason: str | None, complete: bool | None, exported: int,
-                file: str | None) -> None:
+                file: str | None, outcome: str | None = None, exit_code: int | None = None) -> None:
         done = None if complete is None else int(complete)
-        self._write().execute("UPDATE runs SET finished_at=?, status=?, reason=?, exported=?, file=?, "
-                              "complete=CASE WHEN complete IS NULL THEN NULL ELSE ? END WHERE run_id=?",
-                              (utc_now(), status, reason, exported, file, done, run_id))
+        self._write().execute("UPDATE runs SET finished_at=?, status=?, reason=?, exported=?, file=?, outcome=?, "
+                              "exit_code=?, complete=CASE WHEN complete IS NULL THEN NULL ELSE ? END WHERE run_id=?",
+                              (utc_now(), status, reason, exported, file, outcome, exit_code, done, run_id))
 
     def unfinished_runs(self) -> list[tuple[str, str | None]]:
         return list(self.db.execute("SELECT run_id, file FROM runs WHERE status='running' ORDER BY rowid"))
@@ -342,8 +352,12 @@ class SeenStore:
             "newest_first_seen": one("SELECT max(first_seen) FROM articles").fetchone()[0],
             "last_seen": one("SELECT max(last_seen) FROM articles").fetchone()[0],
             "meta": dict(one("SELECT name, value FROM meta")),
-            "runs": [dict(zip(("run_id", "pid", "started_at", "finished_at", "status", "reason", "complete",
-                               "exported", "file"), row, strict=True))
-                     for row in one("SELECT run_id, pid, started_at, finished_at, status, reason, complete, "
-                                    "exported, file FROM runs ORDER BY rowid DESC LIMIT 10")],
+            "runs": self._recent_runs(10),
         }
+
+    def _recent_runs(self, n: int) -> list[dict[str, Any]]:
+        columns = ["run_id", "pid", "started_at", "finished_at", "status", "reason", "complete", "exported", "file"]
+        have = {row[1] for row in self.db.execute("PRAGMA table_info(runs)")}
+        columns += [c for c in ("outcome", "exit_code") if c in have]   # a read-only store may predate them
+        rows = self.db.execute(f"SELECT {', '.join(columns)} FROM runs ORDER BY rowid DESC LIMIT ?", (n,))
+        return [{"outcome": None, "exit_code": None, **dict(zip(columns, row, strict=True))} for row in rows]

@@ -172,3 +172,70 @@ def test_a_feed_called_latest_json_is_never_overwritten(tmp_path: Path) -> None:
     close(ext, slot(t, t, "json", 0))
     assert (tmp_path / MANIFEST_NAME).read_text("utf-8") == "[]"
     assert ext.crawler.stats.values == {"tempo/latest/name_clash": 1}
+
+
+# --- the run's verdict (the monitors, tempo_crawler/monitors): only a good run moves the pointer ---------------
+
+def cron_run(tmp_path: Path, code: int | None, status: str | None, lines: int, failures: list[str] | None = None):  # noqa: ANN201
+    """Close a default-output run (no feeds) whose monitors gave ``code``; ``lines`` written to its file."""
+    from tempo_crawler.context import RunContext
+
+    crawler = get_crawler(Spider, settings_dict={"TEMPO_OUTPUT": str(tmp_path / "world-%(run_stamp)s.jsonl")})
+    crawler.stats = Stats()
+    context = RunContext.create(crawler, "world", {})
+    ext = LatestManifest.from_crawler(crawler)
+    if lines:
+        context.output.write_text("{}\n" * lines, "utf-8")
+        crawler.stats.values.update({"tempo/export/file": str(context.output), "tempo/export/lines": lines})
+    if code is not None:
+        crawler.stats.values.update({"tempo/run/exit_code": code, "tempo/run/status": status,
+                                     "tempo/run/failures": failures or []})
+    ext.spider_opened(SimpleNamespace(name="world"))
+    ext.spider_closed(SimpleNamespace(name="world"), "finished")
+    return context, json.loads((tmp_path / MANIFEST_NAME).read_text("utf-8"))
+
+
+def test_a_good_run_moves_the_pointer_a_failed_or_empty_one_only_records_itself(tmp_path: Path) -> None:
+    import time
+
+    good, manifest = cron_run(tmp_path, 0, "ok", 2)
+    assert (manifest["file"], manifest["items"], manifest["status"], manifest["exit_code"]) == (
+        good.output.name, 2, "ok", 0)
+    assert manifest["last_run"]["file"] == str(good.output.resolve()) and manifest["last_run"]["status"] == "ok"
+
+    time.sleep(1.1)   # a new run stamp
+    failed, manifest = cron_run(tmp_path, 1, "error", 0, ["Fetched anything: fetched nothing from …"])
+    assert (manifest["file"], manifest["items"], manifest["status"]) == (good.output.name, 2, "ok")   # unmoved
+    assert manifest["last_run"]["status"] == "error" and manifest["last_run"]["exit_code"] == 1
+    assert manifest["last_run"]["failures"] == ["Fetched anything: fetched nothing from …"]
+    assert manifest["last_run"]["file"] is None and manifest["last_run"]["run_id"] == failed.stamp
+
+    time.sleep(1.1)
+    _, manifest = cron_run(tmp_path, 0, "ok", 0)          # healthy, nothing new: no file, pointer unmoved
+    assert manifest["file"] == good.output.name and manifest["last_run"]["items"] == 0
+    assert manifest["last_run"]["status"] == "ok" and manifest["last_run"]["file"] is None
+
+    time.sleep(1.1)
+    stopped, manifest = cron_run(tmp_path, 1, "error", 3)   # ended by a signal after writing 3 lines
+    assert manifest["file"] == good.output.name
+    assert manifest["last_run"]["file"] == str(stopped.output.resolve()) and manifest["last_run"]["items"] == 3
+
+    time.sleep(1.1)
+    drift, manifest = cron_run(tmp_path, 4, "layout_drift", 5)   # a finished run with items: it moves
+    assert (manifest["file"], manifest["status"], manifest["exit_code"]) == (drift.output.name, "layout_drift", 4)
+
+
+def test_a_failed_first_run_records_itself_with_no_file(tmp_path: Path) -> None:
+    _, manifest = cron_run(tmp_path, 1, "error", 0)
+    assert manifest["file"] is None and manifest["last_run"]["status"] == "error"
+
+
+def test_a_skipped_run_leaves_latest_json_alone(tmp_path: Path) -> None:
+    from tempo_crawler.context import RunContext
+
+    crawler = get_crawler(Spider, settings_dict={"TEMPO_OUTPUT": str(tmp_path / "world-%(run_stamp)s.jsonl")})
+    crawler.stats = Stats(**{"tempo/run/skipped": 1})
+    RunContext.create(crawler, "world", {})
+    ext = LatestManifest.from_crawler(crawler)
+    ext.spider_closed(SimpleNamespace(name="world"), "skipped")
+    assert not (tmp_path / MANIFEST_NAME).exists()

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tempo_crawler.arguments import ArgumentError, parse_arguments
+from tempo_crawler.exitcodes import DATA_QUALITY, ERROR
 from tempo_crawler.render.browser import INSTALL_HINT, find_chromium
 from tempo_crawler.render.shell import client_shell_marker
 from tests.replica import client_rendered
@@ -148,7 +149,7 @@ def test_auto_run_without_client_rendered_pages_never_starts_the_browser(ssr_ind
 
 def test_never_says_what_it_skips(site: Replica, tmp_path: Path) -> None:
     result = crawl(site.origin + "/csr", tmp_path, "-a", "render=never", TEMPO_SOURCES="indeks")
-    assert result.returncode == 0, result.log[-3000:]
+    assert result.returncode == ERROR, result.log[-3000:]   # the shell listing named no article: nothing discovered
     assert result.items == []
     assert result.stats.get("tempo/render/skipped") == 1
     assert not [k for k in result.stats if k.startswith("playwright/")]
@@ -228,7 +229,7 @@ def test_auto_renders_client_rendered_articles_into_the_same_items(
 def test_a_page_that_never_fills_times_out_and_is_quarantined(chromium: str, site: Replica, tmp_path: Path) -> None:
     url = site.url("/csr" + b_paths(site, synthetic=True)[0] + "?stall=1")
     result = crawl(site.origin, tmp_path, "-a", f"start_urls={url}", TEMPO_RENDER_WAIT_TIMEOUT="1")
-    assert result.returncode == 0, result.log[-3000:]
+    assert result.returncode == DATA_QUALITY, result.log[-3000:]   # its only page quarantined: said, not hidden
     assert result.items == []
     stats = result.stats
     assert (stats["tempo/render/pages"], stats["tempo/render/timeouts"], stats["tempo/render/empty"]) == (1, 1, 1)

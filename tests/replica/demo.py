@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from tests.replica.server import start_replica, stop
-from tests.support.crawl import LOCAL_SETTINGS, ROOT
+from tests.support.crawl import LOCAL_SETTINGS, REPORT, ROOT
 
 
 def main() -> int:
@@ -22,7 +22,7 @@ def main() -> int:
     before = set(out_dir.glob("world-*.jsonl"))
     try:
         with tempfile.TemporaryDirectory(prefix="tempo-demo-") as tmp:
-            settings = {**LOCAL_SETTINGS, "TEMPO_BASE_URL": origin, "TEMPO_STATS_FILE": f"{tmp}/stats.json",
+            settings = {**LOCAL_SETTINGS, **REPORT, "TEMPO_BASE_URL": origin, "TEMPO_STATS_FILE": f"{tmp}/stats.json",
                         "TEMPO_STATE_PATH": f"{tmp}/state.sqlite"}
             cmd = [sys.executable, "-m", "scrapy", "crawl", "world"]
             for k, v in settings.items():
@@ -40,7 +40,7 @@ def main() -> int:
     items = [json.loads(line) for line in new[-1].read_text("utf-8").splitlines() if line.strip()]
     layouts = collections.Counter(i["layout"] for i in items)
     print(f"demo: {len(items)} articles in {new[-1].relative_to(ROOT)} "
-          f"({', '.join(f'{k} {v}' for k, v in sorted(layouts.items()))})")
+          f"({', '.join(f'{k} {v}' for k, v in sorted(layouts.items()))}); report: output/report-latest.html")
     for key in sorted(k for k in stats if k.startswith("tempo/source/") and k.endswith("/articles")):
         print(f"demo:   {key} = {stats[key]}")
     from benchmarks.golden_f1 import main as golden

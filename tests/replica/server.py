@@ -31,6 +31,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from tempo_crawler.urls import article_id, canonical_url
 from tests.replica import listings as L
+from tests.replica import variants
 from tests.replica.listings import WIB, Entry
 from tests.replica.synthetic import FIRST_ID, NEWEST, BSpec, default_spec, make_synthetic, render_b_page
 from tests.support.golden import FIXTURES, Golden, case_dirs
@@ -143,6 +144,8 @@ class ReplicaSite:
         self._lock = threading.RLock()
         self._origin = origin.rstrip("/")
         self.delay = 0.0
+        self.redesign = False          # B pages after an unknown redesign (tests/replica/variants.py)
+        self.challenge_share = 0.0     # this share of article pages: 403 challenge pages (variants.py)
         self.log_requests = True
         self.requests: list[tuple[str, str]] = []
         self.load_errors: list[tuple[str, str]] = []
@@ -462,7 +465,9 @@ class ReplicaSite:
                             GIF if path.endswith(".gif") else PNG, {"Cache-Control": "max-age=86400"})
         body = self._page(path_qs(target))
         if body is not None:
-            return Response(200, HTML, body)
+            if variants.challenged(path, self.challenge_share):
+                return Response(403, HTML, variants.CHALLENGE, dict(variants.CHALLENGE_HEADERS))
+            return Response(200, HTML, variants.redesigned(body) if self.redesign else body)
         entries = self._listed()
         if path == "/robots.txt":
             return self._text(TEXT, L.robots_txt())

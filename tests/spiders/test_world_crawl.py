@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tempo_crawler.exitcodes import DATA_QUALITY
 from tempo_crawler.urls import article_key
 from tests.support.crawl import CrawlResult, run_crawl
 from tests.support.golden import goldens, token_prf
@@ -120,7 +121,9 @@ def test_one_source_dying_loses_nothing(fresh_replica, tmp_path: Path, full_craw
     fresh_replica.site.fail("/api/gateway/articles", 500, 1000)
     fresh_replica.site.fail("/internasional/_payload.json", 404, 1000)
     result = run_crawl(fresh_replica.origin, tmp_path)
-    assert result.returncode == 0
+    # Nothing is lost, but the run says that two sources listed nothing (and that requests failed).
+    assert result.returncode == DATA_QUALITY, result.log[-3000:]
+    assert "source(s) that listed nothing: api (1 failed request(s)), payload (1 failed request(s))" in result.log
     assert result.stats.get("tempo/source/api/errors", 0) >= 1
     assert result.stats.get("tempo/source/payload/errors", 0) >= 1
     assert sorted(by_key(result.items)) == sorted(by_key(full_crawl.items))
@@ -216,3 +219,23 @@ def test_csv_feed_has_the_documented_columns(replica, tmp_path: Path) -> None:  
     assert result.lines[0].split(",") == list(ARTICLE_FIELDS)
     assert len(result.items) == 4
     assert all(json.loads(row["related"]) is not None and row["is_free"] in ("true", "false") for row in result.items)
+
+
+def test_a_healthy_run_logs_no_warning_and_ends_with_a_short_summary(full_crawl: CrawlResult) -> None:
+    lines = full_crawl.log.splitlines()
+    assert [line for line in lines if " WARNING: " in line] == []
+    summary = [line for line in lines if "[tempo_crawler.monitors.extension]" in line]
+    assert len(summary) == 3 and " ok (exit 0) in " in summary[0], summary
+    assert "monitors: " in summary[2] and summary[2].endswith(", 0 failed")
+    assert "Dumping Scrapy stats" not in full_crawl.log        # the full stats: DEBUG and TEMPO_STATS_FILE
+
+
+def test_an_explicit_listing_url_is_followed_to_its_next_pages(make_replica, tmp_path: Path) -> None:  # noqa: ANN001
+    replica = make_replica(synthetic=15)
+    world_b = [e for e in replica.site.articles if e.layout == "B" and e.in_rubric("internasional")]
+    assert len(world_b) > 20                                   # more than two /indeks pages of 10
+    result = run_crawl(replica.origin, tmp_path, "-a",
+                       f"start_urls={replica.origin}/indeks?page=1&category=rubrik&rubric_slug=internasional")
+    assert result.returncode == 0, result.log[-3000:]
+    assert not result.stats.get("spider_exceptions/count")      # the next page was read, not a crash
+    assert sorted(i["id"] for i in result.items) == sorted(e.id for e in world_b)

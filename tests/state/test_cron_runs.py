@@ -15,7 +15,7 @@ import pytest
 
 from tempo_crawler.urls import url_era
 from tests.support.crawl import run_crawl
-from tests.support.cron import CronSite, KillPoint, crawl_and_kill, read_union, wait_for
+from tests.support.cron import WITHOUT_LEGACY_FEED, CronSite, KillPoint, crawl_and_kill, read_union, wait_for
 
 pytestmark = pytest.mark.crawl
 
@@ -54,7 +54,7 @@ def test_second_run_over_an_unchanged_site_fetches_and_exports_nothing(make_repl
     assert article_requests(replica, mark) == []          # the replica saw no article page request
     assert second.stats["tempo/responses_ok"] > 0          # listings were fetched
     assert second.stats.get("tempo/incremental/paging_stopped", 0) >= 1
-    assert len(cron.files()) == 2 and second.output.read_bytes() == b""   # FEED_STORE_EMPTY: an empty file
+    assert len(cron.files()) == 1 and not second.stats.get("tempo/export/file")   # nothing new: no empty file
 
 
 def test_new_and_edited_articles_are_exported_once_edits_as_version_2(make_replica, tmp_path: Path) -> None:
@@ -97,7 +97,7 @@ def test_killed_runs_resume_exactly_once(make_replica, tmp_path: Path) -> None:
     commit, which only the reconcile on restart closes (benchmarks/kill_test.py also kills the default, 1)."""
     n = 500
     replica = make_replica(synthetic=n, fixtures_dir=None)
-    cron = CronSite(replica.origin, tmp_path, sync_items=20)
+    cron = CronSite(replica.origin, tmp_path, sync_items=20, extra=WITHOUT_LEGACY_FEED)
     seed = int(os.environ.get("TEMPO_KILL_SEED") or random.SystemRandom().randrange(10**6))
     rng = random.Random(seed)
     points = [KillPoint("time", rng.uniform(0.3, 1.2))]
@@ -127,7 +127,7 @@ def test_killed_runs_resume_exactly_once(make_replica, tmp_path: Path) -> None:
 def test_overlapping_run_exits_at_once_without_touching_the_store(make_replica, tmp_path: Path) -> None:
     replica = make_replica(synthetic=60, fixtures_dir=None)
     replica.site.delay = 0.5   # the first run crawls slowly until the overlap has been tested
-    cron = CronSite(replica.origin, tmp_path)
+    cron = CronSite(replica.origin, tmp_path, extra=WITHOUT_LEGACY_FEED)
     slow = {"CONCURRENT_REQUESTS": "2", "CONCURRENT_REQUESTS_PER_DOMAIN": "2"}
     first = cron.start(settings=slow)
     lock = Path(str(cron.state) + ".lock")
@@ -142,8 +142,11 @@ def test_overlapping_run_exits_at_once_without_touching_the_store(make_replica, 
     busy = cron.run(settings={"TEMPO_LOCK_BUSY_EXIT": "75"})
     assert busy.returncode == 75 and busy.stats["tempo/run/skipped"] == 1
     assert first.proc.poll() is None, "the first run ended before the overlap was tested: slow the replica down"
-    assert sorted(cron.output.glob("*")) == files_before or all(p.name.endswith(".part") for p in
-                                                               set(cron.output.glob("*")) - set(files_before))
+    # Nothing in the output folder but the first run's .part file and the skipped runs' history lines.
+    assert all(p.name.endswith(".part") or p.name == "history.jsonl"
+               for p in set(cron.output.glob("*")) - set(files_before))
+    skipped = [json.loads(line) for line in (cron.output / "history.jsonl").read_text("utf-8").splitlines()]
+    assert [(h["status"], h["exit_code"]) for h in skipped] == [("skipped", 0), ("skipped", 75)]
 
     replica.site.delay = 0
     assert first.wait() == 0, first.log[-3000:]
@@ -154,7 +157,7 @@ def test_overlapping_run_exits_at_once_without_touching_the_store(make_replica, 
 
 def test_full_reset_state_command_and_stateless_O(make_replica, tmp_path: Path) -> None:
     replica = make_replica(synthetic=30, fixtures_dir=None)
-    cron = CronSite(replica.origin, tmp_path)
+    cron = CronSite(replica.origin, tmp_path, extra=WITHOUT_LEGACY_FEED)
     first = cron.run()
     assert first.returncode == 0 and len(first.items) == 30, first.log[-3000:]
 
@@ -169,7 +172,10 @@ def test_full_reset_state_command_and_stateless_O(make_replica, tmp_path: Path) 
     assert shown.returncode == 0, shown.stderr
     info = json.loads(shown.stdout)
     assert info["articles"] == 30 and info["running"] is None and info["runs"][0]["status"] == "finished"
-    assert "articles:  30" in cron.state_cmd("show").stdout
+    assert (info["runs"][0]["outcome"], info["runs"][0]["exit_code"]) == ("ok", 0)
+    text = cron.state_cmd("show").stdout
+    assert "articles:  30" in text
+    assert "outcome   the monitors' verdict" in text and "complete  yes:" in text   # the columns explained
 
     reset = cron.run("-a", "reset=1")   # forget, then export everything again as new
     assert reset.returncode == 0, reset.log[-3000:]

@@ -310,3 +310,31 @@ def test_a_kill_during_recovery_is_recovered_the_same_way(tmp_path: Path, monkey
     assert len(final.read_text("utf-8").splitlines()) == 1
     assert store.unfinished_runs() == []
     store.close()
+
+
+def test_runs_record_the_monitors_outcome_also_in_a_store_of_the_first_schema(tmp_path: Path) -> None:
+    import sqlite3
+
+    from tempo_crawler.state.store import SCHEMA
+
+    path = tmp_path / "old.sqlite"
+    # The runs table as schema version 1 created it: no outcome, no exit_code.
+    old_schema = (SCHEMA[:SCHEMA.index(",\n    outcome")] + "\n);"
+                  + SCHEMA[SCHEMA.index("\nCREATE TABLE IF NOT EXISTS coverage"):])
+    db = sqlite3.connect(path)
+    db.executescript(old_schema)
+    db.execute("INSERT INTO runs (run_id, started_at, status, exported) VALUES ('old', '2025-01-01', 'finished', 3)")
+    db.commit()
+    db.close()
+    readonly = SeenStore(path, readonly=True)      # `scrapy state show` on a store no crawl has opened since
+    assert [(r["run_id"], r["outcome"], r["exit_code"]) for r in readonly.summary()["runs"]] == [("old", None, None)]
+    readonly.close()
+    store = SeenStore(path)
+    store.begin_run("new", None, pid=1)
+    store.end_run("new", status="finished", reason="finished", complete=False, exported=0, file=None,
+                  outcome="blocked", exit_code=3)
+    store.commit()
+    runs = store.summary()["runs"]
+    store.close()
+    assert [(r["run_id"], r["status"], r["outcome"], r["exit_code"]) for r in runs] == [
+        ("new", "finished", "blocked", 3), ("old", "finished", None, None)]

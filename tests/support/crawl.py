@@ -24,7 +24,10 @@ LOCAL_SETTINGS = {
     "REMOTE_CONTROL_ENABLED": "False",
     "LOG_LEVEL": "INFO",
     "TEMPO_VALIDATE_SCHEMA": "True",   # every test crawl's items are checked against the published schema
+    # The report's plots cost a matplotlib import (~1 s a crawl): the tests that read a report turn it on.
+    "TEMPO_REPORT_ENABLED": "False",
 }
+REPORT = {"TEMPO_REPORT_ENABLED": "True"}
 
 
 @dataclass

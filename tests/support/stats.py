@@ -14,3 +14,9 @@ class Stats:
 
     def inc_value(self, key: str, n: int = 1) -> None:
         self.values[key] = self.values.get(key, 0) + n
+
+    def set_value(self, key: str, value: Any) -> None:
+        self.values[key] = value
+
+    def get_stats(self) -> dict[str, Any]:
+        return self.values

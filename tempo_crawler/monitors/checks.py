@@ -1,0 +1,207 @@
+"""The monitors run when a crawl ends: Spidermon monitors (unittest cases), one check each, each with the exit
+status it sets when it fails (:mod:`tempo_crawler.exitcodes`) and a reason that names numbers. This module:
+their base and the checks of the run itself (finish, fetches, errors, blocking, discovery, sources);
+:mod:`.quality`: the checks of what the pages and items look like (fill rates, unread pages, canary, layout).
+
+They read ``self.data.figures`` (:func:`tempo_crawler.monitors.figures.gather`), ``self.data.baseline``
+(recent healthy runs of the same kind, :func:`tempo_crawler.monitors.history.baseline`), Scrapy's stats and
+the ``TEMPO_MONITOR_*`` settings (documented in ``settings.py`` and the README). A check that does not apply
+to a run (too few items, no history yet, explicit URLs) is skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any, ClassVar
+
+from spidermon import monitors
+from spidermon.contrib.scrapy.monitors import ErrorCountMonitor, FinishReasonMonitor
+from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
+
+from tempo_crawler.exitcodes import BLOCKED, DATA_QUALITY, ERROR, INCOMPLETE
+
+
+class TempoMonitor(BaseScrapyMonitor):
+    exit_code: ClassVar[int] = DATA_QUALITY
+
+    @property
+    def figures(self) -> dict[str, Any]:
+        return self.data.figures
+
+    @property
+    def baseline(self) -> list[dict[str, Any]]:
+        return self.data.baseline
+
+    def setting(self, name: str) -> float:
+        return self.crawler.settings.getfloat(f"TEMPO_MONITOR_{name}")
+
+    def skip_if_cut_short(self) -> None:
+        """Counts of a run stopped half-way (a signal, an error) say nothing about the site."""
+        reason = self.figures["finish_reason"]
+        if reason not in self.crawler.settings.getlist("SPIDERMON_EXPECTED_FINISH_REASONS"):
+            self.skipTest(f"the run was cut short ({reason}): see 'Finish reason'")
+
+    def enough_history(self, runs: list[dict[str, Any]]) -> None:
+        need = int(self.setting("MIN_HISTORY"))
+        if len(runs) < need:
+            self.skipTest(f"{len(runs)} comparable healthy run(s) in the history, {need} needed")
+
+
+_REASONS = {"shutdown": "stopped by a signal, SIGINT or SIGTERM", "cancelled": "cancelled by an error"}
+
+
+@monitors.name("Finish reason")
+class FinishMonitor(FinishReasonMonitor):
+    """The crawl ended by itself (not by an error or a signal)."""
+
+    exit_code = ERROR
+
+    @monitors.name("ended by itself")
+    def test_should_finish_with_expected_reason(self) -> None:
+        expected = self.crawler.settings.getlist("SPIDERMON_EXPECTED_FINISH_REASONS")
+        reason = self.stats.get("finish_reason")
+        if reason not in expected:
+            why = _REASONS.get(str(reason), "an unexpected finish reason")
+            self.fail(f"the run ended with {reason!r} ({why}), not {' / '.join(expected)}: it did not do its job")
+
+
+@monitors.name("Fetched anything")
+class FetchedMonitor(TempoMonitor):
+    """At least one page answered (an unreachable site or a bad base/start URL fetches nothing)."""
+
+    exit_code = ERROR
+
+    @monitors.name("at least one page was read")
+    def test_fetched(self) -> None:
+        f = self.figures
+        if f["responses_ok"]:
+            return
+        causes = {**f["failed"]["by_cause"], **{f"HTTP {k}": v for k, v in f["failed"]["by_status"].items()}}
+        detail = ", ".join(f"{k} {v}" for k, v in sorted(causes.items())) or "no response"
+        self.fail(f"fetched nothing from {self.crawler.settings.get('TEMPO_BASE_URL')} ({detail}); "
+                  f"is the site reachable and the URL right?")
+
+
+@monitors.name("Errors logged")
+class ErrorsLoggedMonitor(ErrorCountMonitor):
+    """No ERROR log line beyond those of failed requests (Scrapy's "Gave up retrying" and the spider's line)
+    and spider exceptions, which have their own monitor: anything else is a fault of the run (a write that
+    failed, a page that could not be rendered)."""
+
+    exit_code = ERROR
+    threshold_setting = "TEMPO_MONITOR_MAX_ERRORS"
+
+    def get_threshold(self) -> float:
+        failed = self.data.figures["failed"]
+        return (self.crawler.settings.getint(self.threshold_setting) + failed["articles"]
+                + failed["spider_exceptions"] + failed["gave_up"])
+
+    @monitors.name("no unexplained ERROR line")
+    def test_stat_monitor(self) -> None:
+        logged, allowed = int(self.stats.get(self.stat_name, 0)), int(self.get_threshold())
+        if logged > allowed:
+            self.fail(f"{logged - allowed} ERROR log line(s) beyond those of failed requests "
+                      f"(TEMPO_MONITOR_MAX_ERRORS={self.crawler.settings.getint(self.threshold_setting)}): "
+                      f"see the log")
+
+
+@monitors.name("Failed requests")
+class FailedRequestsMonitor(TempoMonitor):
+    """Article and listing requests that failed for good (after retries), and pages whose callback raised:
+    those articles are not exported this run and stay pending for the next one."""
+
+    exit_code = INCOMPLETE
+
+    @monitors.name("failed share under TEMPO_MONITOR_MAX_FAILED_SHARE")
+    def test_failed(self) -> None:
+        f = self.figures
+        failed = f["failed"]
+        lost = failed["articles"] + failed["listings"] + failed["spider_exceptions"]
+        share = lost / max(1, f["responses_ok"] + failed["articles"] + failed["listings"])
+        limit = self.setting("MAX_FAILED_SHARE")
+        if share <= limit:
+            return
+        counted = ((failed["articles"], "article request(s) failed"), (failed["listings"], "listing request(s) failed"),
+                   (failed["spider_exceptions"], "page(s) whose parsing raised"))
+        parts = [f"{n} {text}" for n, text in counted if n]
+        causes = ", ".join(f"{k} {v}" for k, v in sorted(failed["by_cause"].items()))
+        statuses = ", ".join(f"HTTP {k}: {v}" for k, v in sorted(failed["by_status"].items()))
+        self.fail(f"{', '.join(parts)} ({share:.0%} > {limit:.0%})"
+                  + (f"; causes: {causes}" if causes else "") + (f"; {statuses}" if statuses else ""))
+
+
+@monitors.name("Blocked responses")
+class BlockedMonitor(TempoMonitor):
+    """Responses that are 403/429 or challenge pages (``tempo/blocked/<host>``): the site's WAF refuses us."""
+
+    exit_code = BLOCKED
+
+    @monitors.name("blocked share under TEMPO_MONITOR_MAX_BLOCKED_SHARE")
+    def test_blocked(self) -> None:
+        b, limit = self.figures["blocked"], self.setting("MAX_BLOCKED_SHARE")
+        if b["share"] > limit:
+            self.fail(f"{b['responses']} of {self.figures['responses']} responses were blocked ({b['share']:.0%} > "
+                      f"{limit:.0%}: HTTP 403 {b['status_403']}, HTTP 429 {b['status_429']}, challenge pages "
+                      f"{b['challenge']}); slow down (DOWNLOAD_DELAY, AUTOTHROTTLE) or check the User-Agent")
+
+
+@monitors.name("Discovery")
+class DiscoveryMonitor(TempoMonitor):
+    """The listings named at least one article (they may all be known already: that is fine)."""
+
+    exit_code = ERROR
+
+    @monitors.name("listings named at least one article")
+    def test_not_empty(self) -> None:
+        f = self.figures
+        self.skip_if_cut_short()
+        if not f["responses_ok"]:
+            self.skipTest("nothing fetched (see 'Fetched anything')")
+        if not f["discovered"]:
+            where = ", ".join(f["sources"]) or "the explicit URLs"
+            self.fail(f"no article discovered: {f['responses_ok']} page(s) answered but {where} named no article")
+
+
+@monitors.name("Discovery vs recent runs")
+class DiscoveryDropMonitor(TempoMonitor):
+    """Articles discovered (listed by the sources) are not far below the median of recent healthy runs."""
+
+    exit_code = DATA_QUALITY
+
+    @monitors.name("discovered ≥ TEMPO_MONITOR_DISCOVERY_MIN_RATIO × median")
+    def test_drop(self) -> None:
+        f = self.figures
+        if f["kind"] == "explicit":
+            self.skipTest("explicit URLs: nothing to compare")
+        self.skip_if_cut_short()
+        self.enough_history(self.baseline)
+        median = statistics.median(run.get("discovered", 0) for run in self.baseline)
+        ratio = self.setting("DISCOVERY_MIN_RATIO")
+        if f["discovered"] < ratio * median:
+            self.fail(f"{f['discovered']} article(s) discovered, under {ratio:.0%} of the median {median:g} of the "
+                      f"last {len(self.baseline)} healthy {f['kind']} run(s)")
+
+
+@monitors.name("Every source")
+class SourcesMonitor(TempoMonitor):
+    """Every enabled discovery source (API, payload, feeds, sitemap, /indeks) listed at least one article."""
+
+    exit_code = DATA_QUALITY
+
+    @monitors.name("every source listed articles")
+    def test_sources(self) -> None:
+        f = self.figures
+        if not f["sources"]:
+            self.skipTest("explicit URLs: no discovery source ran")
+        self.skip_if_cut_short()
+        if not f["responses_ok"]:
+            self.skipTest("nothing fetched (see 'Fetched anything')")
+        silent = [name for name, n in f["sources"].items() if not n]
+        if silent:
+            errors = f["source_errors"]
+            self.fail("source(s) that listed nothing: " + ", ".join(
+                f"{name} ({errors[name]} failed request(s))" if errors.get(name) else name for name in silent))
+
+
+RUN_MONITORS = (FinishMonitor, FetchedMonitor, ErrorsLoggedMonitor, FailedRequestsMonitor, BlockedMonitor,
+                DiscoveryMonitor, DiscoveryDropMonitor, SourcesMonitor)
