@@ -7,7 +7,9 @@ file (cuts the partial tail, drops unparseable lines), **reconciles** the store 
 (they were exported, so they count as seen: this closes the window between fsync of a line and the store
 commit), commits, and only then renames the file to its final name. Lines cut off are not in the store, so
 their articles are fetched and exported again by that run: no loss, no duplicate. Every step is
-idempotent, so a kill during recovery is recovered the same way.
+idempotent, so a kill during recovery is recovered the same way. Last, what the killed run still held
+is released (:meth:`~tempo_crawler.state.backend.SeenStoreBackend.release_run`: in a distributed run, its
+article claims: those whose lines were found end, the others go back to the shared queue).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tempo_crawler.files import free_name, fsync_dir, part_of, repair_jsonl
-from tempo_crawler.state.store import SeenStore
+from tempo_crawler.state.backend import SeenStoreBackend, claim_keys
 
 
 @dataclass
@@ -28,9 +30,10 @@ class Recovery:
     reconciled: int = 0
     cut_bytes: int = 0
     bad_lines: int = 0
+    keys: set[str] = field(default_factory=set)   # every key of every line found (for release_run)
 
 
-def _finish(store: SeenStore, final: Path, result: Recovery) -> tuple[str | None, int]:
+def _finish(store: SeenStoreBackend, final: Path, result: Recovery) -> tuple[str | None, int]:
     """Repair, reconcile and publish one killed run's file; (published path or None, its lines)."""
     part = part_of(final)
     if not part.exists():
@@ -41,6 +44,8 @@ def _finish(store: SeenStore, final: Path, result: Recovery) -> tuple[str | None
     result.lines += len(fixed.items)
     result.cut_bytes += fixed.cut_bytes
     result.bad_lines += fixed.bad_lines
+    for item in fixed.items:
+        result.keys |= claim_keys(item)
     result.reconciled += store.reconcile(fixed.items, file=str(final))
     store.commit()
     if not fixed.items:
@@ -53,13 +58,15 @@ def _finish(store: SeenStore, final: Path, result: Recovery) -> tuple[str | None
     return str(target), len(fixed.items)
 
 
-def recover(store: SeenStore) -> Recovery:
+def recover(store: SeenStoreBackend) -> Recovery:
     """Finish what killed runs left (call with the run lock held)."""
     result = Recovery()
     for run_id, file in store.unfinished_runs():
         result.runs += 1
+        result.keys = set()
         published, lines = _finish(store, Path(file), result) if file else (None, 0)
         store.end_run(run_id, status="killed", reason="recovered on next start", complete=False,
                       exported=lines, file=published)
         store.commit()
+        store.release_run(run_id, finished=False, recovered=result.keys)
     return result

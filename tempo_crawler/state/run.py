@@ -3,12 +3,15 @@ run's record in the store from start to end, and listing coverage.
 
 * ``spider_opened`` (after the pipelines opened, before the first request): take the run lock (a second
   run is skipped: ``CloseSpider("skipped")``); open the store; **recover** what killed runs left
-  (:mod:`.recovery`); ``-a reset=1``; record this run and its file name in the store (committed) before
-  the file exists, so a kill is found from there.
+  (:mod:`.recovery`); ``-a reset=1``; decide whether this run discovers; record this run and its file name
+  in the store (committed) before the file exists, so a kill is found from there.
 * ``spider_closed`` (after the writer published its file): record how the run ended and whether it paged
   every listing completely (the next run may then stop paging at already-seen pages); close the store;
   release the lock.
 
+Where lock and store live is the run's *session*: :class:`LocalSession` (an ``fcntl`` lock and the SQLite
+store, one machine) or, with ``TEMPO_REDIS_URL``, :class:`tempo_crawler.distributed.session.ClusterSession`
+(a worker lock and the store in Redis, shared by every worker; only then is Redis imported).
 Runs without the store (``-o``/``-O``, ``TEMPO_STATE_MODE=off``) do none of this.
 """
 
@@ -23,6 +26,7 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 
 from tempo_crawler.context import RunContext
 from tempo_crawler.exitcodes import BLOCKED, ERROR, INCOMPLETE
+from tempo_crawler.state.backend import SeenStoreBackend
 from tempo_crawler.state.lock import LockBusy, RunLock
 from tempo_crawler.state.notes import FetchNotes
 from tempo_crawler.state.recovery import recover
@@ -31,16 +35,49 @@ from tempo_crawler.state.store import SeenStore
 logger = logging.getLogger(__name__)
 
 
+class StateUnavailable(RuntimeError):
+    """The run's state cannot be reached (Redis down, wrong password): the run stops before fetching."""
+
+
 def lock_for(context: RunContext) -> RunLock:
     return RunLock(context.state_path.with_name(context.state_path.name + ".lock"))
+
+
+class LocalSession:
+    """One machine: the ``fcntl`` run lock beside the SQLite store; this run always discovers."""
+
+    def __init__(self, crawler: Any, context: RunContext) -> None:
+        self.context = context
+        self.lock = lock_for(context)
+        self.lock_wait = crawler.settings.getfloat("TEMPO_LOCK_WAIT_SECONDS", 0.0)
+        self.run_id = f"{context.stamp}-{os.getpid()}"
+
+    def acquire(self) -> None:
+        self.lock.acquire(self.lock_wait)
+
+    def open_store(self) -> SeenStoreBackend:
+        return SeenStore(self.context.state_path)
+
+    def elect(self) -> bool:
+        return True
+
+    def release(self) -> None:
+        self.lock.release()
+
+
+def session_for(crawler: Any, context: RunContext) -> Any:
+    if context.distributed:
+        from tempo_crawler.distributed.session import ClusterSession
+
+        return ClusterSession(crawler, context)
+    return LocalSession(crawler, context)
 
 
 class RunLifecycle:
     def __init__(self, crawler: Any, context: RunContext) -> None:
         self.crawler = crawler
         self.context = context
-        self.lock = lock_for(context)
-        self.lock_wait = crawler.settings.getfloat("TEMPO_LOCK_WAIT_SECONDS", 0.0)
+        self.session: Any = None
         self.run_id: str | None = None
 
     @classmethod
@@ -64,35 +101,42 @@ class RunLifecycle:
                            "TEMPO_STATE_MODE=off); `scrapy state reset` forgets it")
         if not context.store_enabled:
             return
+        session = self.session = session_for(self.crawler, context)
         try:
-            self.lock.acquire(self.lock_wait)
+            session.acquire()
         except LockBusy as exc:
             context.skipped = True
             self.stats.set_value("tempo/run/skipped", 1)
             self.stats.set_value("tempo/run/skip_reason", "locked")
             logger.warning("%s: this run is skipped, nothing fetched or exported", exc)
             raise CloseSpider("skipped") from None
+        except StateUnavailable as exc:
+            context.skipped = True
+            self.stats.set_value("tempo/state/unavailable", 1)
+            logger.error("%s: nothing fetched or exported", exc)
+            raise CloseSpider("state_unavailable") from None
         try:
-            store = SeenStore(context.state_path)
+            store = session.open_store()
             self._recover(store)
             if context.reset:
                 store.reset()
                 self.stats.set_value("tempo/state/reset", 1)
-                logger.warning("-a reset=1: state %s forgotten, every article counts as new", context.state_path)
-            context.covered = store.covered_sources()
-            self.run_id = f"{context.stamp}-{os.getpid()}"
+                logger.warning("-a reset=1: state %s forgotten, every article counts as new", store.path)
+            context.seeding = session.elect()
+            context.covered = store.covered_sources() if context.listing_run else set()
+            self.run_id = session.run_id
             store.begin_run(self.run_id, str(context.output) if context.output else None, pid=os.getpid(),
                             listing=context.listing_run)
         except BaseException:
-            self.lock.release()
+            session.release()
             raise
         context.store = store
         context.notes = FetchNotes()
-        logger.info("state %s: %d articles known; %s", context.state_path, store.summary()["articles"],
+        logger.info("state %s: %d articles known; %s", store.path, store.summary()["articles"],
                     f"paging may stop at already-seen pages of {', '.join(sorted(context.covered))}"
                     if context.covered else "previous run incomplete or none: paging every listing to the usual bounds")
 
-    def _recover(self, store: SeenStore) -> None:
+    def _recover(self, store: SeenStoreBackend) -> None:
         found = recover(store)
         if not found.runs:
             return
@@ -129,7 +173,8 @@ class RunLifecycle:
                 store.set_coverage(self.run_id, {name: complete and not stats.get(f"tempo/source/{name}/errors")
                                                  for name in sources})
             store.commit()
+            store.release_run(self.run_id, finished=reason == "finished")
             store.close()
         finally:
             context.store = None
-            self.lock.release()
+            self.session.release()

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from tempo_crawler.identity import content_hash, content_key, mapping_key
+from tempo_crawler.state.backend import StoreRules
 
 SCHEMA_VERSION = 1
 
@@ -140,7 +141,10 @@ class Verdict:
     record: Record | None = None
 
 
-class SeenStore:
+class SeenStore(StoreRules):
+    """The SQLite seen-store (:class:`~tempo_crawler.state.backend.SeenStoreBackend`); ``classify`` and
+    ``reconcile`` come from :class:`~tempo_crawler.state.backend.StoreRules`."""
+
     def __init__(self, path: str | Path, *, synchronous: str = "FULL", check: bool = True,
                  readonly: bool = False) -> None:
         self.path = Path(path)
@@ -224,17 +228,6 @@ class SeenStore:
     def keys_of(self, rid: int) -> list[str]:
         return [k for (k,) in self.db.execute("SELECT key FROM keys WHERE rid=? ORDER BY key", (rid,))]
 
-    def classify(self, item: Mapping[str, Any], keys: Iterable[str | None] = ()) -> Verdict:
-        own = mapping_key(item)
-        record = self.find([own, *keys])
-        if record is not None:
-            same = record.content_hash == content_hash(item)
-            return Verdict("unchanged" if same else "revised", record)
-        other = self.find_content(content_key(item))
-        if other is not None:
-            return Verdict("duplicate", other)
-        return Verdict("new")
-
     # -- writes (inside the open transaction; the exporter commits after fsync) ----------------
     def _link(self, rid: int, keys: Iterable[str | None], replace: bool) -> None:
         verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
@@ -281,21 +274,12 @@ class SeenStore:
         db.execute("UPDATE articles SET last_seen=?, listing_lastmod=? WHERE rid=?", (now or utc_now(), lastmod, rid))
         self._link(rid, keys, replace=False)
 
-    def reconcile(self, items: Iterable[Mapping[str, Any]], file: str | None = None) -> int:
-        """Make the store agree with lines found in an output file (a killed run's): every line there was
-        exported, so it counts as seen. Returns how many lines the store did not know yet."""
-        added = 0
-        for item in items:
-            own = mapping_key(item)
-            if own is None:
-                continue
-            record = self.find([own])
-            if record is not None and (record.content_hash == content_hash(item)
-                                       or record.version >= int(item.get("version") or 1)):
-                continue
-            self.record(item, now=item.get("crawled_at") or utc_now(), file=file)
-            added += 1
-        return added
+    # -- several writers (distributed runs): one writer here, the run lock ----------------------
+    def reserve(self, item: Mapping[str, Any], keys: Iterable[str | None] = ()) -> bool:
+        return True
+
+    def release_run(self, run_id: str, *, finished: bool, recovered: Iterable[str] = ()) -> int:
+        return 0
 
     # -- runs ----------------------------------------------------------------------------------
     def begin_run(self, run_id: str, file: str | None, *, pid: int, listing: bool = True) -> None:
