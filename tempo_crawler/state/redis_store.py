@@ -1,0 +1,368 @@
+"""The seen-store on Redis, for runs on several machines (``TEMPO_REDIS_URL``): the same semantics as the SQLite
+store (:mod:`.store`, :mod:`.backend`), shared by every worker.
+
+Keys, under the prefix ``tempo:<spider>:`` (:class:`tempo_crawler.distributed.config.Keys`):
+
+* ``a:<rid>`` a hash per article (the columns of :class:`~tempo_crawler.state.store.Record`), ``ak:<rid>``
+  the set of its keys; ``keys`` (key → rid) and ``ckeys`` (content key → rid) the two indexes; ``rid``
+  the row counter; ``stats`` (articles, revised, newest_first_seen, last_seen); ``meta``;
+* ``runs`` (newest first) and ``run:<id>`` (a hash per run: file, worker, host, status…); ``open``, the runs
+  not finished yet (a killed one stays there until its file is recovered); ``last_listing``, the latest
+  run that discovered; ``failures``, runs that did not fetch everything they took; ``coverage``.
+
+Writes are buffered in this object (its reads see them) and applied by :meth:`RedisStore.commit` in one Lua
+script, atomically, together with the release of the claims of the articles written
+(:mod:`tempo_crawler.distributed.claims`). The writer commits after its fsync, as with SQLite. Durability
+of a commit is the Redis server's: run it with ``appendonly yes`` and ``appendfsync always`` for the full
+guarantee (``everysec`` may lose the last second of commits in a crash of Redis itself).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from tempo_crawler.identity import content_hash, content_key, mapping_key
+from tempo_crawler.state.backend import StoreRules, claim_keys
+from tempo_crawler.state.store import SCHEMA_VERSION, Record, StoreError, later, utc_now
+
+if TYPE_CHECKING:
+    from tempo_crawler.distributed.claims import Claims
+    from tempo_crawler.distributed.config import Keys
+
+FIELDS = tuple(name for name in Record.__dataclass_fields__ if name != "rid")
+RUN_FIELDS = ("run_id", "pid", "started_at", "finished_at", "status", "reason", "complete", "exported", "file",
+              "worker", "host")
+RUNS_KEPT = 10000
+
+COMMIT = """
+local p, me = ARGV[1], ARGV[2]
+local data = cjson.decode(ARGV[3])
+local stats = p .. 'stats'
+local function newest(field, value)
+  if value and value ~= '' then
+    local cur = redis.call('HGET', stats, field)
+    if not cur or value > cur then redis.call('HSET', stats, field, value) end
+  end
+end
+for _, op in ipairs(data.ops) do
+  local row = p .. 'a:' .. op.rid
+  if op.kind == 'record' then
+    redis.call('DEL', row)
+    local flat = {}
+    for k, v in pairs(op.fields) do flat[#flat + 1] = k; flat[#flat + 1] = v end
+    redis.call('HSET', row, unpack(flat))
+    for _, k in ipairs(op.keys) do
+      local old = redis.call('HGET', p .. 'keys', k)
+      if old and old ~= op.rid then redis.call('SREM', p .. 'ak:' .. old, k) end
+      redis.call('HSET', p .. 'keys', k, op.rid)
+      redis.call('SADD', p .. 'ak:' .. op.rid, k)
+    end
+    if op.ckey ~= '' then redis.call('HSET', p .. 'ckeys', op.ckey, op.rid) end
+    if op.new == 1 then redis.call('HINCRBY', stats, 'articles', 1) end
+    if op.revised == 1 then redis.call('HINCRBY', stats, 'revised', 1) end
+    newest('newest_first_seen', op.fields.first_seen)
+  else
+    redis.call('HSET', row, 'last_seen', op.last_seen)
+    if op.lastmod ~= '' then redis.call('HSET', row, 'listing_lastmod', op.lastmod) end
+    for _, k in ipairs(op.keys) do
+      if redis.call('HSETNX', p .. 'keys', k, op.rid) == 1 then redis.call('SADD', p .. 'ak:' .. op.rid, k) end
+    end
+  end
+  newest('last_seen', op.last_seen)
+end
+local mine = me .. '|'
+for _, k in ipairs(data.release) do
+  local owner = redis.call('HGET', p .. 'claims', k)
+  if owner and string.sub(owner, 1, #mine) == mine then
+    redis.call('HDEL', p .. 'claims', k)
+    redis.call('HDEL', p .. 'claimreq', k)
+    redis.call('SREM', p .. 'rc:' .. me, k)
+  end
+end
+return #data.ops
+"""
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def _hash(raw: Mapping[Any, Any]) -> dict[str, str]:
+    return {_text(k) or "": _text(v) or "" for k, v in raw.items()}
+
+
+class RedisStore(StoreRules):
+    """The seen-store of a distributed run (see the module doc). ``claims`` is the run's
+    :class:`~tempo_crawler.distributed.claims.Claims` (None for a reader such as ``scrapy state show``);
+    ``host`` and ``worker`` name the machine and worker of this run (recovery takes this host's runs)."""
+
+    def __init__(self, client: Any, keys: Keys, *, claims: Claims | None = None, host: str | None = None,
+                 worker: str | None = None, label: str = "redis", recover_worker: str | None = None) -> None:
+        self.client = client
+        self.keys = keys
+        self.claims = claims
+        self.host = host
+        self.worker = worker
+        self.recover_worker = recover_worker
+        self.path = label
+        self._commit_script = client.register_script(COMMIT)
+        self._reset_buffer()
+        self._reserved: dict[str, frozenset[str]] = {}
+        found = client.hget(keys.meta, "schema_version")
+        if found is None:
+            client.hsetnx(keys.meta, "schema_version", str(SCHEMA_VERSION))
+            client.hsetnx(keys.meta, "created_at", utc_now())
+        elif int(found) > SCHEMA_VERSION:
+            raise StoreError(f"{label}: schema version {int(found)} is newer than this crawler's ({SCHEMA_VERSION})")
+
+    def _reset_buffer(self) -> None:
+        self._rows: dict[int, dict[str, Any]] = {}    # uncommitted values: full rows (record) or touched columns
+        self._full: set[int] = set()                  # rows whose buffered values replace the stored ones
+        self._keys: dict[str, int] = {}               # key → rid, replacing (record)
+        self._soft: dict[str, int] = {}               # key → rid, only where the key is new (touch)
+        self._ckeys: dict[str, int] = {}
+        self._ops: list[dict[str, Any]] = []
+        self._release: set[str] = set()
+
+    # -- transactions --------------------------------------------------------------------------
+    def commit(self) -> None:
+        if not self._ops and not self._release:
+            return
+        me = self.claims.run_id if self.claims is not None else ""
+        payload = json.dumps({"ops": self._ops, "release": sorted(self._release)}, ensure_ascii=False)
+        self._commit_script(keys=[], args=[self.keys.prefix, me, payload])
+        self._reset_buffer()
+
+    def rollback(self) -> None:
+        self._reset_buffer()
+
+    def close(self) -> None:
+        """Drop what was not committed (nothing durable claimed); the client belongs to the session."""
+        self.rollback()
+
+    # -- lookups -------------------------------------------------------------------------------
+    def _row(self, rid: int) -> Record | None:
+        stored = {} if rid in self._full else self.client.hgetall(self.keys.of_run("a", str(rid)))
+        values: dict[str, Any] = _hash(stored)
+        values.update(self._rows.get(rid, {}))
+        if not values.get("canonical_key"):
+            return None
+        data = {name: (values.get(name) or None) for name in FIELDS}
+        data["version"] = int(values.get("version") or 1)
+        return Record(rid=rid, **data)
+
+    def _rids(self, keys: list[str]) -> set[int]:
+        rids = {self._keys[k] for k in keys if k in self._keys}
+        rest = [k for k in keys if k not in self._keys]
+        if rest:
+            for key, rid in zip(rest, self.client.hmget(self.keys.keys, rest), strict=True):
+                if rid is not None:
+                    rids.add(int(rid))
+                elif key in self._soft:
+                    rids.add(self._soft[key])
+        return rids
+
+    def find(self, keys: Iterable[str | None]) -> Record | None:
+        wanted = sorted({k for k in keys if k})
+        if not wanted:
+            return None
+        rows = [r for r in (self._row(rid) for rid in self._rids(wanted)) if r is not None]
+        if not rows:
+            return None
+        return min(rows, key=lambda r: (-r.version, r.rid))
+
+    def find_content(self, ckey: str | None) -> Record | None:
+        if not ckey:
+            return None
+        rid = self._ckeys.get(ckey)
+        if rid is None:
+            raw = self.client.hget(self.keys.ckeys, ckey)
+            rid = int(raw) if raw is not None else None
+        return self._row(rid) if rid is not None else None
+
+    def keys_of(self, rid: int) -> list[str]:
+        stored = {_text(k) or "" for k in self.client.smembers(self.keys.of_run("ak", str(rid)))}
+        stored |= {k for k, r in {**self._soft, **self._keys}.items() if r == rid}
+        return sorted(k for k in stored if self._rids([k]) == {rid})
+
+    # -- several writers -----------------------------------------------------------------------
+    def reserve(self, item: Mapping[str, Any], keys: Iterable[str | None] = ()) -> bool:
+        """Claim every key of ``item`` for this run (``w``: it may now be written to the run's file); False when
+        another live worker holds one of them (it exports the article) or a dead one may have written it."""
+        if self.claims is None:
+            return True
+        group = frozenset(claim_keys(item, keys))
+        if not self.claims.reserve(group):
+            return False
+        for key in group:
+            self._reserved[key] = group
+        return True
+
+    def _releases(self, keys: Iterable[str]) -> None:
+        for key in list(keys):
+            group = self._reserved.pop(key, None)
+            if group:
+                self._release |= group
+                for other in group:
+                    self._reserved.pop(other, None)
+
+    def release_run(self, run_id: str, *, finished: bool, recovered: Iterable[str] = ()) -> int:
+        """End the claims of ``run_id``: this run's own at its end (``finished``: everything it popped was
+        processed; else they go back to the queue), or a killed run's after its file was recovered."""
+        if self.claims is None:
+            return 0
+        if run_id == self.claims.run_id:
+            return self.claims.end_run(run_id, "done" if finished else "requeue")
+        return self.claims.end_run(run_id, "recovered", recovered)
+
+    # -- writes (buffered; applied by commit) ----------------------------------------------------
+    def record(self, item: Mapping[str, Any], keys: Iterable[str | None] = (), *, now: str | None = None,
+               file: str | None = None, listing_lastmod: str | None = None) -> int:
+        now = now or utc_now()
+        own = mapping_key(item)
+        if own is None:
+            raise ValueError("an item without url key and id cannot be stored")
+        all_keys = sorted({k for k in (own, *keys) if k})
+        existing = self.find(all_keys)
+        version = int(item.get("version") or 1)
+        values: dict[str, Any] = dict(
+            canonical_key=own, url=item.get("url"), article_id=item.get("id"), content_hash=content_hash(item),
+            content_key=content_key(item), version=version, first_seen=item.get("first_seen") or now,
+            last_seen=now, revised_at=item.get("revised_at"), published_at=item.get("published_at"),
+            modified_at=item.get("modified_at"), file=file,
+            listing_lastmod=later(existing.listing_lastmod, listing_lastmod) if existing else listing_lastmod)
+        rid = existing.rid if existing is not None else int(self.client.incr(self.keys.rid))
+        self._rows[rid] = values
+        self._full.add(rid)
+        for key in all_keys:
+            self._keys[key] = rid
+        if values["content_key"]:
+            self._ckeys[values["content_key"]] = rid
+        revised = version > 1 and (existing is None or existing.version <= 1)
+        self._ops.append({"kind": "record", "rid": str(rid), "keys": all_keys, "ckey": values["content_key"] or "",
+                          "new": int(existing is None), "revised": int(revised), "last_seen": now,
+                          "fields": {k: str(v) for k, v in values.items() if v is not None}})
+        self._releases([*all_keys, f"c:{values['content_key']}" if values["content_key"] else ""])
+        return rid
+
+    def touch(self, rid: int, keys: Iterable[str | None] = (), *, now: str | None = None,
+              listing_lastmod: str | None = None) -> None:
+        now = now or utc_now()
+        row = self._row(rid)
+        lastmod = later(row.listing_lastmod if row else None, listing_lastmod)
+        self._rows.setdefault(rid, {}).update(last_seen=now, listing_lastmod=lastmod)
+        linked = sorted({k for k in keys if k})
+        for key in linked:
+            if key not in self._keys:
+                self._soft.setdefault(key, rid)
+        self._ops.append({"kind": "touch", "rid": str(rid), "keys": linked, "last_seen": now,
+                          "lastmod": lastmod or ""})
+        self._releases(linked)
+
+    # -- runs ----------------------------------------------------------------------------------
+    def _run(self, run_id: str) -> dict[str, str]:
+        return _hash(self.client.hgetall(self.keys.of_run("run", run_id)))
+
+    def begin_run(self, run_id: str, file: str | None, *, pid: int, listing: bool = True) -> None:
+        k = self.keys
+        fields = {"run_id": run_id, "pid": str(pid), "started_at": utc_now(), "status": "running",
+                  "file": file or "", "worker": self.worker or "", "host": self.host or "",
+                  "failures_at_start": str(int(self.client.get(k.failures) or 0))}
+        if listing:
+            fields["complete"] = "0"
+        pipe = self.client.pipeline()
+        pipe.hset(k.of_run("run", run_id), mapping=fields)
+        pipe.lpush(k.runs, run_id)
+        pipe.ltrim(k.runs, 0, RUNS_KEPT - 1)
+        pipe.sadd(k.open, run_id)
+        if listing:
+            pipe.set(k.last_listing, run_id)
+        pipe.execute()
+
+    def end_run(self, run_id: str, *, status: str, reason: str | None, complete: bool | None, exported: int,
+                file: str | None) -> None:
+        k = self.keys
+        run = self._run(run_id)
+        fields = {"finished_at": utc_now(), "status": status, "reason": reason or "", "exported": str(exported),
+                  "file": file or ""}
+        pipe = self.client.pipeline()
+        if "complete" in run and complete is not None:
+            fields["complete"] = str(int(complete))
+        elif complete is False:   # a worker that did not fetch all it took: the next discovery pages everything
+            pipe.incr(k.failures)
+        pipe.hset(k.of_run("run", run_id), mapping=fields)
+        if status != "running":
+            pipe.srem(k.open, run_id)
+            pipe.delete(k.of_run("recovering", run_id))
+        pipe.execute()
+
+    def alive(self, run_id: str) -> bool:
+        return bool(self.client.exists(self.keys.of_run("alive", run_id)))
+
+    def unfinished_runs(self) -> list[tuple[str, str | None]]:
+        """Runs that died before their end and whose files this machine holds (same host, or the worker named
+        by ``recover_worker``), each taken for recovery by this run alone."""
+        out = []
+        for raw in sorted(self.client.smembers(self.keys.open)):
+            run_id = _text(raw) or ""
+            if self.claims is not None and run_id == self.claims.run_id or self.alive(run_id):
+                continue
+            run = self._run(run_id)
+            mine = (run.get("worker") == self.recover_worker if self.recover_worker
+                    else run.get("host") == self.host)
+            if not mine:
+                continue
+            if self.client.set(self.keys.of_run("recovering", run_id), self.worker or "?", nx=True, px=600_000):
+                out.append((run_id, run.get("file") or None))
+        return out
+
+    def coverage_complete(self) -> bool:
+        last = _text(self.client.get(self.keys.last_listing))
+        if not last:
+            return False
+        run = self._run(last)
+        failures = int(self.client.get(self.keys.failures) or 0)
+        return (run.get("status") == "finished" and run.get("complete") == "1"
+                and failures == int(run.get("failures_at_start") or 0))
+
+    def set_coverage(self, run_id: str, sources: Mapping[str, bool]) -> None:
+        if sources:
+            self.client.hset(self.keys.coverage, mapping={name: "1" if done else "0" for name, done in sources.items()})
+
+    def covered_sources(self) -> set[str]:
+        if not self.coverage_complete():
+            return set()
+        return {k for k, v in _hash(self.client.hgetall(self.keys.coverage)).items() if v == "1"}
+
+    # -- housekeeping --------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Forget every article and run record (claims and live runs' heartbeats stay); the shared dupefilter too."""
+        k = self.keys
+        self.rollback()
+        doomed = [k.keys, k.ckeys, k.stats, k.runs, k.coverage, k.last_listing, k.failures, k.rid, k.dupefilter]
+        for pattern in ("a:*", "ak:*", "run:*"):
+            for name in self.client.scan_iter(match=k.prefix + pattern, count=1000):
+                doomed.append(name)
+        for start in range(0, len(doomed), 500):
+            self.client.delete(*doomed[start:start + 500])
+        self.client.hset(k.meta, "reset_at", utc_now())
+
+    def summary(self) -> dict[str, Any]:
+        k = self.keys
+        stats = _hash(self.client.hgetall(k.stats))
+        runs = []
+        for raw in self.client.lrange(k.runs, 0, 9):
+            run = self._run(_text(raw) or "")
+            complete = run.get("complete")
+            runs.append({**{name: run.get(name) or None for name in RUN_FIELDS},
+                         "pid": int(run["pid"]) if run.get("pid") else None,
+                         "exported": int(run.get("exported") or 0),
+                         "complete": int(complete) if complete else None})
+        return {"path": self.path, "articles": int(stats.get("articles") or 0),
+                "revised": int(stats.get("revised") or 0), "keys": int(self.client.hlen(k.keys)),
+                "newest_first_seen": stats.get("newest_first_seen"), "last_seen": stats.get("last_seen"),
+                "meta": _hash(self.client.hgetall(k.meta)), "runs": runs}
