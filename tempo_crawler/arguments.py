@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 RENDER_MODES = ("auto", "always", "never")
+ROLES = ("auto", "seed", "worker")   # distributed runs (docs/distributed.md)
 _TRUE = ("1", "true", "yes", "on", "y")
 _FALSE = ("0", "false", "no", "off", "n", "")
 
@@ -58,6 +59,20 @@ def _render(value: str) -> str:
     return mode
 
 
+def _role(value: str) -> str:
+    role = value.strip().lower()
+    if role not in ROLES:
+        raise ArgumentError(f"expected one of {', '.join(ROLES)}")
+    return role
+
+
+def _worker(value: str) -> str:
+    name = value.strip()
+    if not name or len(name) > 64 or not all(c.isalnum() or c in "._-" for c in name):
+        raise ArgumentError("expected a name of letters, digits, '.', '_' or '-' (at most 64)")
+    return name
+
+
 def flag(value: Any) -> bool:
     """``1``/``true``/``yes``/``on`` (any case) → True; ``0``/``false``/``no``/``off``/empty → False."""
     if isinstance(value, bool):
@@ -86,6 +101,8 @@ ARGUMENTS: tuple[Argument, ...] = (
     Argument("render", "JavaScript rendering: auto, always or never", _render),
     Argument("full", "fetch every listed article again (1/0)", flag),
     Argument("reset", "forget the seen-store before this run (1/0)", flag),
+    Argument("worker", "distributed runs: this worker's name (default: host name and pid)", _worker),
+    Argument("role", "distributed runs: auto (discover if first this cycle), seed or worker", _role),
 )
 NAMES = tuple(a.name for a in ARGUMENTS)
 

@@ -27,6 +27,24 @@ DEFAULT_OUTPUT = "output/%(name)s-%(run_stamp)s.jsonl"
 _ATTR = "tempo_run_context"
 
 
+def _distributed(settings: Any, mode: str, feeds: bool, args: dict[str, Any]) -> bool:
+    """True with ``TEMPO_REDIS_URL`` (setting or environment); -a worker/role need it, and it needs the state."""
+    from tempo_crawler.arguments import ArgumentError
+    from tempo_crawler.distributed.config import check_url, redis_url
+
+    url = redis_url(settings)
+    if not url:
+        for name in ("worker", "role"):
+            if name in args:
+                raise ArgumentError(f"-a {name}=…: only for distributed runs (-s TEMPO_REDIS_URL=redis://host:port/0)")
+        return False
+    check_url(url)
+    if mode == "off" or (mode == "auto" and feeds):
+        raise ArgumentError("TEMPO_REDIS_URL: a distributed run keeps its state in Redis and writes one file per "
+                            "worker; drop -o/-O/FEEDS and TEMPO_STATE_MODE=off")
+    return True
+
+
 def _start_of(day: date | None, plus_days: int = 0) -> datetime | None:
     return datetime.combine(day + timedelta(days=plus_days), time.min, WIB) if day else None
 
@@ -56,6 +74,13 @@ class RunContext:
     covered: set[str] = field(default_factory=set)   # listing sources that may stop paging early
     skipped: bool = False                            # another run holds the lock: nothing is done
     notes: FetchNotes | None = None
+    in_run: set[str] = field(default_factory=set)    # article keys the in-run dedupe let through
+    # -- distributed runs (TEMPO_REDIS_URL; tempo_crawler.distributed, docs/distributed.md) -----------------
+    distributed: bool = False
+    worker: str | None = None                        # the worker's name (its files, its lock)
+    role: str = "auto"                               # auto | seed | worker
+    seeding: bool = True                             # this run discovers (always true on one machine)
+    cluster: Any = None                              # the run's ClusterSession while it lives
 
     @classmethod
     def create(cls, crawler: Any, spider: str, raw_arguments: dict[str, Any]) -> RunContext:
@@ -66,6 +91,7 @@ class RunContext:
         if mode not in STATE_MODES:
             raise ValueError(f"TEMPO_STATE_MODE={mode!r}: expected one of {', '.join(STATE_MODES)}")
         feeds = bool(s.getdict("FEEDS"))
+        distributed = _distributed(s, mode, feeds, args)
         now = datetime.now(timezone.utc)
         explicit = list(args.get("start_urls", [])) + list(args.get("urls_file", []))
         context = cls(
@@ -78,11 +104,20 @@ class RunContext:
             writer_enabled=mode == "on" or not feeds,
             state_path=Path(s.get("TEMPO_STATE_PATH") or "output/state/world.sqlite"),
             refetch_window=timedelta(hours=s.getfloat("TEMPO_REFETCH_WINDOW_HOURS", 48.0)),
+            distributed=distributed, role=args.get("role", "auto"),
         )
+        if distributed:
+            from tempo_crawler.distributed.config import default_worker
+
+            context.worker = args.get("worker") or default_worker()
         if context.writer_enabled:
             template = s.get("TEMPO_OUTPUT") or DEFAULT_OUTPUT
             stamp = context.stamp
-            context.output = free_name(Path(template % {"name": spider, "run_stamp": stamp, "time": stamp}))
+            names = {"name": spider, "run_stamp": stamp, "time": stamp, "worker": context.worker or ""}
+            path = Path(template % names)
+            if context.worker and "%(worker)s" not in template:   # one file per worker: world-<UTC>-<worker>.jsonl
+                path = path.with_name(f"{path.stem}-{context.worker}{path.suffix}")
+            context.output = free_name(path.absolute() if distributed else path)
         setattr(crawler, _ATTR, context)
         return context
 
@@ -104,8 +139,8 @@ class RunContext:
 
     @property
     def listing_run(self) -> bool:
-        """Discovery through the sources (not a list of explicit URLs)."""
-        return not self.explicit_urls
+        """Discovery through the sources (not a list of explicit URLs), by this run (distributed: the seeder)."""
+        return not self.explicit_urls and self.seeding
 
     @property
     def active(self) -> bool:

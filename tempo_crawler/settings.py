@@ -163,3 +163,19 @@ EXTENSIONS["tempo_crawler.monitors.extension.RunMonitors"] = 450   # before RunL
 EXTENSIONS["scrapy.extensions.logstats.LogStats"] = None
 EXTENSIONS["tempo_crawler.monitors.progress.Progress"] = 0
 # --- end of Monitors (issue 10) ------------------------------------------------------------------
+
+# --- Distributed runs (issue 15) ------------------------------------------------------------------
+# `-s TEMPO_REDIS_URL=redis://[:password@]host:port/db` (or that environment variable) makes `scrapy crawl
+# world` a worker of a run shared by many processes and machines: scrapy-redis queue, seen-store, claims
+# and politeness budget in Redis (tempo_crawler/distributed/, docs/distributed.md). Empty: one machine,
+# nothing imports Redis. `-a worker=NAME`, `-a role=auto|seed|worker`: tempo_crawler/arguments.py.
+ADDONS = {"tempo_crawler.distributed.addon.Distributed": 0}
+TEMPO_REDIS_URL = ""
+TEMPO_REDIS_PREFIX = "tempo:%(spider)s:"     # every key but scrapy-redis' <spider>:requests / :dupefilter
+TEMPO_REDIS_IDLE_S = 10.0            # a worker stops once the shared queue stayed empty this long
+TEMPO_REDIS_LEASE_S = 30.0           # a dead worker's claimed articles go back to the queue after this
+TEMPO_REDIS_CYCLE_S = 60.0           # -a role=auto discovers at most once per this many seconds
+TEMPO_REDIS_RATE = None              # requests/s per host, all workers together; None: 1/DOWNLOAD_DELAY; 0: off
+TEMPO_REDIS_BURST = 1                # requests a host may get back to back after a quiet spell
+TEMPO_REDIS_TICK_S = 0.5             # how often an idle worker looks at the shared queue
+# --- end of Distributed runs (issue 15) -----------------------------------------------------------

@@ -1,10 +1,16 @@
-"""``scrapy state show|reset``: look at or forget the cron seen-store (``TEMPO_STATE_PATH``).
+"""``scrapy state show|reset|recover``: look at, forget or finish the cron seen-store (``TEMPO_STATE_PATH``, or
+with ``TEMPO_REDIS_URL`` the store every worker of a distributed run shares).
 
 * ``show``: articles known, revisions, the last runs (killed ones included) with their outcome and exit
-  status (the columns are explained under the table), whether a run holds the lock. ``--json`` for machines.
-* ``reset``: under the run lock (refused while a crawl runs), first publish what killed runs left, then
-  forget every article: the next ``scrapy crawl world`` exports everything it finds as new (version 1).
-  Output files already written are left alone. Same as ``scrapy crawl world -a reset=1`` minus the crawl.
+  status (the columns are explained under the table), whether a run holds the lock; distributed: also the
+  live workers, the shared queue, the claims and who discovers. ``--json`` for machines.
+* ``reset``: under the run lock (refused while a crawl runs; distributed: while any worker is alive), first
+  publish what killed runs left, then forget every article: the next ``scrapy crawl world`` exports
+  everything it finds as new (version 1). Output files already written are left alone. Same as
+  ``scrapy crawl world -a reset=1`` minus the crawl.
+* ``recover``: finish what killed runs left without crawling. Distributed: ``--worker NAME`` finishes the
+  dead runs of that worker from its files on this machine (a worker whose machine is gone for good:
+  ``--lost`` gives its unexported articles back to the others; its unpublished ``.part`` file is lost).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
@@ -49,34 +56,52 @@ def runs_table(runs: list[dict]) -> str:
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows)
 
 
+ACTIONS = ("show", "reset", "recover")
+
+
 class Command(ScrapyCommand):
     requires_project = True
     default_settings = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
-        return "show|reset [--json]"
+        return "show|reset|recover [--json] [--worker NAME [--lost]]"
 
     def short_desc(self) -> str:
-        return "Show or reset the cron seen-store (TEMPO_STATE_PATH)"
+        return "Show, reset or recover the cron seen-store (TEMPO_STATE_PATH, or the shared one of TEMPO_REDIS_URL)"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("--json", action="store_true", help="show: print JSON")
+        parser.add_argument("--worker", metavar="NAME", help="recover: the dead runs of this worker (distributed)")
+        parser.add_argument("--lost", action="store_true",
+                            help="recover --worker: its machine is gone; give its articles back to the others")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        if len(args) != 1 or args[0] not in ("show", "reset"):
-            raise UsageError("give `show` or `reset`")
+        if len(args) != 1 or args[0] not in ACTIONS:
+            raise UsageError(f"give one of {', '.join(ACTIONS)}")
         assert self.settings is not None
-        path = Path(self.settings.get("TEMPO_STATE_PATH") or "output/state/world.sqlite")
-        lock = RunLock(path.with_name(path.name + ".lock"))
+        from tempo_crawler.distributed.config import redis_url
+
         try:
+            if redis_url(self.settings):
+                from tempo_crawler.distributed.state_cli import ClusterState
+
+                ClusterState(self.settings, self).run(args[0], opts)
+                return
+            if opts.worker or opts.lost:
+                raise UsageError("--worker/--lost are for distributed runs (TEMPO_REDIS_URL)")
+            path = Path(self.settings.get("TEMPO_STATE_PATH") or "output/state/world.sqlite")
+            lock = RunLock(path.with_name(path.name + ".lock"))
             if args[0] == "show":
                 self.show(path, lock, opts.json)
             else:
-                self.reset(path, lock)
+                self.reset_or_recover(path, lock, reset=args[0] == "reset")
         except StoreError as exc:
-            print(f"ERROR: {exc}", file=sys.stderr)
-            self.exitcode = 1
+            self.fail(str(exc))
+
+    def fail(self, message: str) -> None:
+        print(f"ERROR: {message}", file=sys.stderr)
+        self.exitcode = 1
 
     def show(self, path: Path, lock: RunLock, as_json: bool) -> None:
         try:
@@ -97,23 +122,15 @@ class Command(ScrapyCommand):
         if as_json:
             print(json.dumps(info, indent=1, ensure_ascii=False))
             return
-        print(f"state:     {info['path']}")
-        print(f"articles:  {info['articles']} ({info.get('revised', 0)} revised at least once), "
-              f"{info.get('keys', 0)} URL keys")
-        if info.get("newest_first_seen"):
-            print(f"newest:    first seen {info['newest_first_seen']}; last page fetch {info['last_seen']}")
+        print_summary(info)
         print(f"lock:      {'held by ' + holder if holder else 'free'}")
-        if info["runs"]:
-            print()
-            print(runs_table(info["runs"]))
-            print(RUNS_LEGEND)
+        print_runs(info)
 
-    def reset(self, path: Path, lock: RunLock) -> None:
+    def reset_or_recover(self, path: Path, lock: RunLock, reset: bool) -> None:
         try:
             lock.acquire()
         except LockBusy as exc:
-            print(f"ERROR: {exc}: not resetting while a crawl runs", file=sys.stderr)
-            self.exitcode = 1
+            self.fail(f"{exc}: not {'resetting' if reset else 'recovering'} while a crawl runs")
             return
         try:
             store = SeenStore(path)
@@ -121,10 +138,29 @@ class Command(ScrapyCommand):
                 found = recover(store)
                 if found.files:
                     print(f"published what killed runs left: {', '.join(found.files)}")
+                elif not reset:
+                    print("no killed run to recover")
                 before = store.summary()["articles"]
-                store.reset()
+                if reset:
+                    store.reset()
             finally:
                 store.close()
         finally:
             lock.release()
-        print(f"state {path} reset: {before} article(s) forgotten; the next crawl exports everything it finds")
+        if reset:
+            print(f"state {path} reset: {before} article(s) forgotten; the next crawl exports everything it finds")
+
+
+def print_summary(info: dict[str, Any]) -> None:
+    print(f"state:     {info['path']}")
+    print(f"articles:  {info['articles']} ({info.get('revised', 0)} revised at least once), "
+          f"{info.get('keys', 0)} URL keys")
+    if info.get("newest_first_seen"):
+        print(f"newest:    first seen {info['newest_first_seen']}; last page fetch {info['last_seen']}")
+
+
+def print_runs(info: dict[str, Any]) -> None:
+    if info["runs"]:
+        print()
+        print(runs_table(info["runs"]))
+        print(RUNS_LEGEND)

@@ -20,6 +20,14 @@ class DedupePipeline(ArticlePipeline):
         super().__init__(stats)
         self.seen: set[str] = set()
 
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> DedupePipeline:
+        pipe = cls(crawler.stats)
+        context = RunContext.find(crawler)
+        if context is not None:   # shared with the cross-run dedupe, which forgets an article another worker took
+            pipe.seen = context.in_run
+        return pipe
+
     def process_article(self, article: Article) -> Article:
         key = item_key(article.url, article.id) or ""
         if key in self.seen:
@@ -32,7 +40,11 @@ class DedupePipeline(ArticlePipeline):
 class StoreDedupePipeline(ArticlePipeline):
     """Across runs, against the seen-store (runs with state only): drop an article stored with the same
     content (``unchanged``) or the same story stored under another key (``duplicate_content``); give the
-    rest their ``version``, ``first_seen`` and ``revised_at`` (a changed article is a revision)."""
+    rest their ``version``, ``first_seen`` and ``revised_at`` (a changed article is a revision).
+
+    Several workers at once (distributed runs): the article is first reserved in the store for this run,
+    so that the verdict holds until the export is committed; an article another worker is exporting right
+    now is dropped (``claimed_elsewhere``: that worker exports it)."""
 
     def __init__(self, stats: Any, context: RunContext) -> None:
         super().__init__(stats)
@@ -47,7 +59,13 @@ class StoreDedupePipeline(ArticlePipeline):
         if store is None or notes is None:
             return article
         note = notes.gather(article, pop=False)
-        verdict = store.classify(article_to_dict(article), note.keys)
+        data = article_to_dict(article)
+        if not store.reserve(data, note.keys):
+            notes.gather(article, pop=True)
+            self.context.in_run.discard(item_key(article.url, article.id) or "")   # it may come back to this run
+            self.drop("claimed_elsewhere", f"another worker is exporting this article: {article.url}",
+                      log_level="INFO")
+        verdict = store.classify(data, note.keys)
         now = utc_now()
         if verdict.kind in ("unchanged", "duplicate"):
             assert verdict.record is not None

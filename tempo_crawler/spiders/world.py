@@ -77,6 +77,8 @@ class WorldSpider(scrapy.Spider):
     # -- start ---------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
         context = self.context
+        if not context.seeding:   # a distributed worker that does not discover: it fetches the shared queue
+            return
         if context.explicit_urls:
             self.logger.info("crawling %d explicit URL(s)", len(context.explicit_urls))
             for url in context.explicit_urls:
@@ -100,10 +102,17 @@ class WorldSpider(scrapy.Spider):
         return scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed,
                               cb_kwargs={"source": source, "page": page}, meta=meta, dont_filter=page == 1)
 
+    def shared(self, meta: dict[str, Any], key: str) -> dict[str, Any]:
+        """Distributed runs: an article request goes to the shared queue, claimed by its article key."""
+        if self.context.distributed:
+            meta.update(tempo_shared=True, tempo_key=key)
+        return meta
+
     def explicit_request(self, url: str) -> scrapy.Request:
         if url_era(url):
             return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,
-                                  meta={"tempo_source": EXPLICIT, KIND: "article"}, dont_filter=True)
+                                  meta=self.shared({"tempo_source": EXPLICIT, KIND: "article"}, request_key(url)),
+                                  dont_filter=True)
         return scrapy.Request(url, callback=self.parse_sniffed, errback=self.listing_failed,
                               meta={"tempo_source": EXPLICIT, KIND: "page"}, dont_filter=True)
 
@@ -227,6 +236,9 @@ class WorldSpider(scrapy.Spider):
         if not self.context.active:
             return True
         fetch, reason = incremental.ref_decision(self.context, key, ref)
+        if fetch and incremental.claimed_elsewhere(self.context, key):
+            self._inc("skipped/claimed")
+            return False
         if fetch:
             self._inc(f"incremental/fetch/{reason}")
         elif key not in self.unchanged:
@@ -251,8 +263,9 @@ class WorldSpider(scrapy.Spider):
         self.scheduled.add(key)
         self._inc(f"source/{ref.source}/new")
         self._inc("articles/scheduled")
-        return scrapy.Request(ref.url, callback=self.parse_article, errback=self.article_failed,
-                              meta={"tempo_source": ref.source, "tempo_ref": ref, KIND: "article"}, priority=10)
+        meta = self.shared({"tempo_source": ref.source, "tempo_ref": ref, KIND: "article"}, key)
+        return scrapy.Request(ref.url, callback=self.parse_article, errback=self.article_failed, meta=meta,
+                              priority=10)
 
     def parse_article(self, response: Response, partial: Any = None, pages: list[str] | None = None) -> Iterable[Any]:
         self._inc("responses_ok")

@@ -9,7 +9,10 @@ Listing, feed and API pages are always fetched. An article page is fetched when
 * its newest known time (published, modified, lastmod) is within ``TEMPO_REFETCH_WINDOW_HOURS`` of now,
   when edits are most likely (``fresh``).
 
-Otherwise it is ``unchanged`` and skipped. Paging of a listing stops at a page whose every article is
+Otherwise it is ``unchanged`` and skipped. In a distributed run an article another live worker is working on
+(or a dead one may have written, until its file is recovered) is skipped too (``claimed``).
+
+Paging of a listing stops at a page whose every article is
 stored and ``unchanged`` (so also older than the window), provided the previous run paged that source
 completely (it finished, fetched every article it scheduled, had no ``max_items``/``since``/``until`` cut
 and no error on that source); after a killed or cut-short run the next run pages to the usual bounds
@@ -51,6 +54,11 @@ def ref_decision(context: RunContext, key: str, ref: ArticleRef) -> tuple[bool, 
     record = context.store.find([key, article_key(ref.url)])
     return decide(record, published_at=ref.published_at, lastmod=lastmod, now=context.now,
                   window=context.refetch_window, full=context.full)
+
+
+def claimed_elsewhere(context: RunContext, key: str) -> bool:
+    """Distributed runs: another live worker works on this article, or a dead one may have written it."""
+    return context.cluster is not None and context.cluster.claims.held_elsewhere(key)
 
 
 def listing_exhausted(context: RunContext, refs: list[ArticleRef], wanted: Callable[[ArticleRef], bool]) -> bool:
