@@ -39,3 +39,31 @@ def make_replica() -> Iterator[Callable[..., Replica]]:
     yield make
     for r in started:
         r.stop()
+
+
+# ---------------------------------------------------------------- redis-server (tests/support/redis_server.py)
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[Any]:
+    """A real redis-server on a free loopback port for the session. Missing: the test is skipped with the reason,
+    or fails under ``CI=true``."""
+    import os
+
+    from tests.support.redis_server import RedisServer, find_redis_server
+
+    binary, why = find_redis_server()
+    if binary is None:
+        if os.environ.get("CI", "").strip().lower() in ("true", "1"):
+            pytest.fail(f"CI=true and no redis-server for the distributed tests: {why}", pytrace=False)
+        pytest.skip(f"distributed tests skipped: {why} (under CI=true this fails)")
+    server = RedisServer.start(binary)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: Any) -> str:
+    """The session's redis-server, emptied for this test."""
+    redis_server.flush()
+    return redis_server.url

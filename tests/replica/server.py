@@ -148,6 +148,7 @@ class ReplicaSite:
         self.challenge_share = 0.0     # this share of article pages: 403 challenge pages (variants.py)
         self.log_requests = True
         self.requests: list[tuple[str, str]] = []
+        self.timed_requests: list[tuple[float, str]] = []   # (time.monotonic(), path+query) of each logged request
         self.load_errors: list[tuple[str, str]] = []
         self._routes: dict[str, _Route] = {}
         self._lenient: dict[str, str] = {}
@@ -414,6 +415,7 @@ class ReplicaSite:
         with self._lock:
             if self.log_requests:
                 self.requests.append((method, target))
+                self.timed_requests.append((time.monotonic(), target))
             for f in self._faults:
                 if f.remaining > 0 and target.startswith(f.prefix):
                     f.remaining -= 1
