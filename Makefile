@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8765
 ARGS ?=
 
-.PHONY: install install-test crawl test demo replica lint golden clean-output
+.PHONY: install install-test crawl test demo replica lint golden clean-output bench-distributed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ demo: install
 ## serve the replica on 127.0.0.1:$(PORT) until stopped
 replica: install
 	$(PY) -m tests.replica.server --port $(PORT)
+
+## issue 15: 1, 2 and 4 distributed workers (redis-server on loopback) on a replica taking 1 s per request,
+## budget off: pages/s and speed-up against one worker (goals 1.8x and 3.2x); ~4 min; options: DIST_ARGS="--articles 480"
+bench-distributed: install-test
+	bash .ci/system-deps
+	$(PY) -m benchmarks.distributed_scaling $(DIST_ARGS)
 
 golden: install
 	$(PY) -m benchmarks.golden_f1
