@@ -25,8 +25,10 @@ What this fixes in scrapy-redis on current Scrapy:
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
+import redis
 from scrapy import Request
 from scrapy.core.scheduler import Scheduler as LocalScheduler
 from scrapy.dupefilters import RFPDupeFilter as LocalDupeFilter
@@ -82,6 +84,7 @@ class SharedScheduler(RedisScheduler):
 
     crawler: Any = None
     local: LocalScheduler
+    last_error_log = 0.0
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SharedScheduler:
@@ -115,6 +118,13 @@ class SharedScheduler(RedisScheduler):
         if self.stats is not None:
             self.stats.inc_value(key, n)
 
+    def _failed(self, what: str, exc: Exception) -> None:
+        """A Redis error: counted, logged at most every 30 s; the worker loop stops the run if it lasts."""
+        self._inc("tempo/redis/errors")
+        if time.monotonic() - self.last_error_log >= 30:
+            self.last_error_log = time.monotonic()
+            logger.error("shared queue: %s failed (%s: %s)", what, type(exc).__name__, exc)
+
     @property
     def shared(self) -> bool:
         """The shared queue is served: the run's session is up and done discovering."""
@@ -125,11 +135,16 @@ class SharedScheduler(RedisScheduler):
     def enqueue_request(self, request: Request) -> bool:
         if not request.meta.get(SHARED) or request.meta.get(CLAIMED):
             return self.local.enqueue_request(request)
-        if self.df.request_seen(request):
-            self.df.log(request, self.spider)
-            self._inc("tempo/redis/push_duplicate")
+        try:
+            if self.df.request_seen(request):
+                self.df.log(request, self.spider)
+                self._inc("tempo/redis/push_duplicate")
+                return False
+            self.queue.push(request)
+        except redis.RedisError as exc:   # not queued, not in the store: the next discovery finds it again
+            self._failed(f"pushing {request.url}", exc)
+            self._inc("tempo/redis/push_failed")
             return False
-        self.queue.push(request)
         self._inc("scheduler/enqueued/redis")
         self._inc("tempo/redis/pushed")
         return True
@@ -138,7 +153,11 @@ class SharedScheduler(RedisScheduler):
         """The next shared request, claimed for this run (None when the queue has none this run may take)."""
         queue = self.queue
         before = queue.dropped
-        request = queue.pop()
+        try:
+            request = queue.pop()
+        except redis.RedisError as exc:
+            self._failed("pop", exc)
+            return None
         if queue.dropped > before:
             self._inc("tempo/redis/claim_busy", queue.dropped - before)
         if request is not None:
@@ -157,7 +176,12 @@ class SharedScheduler(RedisScheduler):
         return self.local.has_pending_requests()
 
     def shared_pending(self) -> int:
-        return int(self.server.zcard(self.queue.key))
+        """Requests waiting in the shared queue (0 while Redis cannot be reached)."""
+        try:
+            return int(self.server.zcard(self.queue.key))
+        except redis.RedisError as exc:
+            self._failed("counting the queue", exc)
+            return 0
 
     def has_pending_requests(self) -> bool:
         return self.local.has_pending_requests() or (self.shared and self.shared_pending() > 0)

@@ -72,6 +72,7 @@ class ClusterSession:
         self.claims: Claims | None = None
         self.heartbeat: threading.Thread | None = None
         self.stopping = threading.Event()
+        self.last_beat_error = 0.0
         self.discovering = False
         self.working = False
 
@@ -160,9 +161,11 @@ class ClusterSession:
             if self.discovering:
                 renew(keys=[k.discovery], args=[self.run_id, self.lease_ms])
         except redis.RedisError as exc:
-            logger.error("heartbeat to Redis at %s failed (%s: %s); after TEMPO_REDIS_LEASE_S=%g s without one "
-                         "other workers take over this worker's articles", self.label, type(exc).__name__, exc,
-                         self.tunables.lease_s)
+            if time.monotonic() - self.last_beat_error >= 30:
+                self.last_beat_error = time.monotonic()
+                logger.error("heartbeat to Redis at %s failed (%s: %s); after TEMPO_REDIS_LEASE_S=%g s without one "
+                             "other workers take over this worker's articles", self.label, type(exc).__name__, exc,
+                             self.tunables.lease_s)
 
     def release(self) -> None:
         self.stopping.set()

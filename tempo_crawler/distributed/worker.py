@@ -11,6 +11,9 @@ idle one notices new work, and who puts a dead worker's articles back on the que
   ``TEMPO_REDIS_TICK_S`` this loop looks at the shared queue and hands an idle engine the next request.
 * **Dead workers.** Every tick, the fetching claims of runs whose heartbeat expired go back on the queue
   (:data:`tempo_crawler.distributed.claims.REAP`).
+* **Redis gone.** A worker that cannot reach Redis for ``TEMPO_REDIS_LEASE_S`` stops (reason
+  ``redis_unavailable``, exit status 1); its file stays unpublished when its last commit failed, and the next
+  run on this machine recovers it.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class WorkerLoop:
         self.context = context
         self.ticker: LoopingCall | None = None
         self.idle_since: float | None = None
+        self.down_since: float | None = None
         self.closing = False
 
     @classmethod
@@ -99,6 +103,14 @@ class WorkerLoop:
         session = self.session
         if session is None or self.closing:
             return
+        try:
+            self._idle(session)
+        except redis.RedisError as exc:
+            self._redis_failed(exc)
+            if not self.closing:
+                raise DontCloseSpider from None
+
+    def _idle(self, session: Any) -> None:
         if not session.working:   # the seeder's listings are done
             session.discovery_done()
             self.stats.set_value("tempo/redis/discovery_done", 1)
@@ -135,6 +147,7 @@ class WorkerLoop:
             return
         try:
             requeued = session.claims.reap()
+            self.down_since = None
             if requeued:
                 self.stats.inc_value("tempo/redis/requeued", requeued)
                 logger.warning("put %d article request(s) of dead worker(s) back on the shared queue", requeued)
@@ -144,8 +157,24 @@ class WorkerLoop:
                 self.idle_since = None
                 return
             if not self.should_stay() and self.crawler.engine.spider_is_idle():
-                self.closing = True
+                self._close("finished")
                 self._log_exit()
-                deferred_from_coro(self.crawler.engine.close_spider_async(reason="finished"))
         except redis.RedisError as exc:
-            logger.error("Redis at %s: %s: %s", session.label, type(exc).__name__, exc)
+            self._redis_failed(exc)
+
+    def _close(self, reason: str) -> None:
+        self.closing = True
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
+
+    def _redis_failed(self, exc: Exception) -> None:
+        session, now = self.session, time.monotonic()
+        self.stats.inc_value("tempo/redis/errors")
+        if self.down_since is None:
+            self.down_since = now
+            logger.error("Redis at %s: %s: %s; this worker stops if it lasts %g s (TEMPO_REDIS_LEASE_S)",
+                         session.label, type(exc).__name__, exc, session.tunables.lease_s)
+        elif now - self.down_since >= session.tunables.lease_s and not self.closing:
+            self.stats.set_value("tempo/redis/unavailable", 1)
+            logger.error("Redis at %s unreachable for %.0f s: worker %s stops", session.label, now - self.down_since,
+                         session.worker)
+            self._close("redis_unavailable")

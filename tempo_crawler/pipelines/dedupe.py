@@ -58,6 +58,12 @@ class StoreDedupePipeline(ArticlePipeline):
         store, notes = self.context.store, self.context.notes
         if store is None or notes is None:
             return article
+        try:
+            return self._against(store, notes, article)
+        except OSError as exc:   # the store cannot be read or written (Redis gone): not exported this run
+            self.drop("state_unavailable", f"{exc}: {article.url}", log_level="ERROR")
+
+    def _against(self, store: Any, notes: Any, article: Article) -> Article:
         note = notes.gather(article, pop=False)
         data = article_to_dict(article)
         if not store.reserve(data, note.keys):

@@ -19,9 +19,12 @@ guarantee (``everysec`` may lose the last second of commits in a crash of Redis 
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import redis
 
 from tempo_crawler.identity import content_hash, content_key, mapping_key
 from tempo_crawler.state.backend import StoreRules, claim_keys
@@ -85,6 +88,25 @@ return #data.ops
 """
 
 
+class StoreUnavailable(OSError):
+    """Redis could not be reached or refused a command: a failed write of the store, like a full disk for
+    SQLite (the writer keeps its file unpublished for recovery; the run ends with an error)."""
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def guarded(method: F) -> F:
+    """Turn Redis errors of a store method into :class:`StoreUnavailable` (the password never shows)."""
+    @functools.wraps(method)
+    def wrapper(self: RedisStore, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except redis.RedisError as exc:
+            raise StoreUnavailable(f"state {self.path}: {type(exc).__name__}: {exc}") from None
+    return wrapper  # type: ignore[return-value]
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -129,6 +151,7 @@ class RedisStore(StoreRules):
         self._release: set[str] = set()
 
     # -- transactions --------------------------------------------------------------------------
+    @guarded
     def commit(self) -> None:
         if not self._ops and not self._release:
             return
@@ -166,6 +189,7 @@ class RedisStore(StoreRules):
                     rids.add(self._soft[key])
         return rids
 
+    @guarded
     def find(self, keys: Iterable[str | None]) -> Record | None:
         wanted = sorted({k for k in keys if k})
         if not wanted:
@@ -175,6 +199,7 @@ class RedisStore(StoreRules):
             return None
         return min(rows, key=lambda r: (-r.version, r.rid))
 
+    @guarded
     def find_content(self, ckey: str | None) -> Record | None:
         if not ckey:
             return None
@@ -190,6 +215,7 @@ class RedisStore(StoreRules):
         return sorted(k for k in stored if self._rids([k]) == {rid})
 
     # -- several writers -----------------------------------------------------------------------
+    @guarded
     def reserve(self, item: Mapping[str, Any], keys: Iterable[str | None] = ()) -> bool:
         """Claim every key of ``item`` for this run (``w``: it may now be written to the run's file); False when
         another live worker holds one of them (it exports the article) or a dead one may have written it."""
@@ -210,6 +236,7 @@ class RedisStore(StoreRules):
                 for other in group:
                     self._reserved.pop(other, None)
 
+    @guarded
     def release_run(self, run_id: str, *, finished: bool, recovered: Iterable[str] = ()) -> int:
         """End the claims of ``run_id``: this run's own at its end (``finished``: everything it popped was
         processed; else they go back to the queue), or a killed run's after its file was recovered."""
@@ -220,6 +247,7 @@ class RedisStore(StoreRules):
         return self.claims.end_run(run_id, "recovered", recovered)
 
     # -- writes (buffered; applied by commit) ----------------------------------------------------
+    @guarded
     def record(self, item: Mapping[str, Any], keys: Iterable[str | None] = (), *, now: str | None = None,
                file: str | None = None, listing_lastmod: str | None = None) -> int:
         now = now or utc_now()
@@ -249,6 +277,7 @@ class RedisStore(StoreRules):
         self._releases([*all_keys, f"c:{values['content_key']}" if values["content_key"] else ""])
         return rid
 
+    @guarded
     def touch(self, rid: int, keys: Iterable[str | None] = (), *, now: str | None = None,
               listing_lastmod: str | None = None) -> None:
         now = now or utc_now()
@@ -267,6 +296,7 @@ class RedisStore(StoreRules):
     def _run(self, run_id: str) -> dict[str, str]:
         return _hash(self.client.hgetall(self.keys.of_run("run", run_id)))
 
+    @guarded
     def begin_run(self, run_id: str, file: str | None, *, pid: int, listing: bool = True) -> None:
         k = self.keys
         fields = {"run_id": run_id, "pid": str(pid), "started_at": utc_now(), "status": "running",
@@ -283,6 +313,7 @@ class RedisStore(StoreRules):
             pipe.set(k.last_listing, run_id)
         pipe.execute()
 
+    @guarded
     def end_run(self, run_id: str, *, status: str, reason: str | None, complete: bool | None, exported: int,
                 file: str | None) -> None:
         k = self.keys
@@ -303,6 +334,7 @@ class RedisStore(StoreRules):
     def alive(self, run_id: str) -> bool:
         return bool(self.client.exists(self.keys.of_run("alive", run_id)))
 
+    @guarded
     def unfinished_runs(self) -> list[tuple[str, str | None]]:
         """Runs that died before their end and whose files this machine holds (same host, or the worker named
         by ``recover_worker``), each taken for recovery by this run alone."""
@@ -320,6 +352,7 @@ class RedisStore(StoreRules):
                 out.append((run_id, run.get("file") or None))
         return out
 
+    @guarded
     def coverage_complete(self) -> bool:
         last = _text(self.client.get(self.keys.last_listing))
         if not last:
@@ -329,16 +362,19 @@ class RedisStore(StoreRules):
         return (run.get("status") == "finished" and run.get("complete") == "1"
                 and failures == int(run.get("failures_at_start") or 0))
 
+    @guarded
     def set_coverage(self, run_id: str, sources: Mapping[str, bool]) -> None:
         if sources:
             self.client.hset(self.keys.coverage, mapping={name: "1" if done else "0" for name, done in sources.items()})
 
+    @guarded
     def covered_sources(self) -> set[str]:
         if not self.coverage_complete():
             return set()
         return {k for k, v in _hash(self.client.hgetall(self.keys.coverage)).items() if v == "1"}
 
     # -- housekeeping --------------------------------------------------------------------------
+    @guarded
     def reset(self) -> None:
         """Forget every article and run record (claims and live runs' heartbeats stay); the shared dupefilter too."""
         k = self.keys
@@ -351,6 +387,7 @@ class RedisStore(StoreRules):
             self.client.delete(*doomed[start:start + 500])
         self.client.hset(k.meta, "reset_at", utc_now())
 
+    @guarded
     def summary(self) -> dict[str, Any]:
         k = self.keys
         stats = _hash(self.client.hgetall(k.stats))

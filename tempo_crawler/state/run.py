@@ -174,7 +174,10 @@ class RunLifecycle:
                                                  for name in sources})
             store.commit()
             store.release_run(self.run_id, finished=reason == "finished")
-            store.close()
+        except OSError as exc:   # e.g. Redis gone: the run stays unfinished in the store and is recovered later
+            self.stats.set_value("tempo/state/write_failed", 1)
+            logger.error("%s; cannot record the end of this run, the next run on this machine recovers it", exc)
         finally:
+            store.close()
             context.store = None
             self.session.release()

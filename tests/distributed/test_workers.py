@@ -205,3 +205,24 @@ def test_ci_true_turns_a_missing_redis_server_into_a_failure() -> None:
     assert "apt-get install redis-server" in outside.stdout
     in_ci = subprocess.run(cmd, cwd=ROOT, env={**base, "CI": "true"}, capture_output=True, text=True, timeout=120)
     assert in_ci.returncode != 0 and "CI=true and no redis-server" in in_ci.stdout, in_ci.stdout[-2000:]
+
+
+def test_a_worker_whose_redis_goes_away_stops_with_an_error(make_replica: Any, tmp_path: Path) -> None:
+    """Redis stops mid-run: the worker names the failure in one line per kind, stops after the lease with exit
+    status 1 (no traceback), and its file holds only what the store recorded before."""
+    replica = make_replica(synthetic=40, fixtures_dir=None)
+    replica.site.delay = 0.3
+    server = RedisServer.start()
+    try:
+        cluster = Cluster(replica.origin, tmp_path, server.url, settings={"TEMPO_REDIS_LEASE_S": "3",
+                                                                           "CONCURRENT_REQUESTS": "2"})
+        worker = cluster.start("w0")
+        output = tmp_path / "w0" / "output"
+        assert wait_for(lambda: any(p.read_bytes().count(b"\n") >= 3 for p in output.glob("*.part"))
+                        or worker.proc.poll() is not None, timeout=180)
+    finally:
+        server.stop()
+    assert worker.wait(120) == 1, worker.log[-3000:]
+    assert "unreachable for 3 s: worker w0 stops" in worker.log and "Traceback" not in worker.log
+    assert worker.stats.get("tempo/redis/unavailable") == 1 and worker.stats["finish_reason"] == "redis_unavailable"
+    assert "ERROR: crawl ended with reason 'redis_unavailable'" in worker.log
