@@ -2,8 +2,10 @@
 
 * :mod:`.run`: ``RunLifecycle``, the extension that takes the lock, opens the store, recovers killed runs,
   resets, and records the run from start to end (with listing coverage);
+* :mod:`.backend`: the seen-store's interface (``SeenStoreBackend``) and the rules every backend shares;
 * :mod:`.store`: ``SeenStore``, one SQLite file (``TEMPO_STATE_PATH``) of every exported article, keyed by
   every URL form of it and by a content key (:mod:`tempo_crawler.identity`);
+* :mod:`.redis_store`: ``RedisStore``, the same store in Redis for distributed runs (``TEMPO_REDIS_URL``);
 * :mod:`.lock`: ``RunLock``, an ``fcntl`` lock beside the store so two overlapping runs never share it;
 * :mod:`.recovery`: finishing what a killed run left (its ``.part`` file and the store);
 * :mod:`.incremental`: fetch this article page again? page further?
