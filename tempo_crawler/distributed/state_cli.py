@@ -84,9 +84,6 @@ class ClusterState:
         print_runs(info)
 
     # -- reset / recover ---------------------------------------------------------------------------
-    def _live(self, client: Any) -> list[str]:
-        return [r["run_id"] for r in self.cluster(client)["open_runs"] if r["alive"]]
-
     def _store(self, client: Any, worker: str | None = None) -> RedisStore:
         me = f"state-{socket.gethostname()}-{os.getpid()}"
         return RedisStore(client, self.keys, claims=Claims(client, self.keys, me), host=socket.gethostname(),
@@ -113,11 +110,11 @@ class ClusterState:
             print("no dead run of " + (f"worker {opts.worker}" if opts.worker else f"host {socket.gethostname()}"))
 
     def reset(self, client: Any, opts: Any) -> None:
-        live = self._live(client)
+        store = self._store(client)
+        live = store.live_runs()
         if live:
             self.command.fail(f"workers still running ({', '.join(live)}): not resetting the shared store")
             return
-        store = self._store(client)
         found = recover(store)
         if found.files:
             print(f"published what killed runs left: {', '.join(found.files)}")

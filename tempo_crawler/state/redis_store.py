@@ -375,9 +375,20 @@ class RedisStore(StoreRules):
 
     # -- housekeeping --------------------------------------------------------------------------
     @guarded
+    def live_runs(self) -> list[str]:
+        """Runs not finished whose heartbeat lives, other than this store's own."""
+        me = self.claims.run_id if self.claims is not None else None
+        return sorted(r for r in (_text(x) or "" for x in self.client.smembers(self.keys.open))
+                      if r != me and self.alive(r))
+
     def reset(self) -> None:
-        """Forget every article and run record (claims and live runs' heartbeats stay); the shared dupefilter too."""
+        """Forget every article and run record (claims and live runs' heartbeats stay); the shared dupefilter too.
+        Refused (:class:`StoreError`) while another worker runs: its records would vanish under it."""
         k = self.keys
+        others = self.live_runs()
+        if others:
+            raise StoreError(f"{self.path}: workers still running ({', '.join(others)}): not resetting the shared "
+                             "store")
         self.rollback()
         doomed = [k.keys, k.ckeys, k.stats, k.runs, k.coverage, k.last_listing, k.failures, k.rid, k.dupefilter]
         for pattern in ("a:*", "ak:*", "run:*"):

@@ -30,7 +30,7 @@ from tempo_crawler.state.backend import SeenStoreBackend
 from tempo_crawler.state.lock import LockBusy, RunLock
 from tempo_crawler.state.notes import FetchNotes
 from tempo_crawler.state.recovery import recover
-from tempo_crawler.state.store import SeenStore
+from tempo_crawler.state.store import SeenStore, StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +119,13 @@ class RunLifecycle:
             store = session.open_store()
             self._recover(store)
             if context.reset:
-                store.reset()
+                try:
+                    store.reset()
+                except StoreError as exc:   # distributed: other workers still run
+                    context.skipped = True
+                    self.stats.set_value("tempo/state/unavailable", 1)
+                    logger.error("-a reset=1: %s; nothing fetched or exported", exc)
+                    raise CloseSpider("reset_refused") from None
                 self.stats.set_value("tempo/state/reset", 1)
                 logger.warning("-a reset=1: state %s forgotten, every article counts as new", store.path)
             context.seeding = session.elect()
