@@ -38,6 +38,7 @@ class Cluster:
         merged = {**LOCAL_SETTINGS, **FAST, "TEMPO_BASE_URL": self.origin, "TEMPO_REDIS_URL": self.redis_url,
                   "TEMPO_STATS_FILE": str(workdir / "stats.json"), "TEMPO_QUARANTINE_DIR": str(home / "quarantine"),
                   "TEMPO_TEXT_DIR": str(home / "text"), "TEMPO_STATE_PATH": str(home / "state" / "unused.sqlite"),
+                  "TEMPO_ARCHIVE_DIR": str(home / "archive"),
                   "TEMPO_OUTPUT": str(home / "output" / "%(name)s-%(run_stamp)s.jsonl"), **self.settings,
                   **(settings or {})}
         cmd = [sys.executable, "-m", "scrapy", "crawl", "world", "-a", f"worker={worker}"]
