@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 FIELDS = tuple(name for name in Record.__dataclass_fields__ if name != "rid")
 RUN_FIELDS = ("run_id", "pid", "started_at", "finished_at", "status", "reason", "complete", "exported", "file",
-              "worker", "host")
+              "outcome", "exit_code", "worker", "host")
 RUNS_KEPT = 10000
 
 COMMIT = """
@@ -315,11 +315,12 @@ class RedisStore(StoreRules):
 
     @guarded
     def end_run(self, run_id: str, *, status: str, reason: str | None, complete: bool | None, exported: int,
-                file: str | None) -> None:
+                file: str | None, outcome: str | None = None, exit_code: int | None = None) -> None:
         k = self.keys
         run = self._run(run_id)
         fields = {"finished_at": utc_now(), "status": status, "reason": reason or "", "exported": str(exported),
-                  "file": file or ""}
+                  "file": file or "", "outcome": outcome or "",
+                  "exit_code": "" if exit_code is None else str(exit_code)}
         pipe = self.client.pipeline()
         if "complete" in run and complete is not None:
             fields["complete"] = str(int(complete))
@@ -408,6 +409,7 @@ class RedisStore(StoreRules):
             complete = run.get("complete")
             runs.append({**{name: run.get(name) or None for name in RUN_FIELDS},
                          "pid": int(run["pid"]) if run.get("pid") else None,
+                         "exit_code": int(run["exit_code"]) if run.get("exit_code") else None,
                          "exported": int(run.get("exported") or 0),
                          "complete": int(complete) if complete else None})
         return {"path": self.path, "articles": int(stats.get("articles") or 0),
