@@ -15,7 +15,8 @@ from tempo_crawler.distributed.claims import Claims
 from tempo_crawler.distributed.config import Keys, check_url, redact, redis_url
 from tempo_crawler.distributed.session import connect
 from tempo_crawler.state.recovery import recover
-from tempo_crawler.state.redis_store import RedisStore, _text
+from tempo_crawler.state.redis_io import text
+from tempo_crawler.state.redis_store import RedisStore
 from tempo_crawler.state.store import utc_now
 
 SPIDER = "world"   # the project's one spider: its keys are tempo:world:*, world:requests, world:dupefilter
@@ -53,14 +54,14 @@ class ClusterState:
         k = self.keys
         runs = []
         for raw in sorted(client.smembers(k.open)):
-            run_id = _text(raw) or ""
-            run = {(_text(a) or ""): (_text(b) or "") for a, b in client.hgetall(k.of_run("run", run_id)).items()}
+            run_id = text(raw) or ""
+            run = {(text(a) or ""): (text(b) or "") for a, b in client.hgetall(k.of_run("run", run_id)).items()}
             alive = bool(client.exists(k.of_run("alive", run_id)))
             runs.append({"run_id": run_id, "worker": run.get("worker"), "host": run.get("host"), "alive": alive,
                          "claims": int(client.scard(k.of_run("rc", run_id))), "file": run.get("file") or None})
-        last = _text(client.get(k.discovered_at))
+        last = text(client.get(k.discovered_at))
         return {"queue": int(client.zcard(k.queue)), "fingerprints": int(client.scard(k.dupefilter)),
-                "claims": int(client.hlen(k.claims)), "discovering": _text(client.get(k.discovery)),
+                "claims": int(client.hlen(k.claims)), "discovering": text(client.get(k.discovery)),
                 "discovered_at": (time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(float(last))) if last else None),
                 "open_runs": runs}
 
