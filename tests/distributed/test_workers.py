@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -61,6 +62,27 @@ class Cycle:
     ended: dict[str, float]
     requests: list[tuple[float, str]]
     wall_offset: float     # time.time() - time.monotonic()
+    drained: float         # time.time() after which the shared queue stayed empty
+
+
+class QueueWatcher(threading.Thread):
+    """Notes when the shared queue was last seen non-empty (polled every 20 ms)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        self.client = connect(url)
+        self.drained = 0.0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.02):
+            if self.client.zcard("world:requests"):
+                self.drained = time.time()
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()
+        self.client.close()
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +106,12 @@ def first_cycle(secured_redis: RedisServer, tmp_path_factory: pytest.TempPathFac
         cluster = Cluster(replica.origin, tmp_path_factory.mktemp("cluster"), secured_redis.url,
                           settings={"TEMPO_REDIS_RATE": str(RATE), "TEMPO_REDIS_IDLE_S": str(IDLE_S)})
         workers = [cluster.start(f"w{n}") for n in range(3)]
+        watcher = QueueWatcher(secured_redis.url)
+        watcher.start()
         ended = wait_all(workers, timeout=240)
-        yield Cycle(cluster, replica, workers, ended, list(replica.site.timed_requests), time.time() - time.monotonic())
+        watcher.stop()
+        yield Cycle(cluster, replica, workers, ended, list(replica.site.timed_requests), time.time() - time.monotonic(),
+                    watcher.drained)
 
 
 def test_three_workers_export_every_article_exactly_once(first_cycle: Cycle) -> None:
@@ -107,12 +133,13 @@ def test_three_workers_export_every_article_exactly_once(first_cycle: Cycle) -> 
 
 def test_workers_stop_by_themselves_once_the_queue_stays_empty(first_cycle: Cycle) -> None:
     cycle = first_cycle
-    drained = max(t for t, target in cycle.requests if url_era(cycle.replica.origin + target))
-    wall_drained = cycle.wall_offset + drained
+    assert cycle.drained > 0
+    last_request = cycle.wall_offset + max(t for t, _ in cycle.requests)
     for bg in cycle.workers:
         closed = datetime.fromisoformat(bg.stats["finish_time"]).timestamp()
-        # they wait the idle time of an empty queue, then stop (the last response processed, the next tick)
-        assert IDLE_S - 1 <= closed - wall_drained <= IDLE_S + 4, (bg.workdir.name, closed - wall_drained)
+        # each waits the idle time of an empty queue, then stops (its last response processed, the next tick)
+        assert closed - cycle.drained >= IDLE_S - 0.5, (bg.workdir.name, closed - cycle.drained)
+        assert closed - max(cycle.drained, last_request) <= IDLE_S + 4, (bg.workdir.name, closed - last_request)
         assert f"shared queue empty for {IDLE_S:g} s" in bg.log
 
 
