@@ -127,8 +127,10 @@ def test_three_workers_export_every_article_exactly_once(first_cycle: Cycle) -> 
     assert roles == {"seed": 1, "worker": 2}
     assert sum(bg.stats.get("tempo/export/lines", 0) for bg in cycle.workers) == len(got)
     assert sum(1 for bg in cycle.workers if bg.stats.get("tempo/export/lines")) >= 2   # the work was shared
-    # one file per worker, named after it
+    # one file per worker, named after it; each worker archives what it fetched (WARC, docs/archive.md)
     assert sorted(p.name.rsplit("-", 1)[-1] for p in cycle.cluster.files()) == ["w0.jsonl", "w1.jsonl", "w2.jsonl"]
+    for bg in cycle.workers:
+        assert list((bg.workdir.parent / "archive").glob("*.warc.gz")), bg.workdir.parent.name
 
 
 def test_workers_stop_by_themselves_once_the_queue_stays_empty(first_cycle: Cycle) -> None:
