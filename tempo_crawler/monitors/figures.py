@@ -48,7 +48,10 @@ def _under(stats: dict[str, Any], prefix: str) -> dict[str, int]:
 
 def run_kind(context: RunContext) -> str:
     """Which earlier runs a run is compared with: explicit URLs, a date window, capped by max_items,
-    incremental (paging may stop at already-seen pages) or full (every listing to its usual bounds)."""
+    incremental (paging may stop at already-seen pages) or full (every listing to its usual bounds); a
+    distributed worker that did not discover (``worker``: it fetched what the shared queue gave it)."""
+    if context.distributed and not context.seeding:
+        return "worker"
     if context.explicit_urls:
         return "explicit"
     if context.windowed:

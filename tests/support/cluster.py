@@ -59,7 +59,7 @@ class Cluster:
         return bg
 
     def files(self) -> list[Path]:
-        return sorted(self.root.glob("*/output/*.jsonl"))
+        return sorted(self.root.glob("*/output/world-*.jsonl"))   # not history.jsonl (the monitors)
 
     def parts(self) -> list[Path]:
         return sorted(self.root.glob("*/output/*.part"))
