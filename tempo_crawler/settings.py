@@ -22,7 +22,7 @@ TEMPO_QUARANTINE_DIR = "output/quarantine"
 TEMPO_LAYOUTS: list[str] = []                 # layouts the parsers may use (A1, A2, AMP, B); empty: all
 
 # --- Politeness ----------------------------------------------------------------------------------
-# A desktop-browser UA: the site's WAF refused a plain client (MARKUP.md §10).
+# A desktop-browser UA: the site's WAF refused a plain client (docs/site.md §10).
 USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/156.0.0.0 Safari/537.36"

@@ -1,4 +1,4 @@
-"""Reading schema.org JSON-LD the way every Tempo layout needs it (MARKUP.md §3 "JSON-LD and meta", §5)."""
+"""Reading schema.org JSON-LD the way every Tempo layout needs it (docs/site.md §3 "JSON-LD and meta", §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``/indeks`` HTML listings: the new site's (MARKUP.md §6) and the A2/A1 ones (§4)."""
+"""``/indeks`` HTML listings: the new site's (docs/site.md §6) and the A2/A1 ones (§4)."""
 
 from __future__ import annotations
 

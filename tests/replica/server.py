@@ -102,7 +102,7 @@ def path_qs(url: str) -> str:
 
 def _norm(target: str) -> str:
     """Lenient route key: decoded path without trailing slash, query reduced to ``page_num`` (the real site
-    ignores tracking queries such as ``?utm_source=…``, MARKUP.md §2 "A variants")."""
+    ignores tracking queries such as ``?utm_source=…``, docs/site.md §2 "A variants")."""
     parts = urlsplit(target)
     path = unquote(parts.path or "/")
     if len(path) > 1:

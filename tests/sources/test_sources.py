@@ -1,4 +1,4 @@
-"""Discovery sources on hand-written listing bodies (shapes per MARKUP.md §4-§6)."""
+"""Discovery sources on hand-written listing bodies (shapes per docs/site.md §4-§6)."""
 
 from __future__ import annotations
 
