@@ -127,3 +127,14 @@ TEMPO_ARCHIVE_RETENTION_DAYS = 0               # closed files older than this ar
 TEMPO_ARCHIVE_MAX_RECORD_BYTES = 32 << 20      # a larger response is not archived (counted, logged)
 DOWNLOADER_MIDDLEWARES = {"tempo_crawler.archive.middleware.ArchiveMiddleware": 950}
 # --- end of Archive (issue 12) -------------------------------------------------------------------
+
+# --- Blocking and the 2026 site (issue 9; docs/site.md §10) --------------------------------------
+# WAF challenge pages (Cloudflare "Just a moment...", cf-mitigated, 403/429/503 block pages) are recognised
+# after decompression (590) and before the retry middleware (550): counted per host (tempo/blocked/<host>),
+# never retried, parsed or quarantined (the archive, at 950, still keeps them as downloaded). A run whose
+# article requests were mostly (> TEMPO_BLOCKED_SHARE) answered so exits with status 3
+# (tempo_crawler/exitcodes.py). On a blocked network, Scrapy's HttpProxyMiddleware reads HTTPS_PROXY /
+# https_proxy / http_proxy from the environment (README).
+DOWNLOADER_MIDDLEWARES["tempo_crawler.blocking.ChallengeMiddleware"] = 580
+TEMPO_BLOCKED_SHARE = 0.5
+# --- end of Blocking -----------------------------------------------------------------------------

@@ -29,16 +29,17 @@ NEW_SITE_HOSTS = frozenset({"www.tempo.co", "tempo.co", "satu.tempo.co"})
 
 
 def unwrap(url: str) -> str:
-    """The page's own URL inside a Google AMP-cache URL (``…cdn.ampproject.org/v/s/dunia.tempo.co/amp/…``);
-    any other URL unchanged."""
+    """The page's own URL inside a Google AMP-cache URL (``…cdn.ampproject.org/v/s/dunia.tempo.co/amp/…``, or
+    that path on a mirror of the cache); any other URL unchanged."""
     parts = urlsplit(url.strip())
-    if not _AMP_CACHE_HOST.search(parts.netloc.lower()):
-        return url
     m = _AMP_CACHE_PATH.match(parts.path or "")
     if not m:
         return url
-    return urlunsplit((parts.scheme or "https", m.group("host").lower(), m.group("path") or "/", parts.query,
-                       parts.fragment))
+    inner = m.group("host").lower()
+    if not (_AMP_CACHE_HOST.search(parts.netloc.lower()) or inner == "tempo.co" or inner.endswith(".tempo.co")):
+        return url
+    # the cache serves https pages only (an http:// origin would be ``/c/…``, served as https anyway)
+    return urlunsplit(("https", inner, m.group("path") or "/", parts.query, parts.fragment))
 
 
 def _path(url: str) -> str:

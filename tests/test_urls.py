@@ -70,3 +70,9 @@ def test_amp_cache_urls_are_amp_and_other_cdn_paths_are_not_articles() -> None:
     assert article_key("https://dunia-tempo-co.cdn.ampproject.org/v/s/dunia.tempo.co/") is None
     assert page_host("https://dunia-tempo-co.cdn.ampproject.org/v/s/dunia.tempo.co/amp/1/x") == "dunia.tempo.co"
     assert page_host("https://satu.tempo.co/cekfakta/x-1") == "www.tempo.co"
+
+
+def test_an_amp_cache_path_on_a_mirror_is_unwrapped_too() -> None:
+    mirror = "http://127.0.0.1:8765/v/s/dunia.tempo.co/amp/1645937/xi"
+    assert article_key(mirror) == "a:1645937" and canonical_url(mirror) == "https://dunia.tempo.co/amp/1645937/xi"
+    assert article_key("http://127.0.0.1:8765/v/s/example.com/amp/1645937/xi") is None

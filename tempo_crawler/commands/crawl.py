@@ -1,5 +1,6 @@
-"""``scrapy crawl`` that fails loudly: exit status 1 when the crawl fetched nothing from the site
-(unreachable host, DNS failure, every source refused) instead of an empty "success"."""
+"""``scrapy crawl`` that fails loudly: exit status 3 when the site answered (most) article requests with a
+challenge page (:mod:`tempo_crawler.blocking`), 1 when the crawl fetched nothing from the site (unreachable
+host, DNS failure, every source refused) instead of an empty "success"."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
+
+from tempo_crawler import blocking
+from tempo_crawler.exitcodes import BLOCKED
 
 OK_REASONS = {"finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout"}
 
@@ -27,6 +31,11 @@ class Command(ScrapyCrawl):
         reason = stats.get("finish_reason")
         if stats.get("tempo/run/skipped"):  # e.g. another run holds the lock: a clean, deliberate no-op
             self.exitcode = crawler.settings.getint("TEMPO_LOCK_BUSY_EXIT", 0)
+            return
+        why = blocking.verdict(stats, crawler.settings.getfloat(blocking.SETTING_SHARE, blocking.DEFAULT_SHARE))
+        if why:
+            print(f"ERROR: blocked: {why}", file=sys.stderr)
+            self.exitcode = BLOCKED
             return
         if not stats.get("tempo/responses_ok"):
             errors = {k: v for k, v in stats.items() if k.startswith("downloader/exception_type_count/")}

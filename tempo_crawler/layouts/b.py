@@ -28,6 +28,7 @@ from tempo_crawler.layouts.base import (
     assemble_body,
     has_class,
 )
+from tempo_crawler.layouts.jsonld import ld_false
 from tempo_crawler.text.chrome import is_chrome
 from tempo_crawler.text.normalize import clean_text, unique_texts
 from tempo_crawler.urls import article_id
@@ -70,12 +71,6 @@ def _string(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("url") or value.get("@id") or value.get("contentUrl") or value.get("name")
     return clean_text(value) if isinstance(value, str) else None
-
-
-def _is_false(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().casefold() == "false"
-    return value is False
 
 
 class BParser(LayoutParser):
@@ -146,7 +141,7 @@ class BParser(LayoutParser):
             parts = fallback
 
         reporters, editors = self._authors(page, ld)
-        is_free = not _is_false(ld.get("isAccessibleForFree"))
+        is_free = not ld_false(ld.get("isAccessibleForFree"))
         article = Article(
             id=article_id(url),
             url=url,
