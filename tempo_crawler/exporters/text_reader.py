@@ -1,13 +1,13 @@
 """Read a Tempo article text back into an :class:`Article` (no Scrapy needed).
 
 Accepts the text form written by :mod:`.text_form` and raw text dumps of A-layout pages as people saved
-them (the two samples, ``shared/tempo/pages``): the login / e-mail block, ``image-gnews``, the doubled
-caption, ``Iklan`` labels and the footer widgets are dropped with the chrome lexicon
+them (the two samples, stored page texts; docs/site.md §11): the login / e-mail block, ``image-gnews``, the
+doubled caption, ``Iklan`` labels and the footer widgets are dropped with the chrome lexicon
 (:func:`~tempo_crawler.text.chrome.is_chrome`); e-mail addresses are scrubbed from every value.
 
 How the lines are recognised (the text has no markup, so some of this is heuristic; see docs/exports.md):
 
-* an optional first line that is an ``http(s)://`` URL (the ``shared/tempo/pages`` dumps) gives url and id;
+* an optional first line that is an ``http(s)://`` URL (stored page texts) gives url and id;
 * title: the first line, unless it is already a label or the dateline paragraph;
 * ``Reporter`` / ``Editor`` labels, each followed by names; without a following label, a line counts as
   a name while it looks like one (a few capitalised words, no digits, no credit slash, no full stop

@@ -227,7 +227,7 @@ _LASTMOD_FORMS: tuple[Callable[[datetime], str], ...] = (
 )
 
 
-def _new_site(site: ReplicaSite) -> list[Entry]:
+def new_site_entries(site: ReplicaSite) -> list[Entry]:
     """Articles at new-site URLs (``/<rubric>/<slug>-<id>``), one per URL, newest first."""
     seen: set[str] = set()
     out = []
@@ -244,7 +244,7 @@ def rubric_of(e: Entry) -> str:
 
 
 def rubric_sitemap(site: ReplicaSite, rubric: str) -> str | None:
-    chosen = [e for e in _new_site(site) if rubric_of(e) == rubric]
+    chosen = [e for e in new_site_entries(site) if rubric_of(e) == rubric]
     if not chosen:
         return None
     out = ['<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n']
@@ -256,7 +256,7 @@ def rubric_sitemap(site: ReplicaSite, rubric: str) -> str | None:
 
 
 def sitemap_index(site: ReplicaSite) -> str:
-    rubrics = sorted({rubric_of(e) for e in _new_site(site)})
+    rubrics = sorted({rubric_of(e) for e in new_site_entries(site)})
     children = "".join(f"<sitemap><loc>{L.WWW}/{r}-sitemap.xml</loc></sitemap>\n" for r in rubrics)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             + children + "</sitemapindex>\n")
@@ -264,7 +264,7 @@ def sitemap_index(site: ReplicaSite) -> str:
 
 def indeks_page(site: ReplicaSite, query: dict[str, list[str]]) -> str:
     page = L._int((query.get("page") or ["1"])[0] or "1", 1, lo=1)
-    chosen = _new_site(site)[(page - 1) * PER_PAGE: page * PER_PAGE]
+    chosen = new_site_entries(site)[(page - 1) * PER_PAGE: page * PER_PAGE]
     cards = "".join(
         f'<div class="flex flex-col gap-2"><figure class="contents"><a href="{L._x(urlsplit(e.url).path)}">'
         f'<img src="{L._x(e.image_url or "/img/placeholder.png")}" alt=""></a></figure>'

@@ -646,3 +646,31 @@ def test_command_line_server() -> None:
 def test_golden_dirs_are_the_repo_ones() -> None:
     from tests.replica import server
     assert server.FIXTURES_DIR == FIXTURES == Path(__file__).resolve().parents[1] / "layouts"
+
+
+# ---------------------------------------------------------------- the 2026 forms (tests/replica/evidence.py)
+
+
+def test_per_rubric_sitemap_lists_the_rubrics_new_site_pages(replica: Replica) -> None:
+    from tempo_crawler.sources import sitemap as sitemap_source
+    from tests.replica import evidence
+
+    status, _, body = get(replica.url("/internasional-sitemap.xml"))
+    assert status == 200
+    listing = sitemap_source.parse(body, replica.url("/internasional-sitemap.xml"), replica.origin)
+    want = {urlsplit(e.url).path for e in evidence.new_site_entries(replica.site)
+            if evidence.rubric_of(e) == "internasional"}
+    assert {urlsplit(r.url).path for r in listing.refs} == want and len(want) >= 8
+    assert all(r.lastmod and r.lastmod[19:] in ("+00:00", "+07:00") for r in listing.refs)
+    assert get(replica.url("/nosuchrubric-sitemap.xml"))[0] == 404
+
+
+def test_challenge_mode_answers_article_pages_only(mini_fresh: Replica) -> None:
+    from tempo_crawler.blocking import challenge_reason
+
+    site = mini_fresh.site
+    site.challenge_share = 1.0
+    answers = [site.handle("GET", urlsplit(u).path) for u in site.article_page_urls()]
+    assert {r.status for r in answers} <= {403, 503} and len({r.status for r in answers}) == 2
+    assert all(challenge_reason(r.status, r.headers, r.body) for r in answers)
+    assert site.handle("GET", "/sitemap.xml").status == 200 and site.handle("GET", "/robots.txt").status == 200

@@ -44,7 +44,7 @@ def world(replica: Replica) -> dict[str, str]:
     """article key → served path of every world-news article the evidence-mode listings name: the legacy
     feed's ``dunia`` links and the new site's ``internasional`` articles."""
     out = {article_key(e.url): urlsplit(e.url).path for e in evidence.legacy_listed(replica.site, "dunia")}
-    for e in evidence._new_site(replica.site):
+    for e in evidence.new_site_entries(replica.site):
         if evidence.rubric_of(e) == "internasional":
             out[article_key(e.url)] = urlsplit(e.url).path
     return out
@@ -52,7 +52,7 @@ def world(replica: Replica) -> dict[str, str]:
 
 def others(replica: Replica) -> dict[str, str]:
     """The new-site articles of other rubrics (listed by /indeks, which lists every rubric)."""
-    return {article_key(e.url): urlsplit(e.url).path for e in evidence._new_site(replica.site)
+    return {article_key(e.url): urlsplit(e.url).path for e in evidence.new_site_entries(replica.site)
             if evidence.rubric_of(e) != "internasional"}
 
 
@@ -75,7 +75,7 @@ def test_other_rubrics_are_skipped_by_section_with_counters(evidence_crawl: Craw
     assert not [p for p in other.values() if requested[p]]
     stats = evidence_crawl.stats
     assert stats["tempo/skipped/other_section"] >= len(other)      # /indeks lists every rubric
-    rubrics = {evidence.rubric_of(e) for e in evidence._new_site(evidence_replica.site)}
+    rubrics = {evidence.rubric_of(e) for e in evidence.new_site_entries(evidence_replica.site)}
     assert stats["tempo/skipped/other_section_sitemap"] == len(rubrics - {"internasional"})
     assert not [p for p in requested if p.endswith("-sitemap.xml") and not p.startswith("/internasional-")]
     assert requested["/internasional-sitemap.xml"] == 1    # a first URL, and named again by the index
@@ -95,7 +95,7 @@ def test_indeks_pages_by_query_until_a_page_lists_nothing(evidence_crawl: CrawlR
                                                           evidence_replica: Replica) -> None:
     pages = [t for t in evidence_replica.site.requested("/indeks")]
     numbers = sorted(int(dict(p.split("=") for p in urlsplit(t).query.split("&"))["page"]) for t in pages)
-    listed = len(evidence._new_site(evidence_replica.site))
+    listed = len(evidence.new_site_entries(evidence_replica.site))
     last = -(-listed // evidence.PER_PAGE)
     assert numbers == list(range(1, last + 2))      # the page after the last one lists nothing: paging stops
     assert evidence_crawl.stats["tempo/source/indeks/articles"] == listed
