@@ -24,11 +24,14 @@ from tempo_crawler.urls import article_key
 # What a reader reads: a change in any of these is a revision. Not crawled_at/dates/related/layout.
 CONTENT_FIELDS = ("title", "lead", "dateline", "body", "image_url", "image_caption", "reporters", "editors",
                   "tags", "editors_pick", "read_also", "agency", "is_free", "truncated")
+# Read too, but added to the item later: hashed only when set, so a store written before they existed keeps
+# the hashes of its articles (an article without them is not taken for revised).
+LATER_CONTENT_FIELDS = ("print_title", "summary")
 
 _WORD = re.compile(r"\w+")
 
-__all__ = ["CONTENT_FIELDS", "article_key", "content_hash", "content_key", "item_key", "mapping_key",
-           "normalised_words", "request_key", "url_keys"]
+__all__ = ["CONTENT_FIELDS", "LATER_CONTENT_FIELDS", "article_key", "content_hash", "content_key", "item_key",
+           "mapping_key", "normalised_words", "request_key", "url_keys"]
 
 
 def item_key(url: str | None, article_id: str | None) -> str | None:
@@ -64,8 +67,10 @@ def normalised_words(text: str | None) -> str:
 
 
 def content_hash(item: Mapping[str, Any]) -> str:
-    """Hash of the fields a reader reads (:data:`CONTENT_FIELDS`) of an item as a dict."""
+    """Hash of the fields a reader reads (:data:`CONTENT_FIELDS`, and :data:`LATER_CONTENT_FIELDS` when set)
+    of an item as a dict."""
     payload = {name: item.get(name) for name in CONTENT_FIELDS}
+    payload.update({name: item[name] for name in LATER_CONTENT_FIELDS if item.get(name)})
     return _sha(json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")))[:32]
 
 

@@ -35,7 +35,9 @@ class Article:
     layout: str | None = None
     section: str | None = None
     title: str | None = None
+    print_title: str | None = None  # the title the print edition used ("Di edisi cetak, … judul \"…\"")
     lead: str | None = None
+    summary: list[str] = field(default_factory=list)  # the "Ringkasan Berita" bullets shown before the body
     reporters: list[str] = field(default_factory=list)
     editors: list[str] = field(default_factory=list)
     published_at: str | None = None

@@ -23,7 +23,7 @@ TEMPO_QUARANTINE_DIR = "output/quarantine"
 TEMPO_LAYOUTS: list[str] = []                 # layouts the parsers may use (A1, A2, AMP, B); empty: all
 
 # --- Politeness ----------------------------------------------------------------------------------
-# A desktop-browser UA: the site's WAF refused a plain client (MARKUP.md §10).
+# A desktop-browser UA: the site's WAF refused a plain client (docs/site.md §10).
 USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/156.0.0.0 Safari/537.36"
@@ -163,3 +163,12 @@ EXTENSIONS["tempo_crawler.monitors.extension.RunMonitors"] = 450   # before RunL
 EXTENSIONS["scrapy.extensions.logstats.LogStats"] = None
 EXTENSIONS["tempo_crawler.monitors.progress.Progress"] = 0
 # --- end of Monitors (issue 10) ------------------------------------------------------------------
+# --- Blocking and the 2026 site (issue 9; docs/site.md §10) --------------------------------------
+# WAF challenge pages (Cloudflare "Just a moment...", cf-mitigated, 403/429/503 block pages) are recognised
+# after decompression (590) and before the retry middleware (550): counted per host (tempo/blocked/<host>),
+# never retried, parsed or quarantined (the archive, at 950, still keeps them as downloaded). A run with
+# more than TEMPO_MONITOR_MAX_BLOCKED_SHARE of its responses so answered exits with status 3 (the Blocked
+# monitor; tempo_crawler/exitcodes.py). On a blocked network, Scrapy's HttpProxyMiddleware reads HTTPS_PROXY /
+# https_proxy / http_proxy from the environment (README).
+DOWNLOADER_MIDDLEWARES["tempo_crawler.blocking.ChallengeMiddleware"] = 580
+# --- end of Blocking -----------------------------------------------------------------------------

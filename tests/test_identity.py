@@ -51,3 +51,21 @@ def test_content_hash_covers_what_readers_read_only() -> None:
     assert content_hash(article(body=["Paragraf satu.", "Paragraf dua (diperbarui)."])) != base
     assert content_hash(article(title="Judul Baru")) != base
     assert content_hash(article(tags=["a", "b"])) != base
+
+
+@pytest.mark.parametrize("url", [
+    "https://www.tempo.co/cekfakta/keliru-video-pertempuran-iran-israel-pada-6-juli-2025-1935199",
+    "https://satu.tempo.co/cekfakta/keliru-video-pertempuran-iran-israel-pada-6-juli-2025-1935199",
+    "https://tempo.co/cekfakta/keliru-video-pertempuran-iran-israel-pada-6-juli-2025-1935199?utm_source=rss",
+])
+def test_the_new_sites_hosts_share_one_key(url: str) -> None:
+    """Until mid-2025 the gateway feeds linked the new site on satu.tempo.co (docs/site.md §2, §6)."""
+    assert item_key(url, None) == request_key(url) == "b:1935199"
+
+
+def test_fields_added_later_change_the_hash_only_when_set() -> None:
+    """A store written before print_title/summary existed keeps its hashes; setting them is a revision."""
+    base = content_hash(article())
+    assert content_hash({**article(), "print_title": None, "summary": []}) == base
+    assert content_hash({**article(), "summary": ["Satu poin ringkasan."]}) != base
+    assert content_hash({**article(), "print_title": "Judul Cetak"}) != base

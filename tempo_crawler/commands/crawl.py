@@ -12,7 +12,8 @@ from typing import Any
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
-from tempo_crawler.exitcodes import ERROR, FINISHED, MEANINGS, OK
+from tempo_crawler import blocking
+from tempo_crawler.exitcodes import BLOCKED, ERROR, FINISHED, MEANINGS, OK
 
 OK_REASONS = frozenset(FINISHED)
 
@@ -30,6 +31,9 @@ def exit_status(stats: dict[str, Any], settings: Any) -> tuple[int, str | None]:
     if stats.get("tempo/run/monitored"):
         return ERROR, "the monitors did not finish (see the log): the run cannot be vouched for"
     # Monitors disabled (SPIDERMON_ENABLED=False) or not our spider: the minimal checks.
+    blocked = blocking.verdict(stats, settings.getfloat("TEMPO_MONITOR_MAX_BLOCKED_SHARE", 0.2))
+    if blocked:
+        return BLOCKED, f"blocked: {blocked}"
     if not stats.get("tempo/responses_ok"):
         return ERROR, f"crawl fetched nothing from {settings.get('TEMPO_BASE_URL')}; is the site reachable?"
     reason = stats.get("finish_reason")

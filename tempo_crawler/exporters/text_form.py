@@ -1,6 +1,7 @@
 """The text form of an article: one UTF-8 ``<id>.txt`` that reads like Tempo's own page text, minus the chrome.
 
-Lines, in the order of the A2 page text (MARKUP.md §11), one blank line between blocks::
+Lines, in the order of the A2 page text (docs/site.md §11; the 2025-2026 blocks where the B pages show them,
+§8), one blank line between blocks::
 
     <title>
     Reporter                      always (the page always has the reporter box)
@@ -8,11 +9,14 @@ Lines, in the order of the A2 page text (MARKUP.md §11), one blank line between
     Editor                        only when the item has editors
     <editor>                      one line per name
     <image caption>               once
+    Ringkasan Berita              only with a summary; its bullets on the next lines, one per line, with no
+    <bullet>                      blank line between them (the box is one block)
     TEMPO.CO, <City> - <first paragraph>
     <paragraph> ...
     Baca juga: <title>            one per "read also" link (their place in the body is not kept)
     Pilihan Editor: <title>
     <AGENCY>
+    Di edisi cetak, artikel ini terbit di bawah judul "<print title>"   only with a print title
     Video Pilihan                 only when there are related entries, then per entry:
     <title>
     <relative time>
@@ -44,6 +48,8 @@ EDITOR_LABEL = "Editor"
 RELATED_HEADING = "Video Pilihan"
 EDITORS_PICK_PREFIX = "Pilihan Editor: "
 READ_ALSO_PREFIX = "Baca juga: "
+SUMMARY_HEADING = "Ringkasan Berita"
+PRINT_TITLE_NOTE = 'Di edisi cetak, artikel ini terbit di bawah judul "{}"'
 DATELINE_PREFIX = "TEMPO.CO, "
 DATELINE_SEPARATOR = " - "
 DEFAULT_TEXT_DIR = "output/text/"
@@ -81,6 +87,9 @@ def to_text(article: Article) -> str:
         blocks.append(EDITOR_LABEL)
         blocks.extend(editors)
     add(article.image_caption)
+    bullets = [_line(b) for b in article.summary if _line(b)]
+    if bullets:
+        blocks.append("\n".join([SUMMARY_HEADING, *bullets]))
     body = [_line(p) for p in article.body if _line(p)]
     prefix = dateline_prefix(article)
     if prefix:
@@ -95,6 +104,8 @@ def to_text(article: Article) -> str:
     if article.editors_pick and _line(article.editors_pick.title):
         blocks.append(EDITORS_PICK_PREFIX + _line(article.editors_pick.title))
     add(article.agency)
+    if _line(article.print_title):
+        blocks.append(PRINT_TITLE_NOTE.format(_line(article.print_title)))
     related = [r for r in article.related if _line(r.title)]
     if related:
         blocks.append(RELATED_HEADING)

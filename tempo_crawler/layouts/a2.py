@@ -1,6 +1,6 @@
 """Layout A2: Tempo desktop 2021 – Oct/Nov 2024 (``article.detail-artikel``), the layout of the samples.
 
-Selectors follow MARKUP.md §3 (A2 column); dates §7; datelines, chrome and inserts §8; the sample
+Selectors follow docs/site.md §3 (A2 column); dates §7; datelines, chrome and inserts §8; the sample
 mapping §11. JSON-LD (the ``NewsArticle``, in practice the 2nd ``application/ld+json`` block) is read
 first; the DOM supplies what it lacks (editor, caption, body, inserts, agency, related list, tags, kanal).
 """
@@ -59,7 +59,7 @@ _BODY_CONTAINERS = (
 )
 _DATELINE_START = re.compile(r"^\s*TEMPO\.CO\b")
 _DATELINE_ONLY = re.compile(r"TEMPO\.CO\s*,?\s*[A-Z][A-Za-z'.]+(?:[ -][A-Z][A-Za-z'.]+)*")
-# Old items (MARKUP.md §8): everything from this list on is site furniture, not the article.
+# Old items (docs/site.md §8): everything from this list on is site furniture, not the article.
 _TAIL_MARKERS = re.compile(r"^\s*Berita\s+terpopuler\s+lainnya\b", re.IGNORECASE)
 
 
@@ -103,7 +103,7 @@ class A2Parser(LayoutParser):
 
         art.section = self._section(sel, ld)
         art.title = clean_text(ld.get("headline")) or self._dom_title(sel) or None
-        art.lead = None  # A2 shows no standfirst (MARKUP.md §3/§11)
+        art.lead = None  # A2 shows no standfirst (docs/site.md §3/§11)
 
         dom_reporters, dom_editors = self._dom_people(sel)
         art.reporters = ld_people(ld.get("author")) or dom_reporters
@@ -241,7 +241,7 @@ class A2Parser(LayoutParser):
 
     @staticmethod
     def _related(sel: Selector, page: Page) -> list[RelatedArticle]:
-        """Related cards under the article (MARKUP.md §3, container unverified): ``div.card-box`` with
+        """Related cards under the article (docs/site.md §3, container unverified): ``div.card-box`` with
         ``figure.img-card img`` (alt = caption), ``article.text-card h3.title a``, ``h4.date``, summary ``p``."""
         out = []
         cards = sel.xpath(f"//div[{has_class('card-box')}][not(ancestor::aside)]"

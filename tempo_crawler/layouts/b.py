@@ -1,4 +1,4 @@
-"""Layout B (www.tempo.co since ≈Nov 2024): a Nuxt app with Tailwind classes (MARKUP.md §5).
+"""Layout B (www.tempo.co since ≈Nov 2024): a Nuxt app with Tailwind classes (docs/site.md §5).
 
 URL ``https://www.tempo.co/<rubric>/<slug>-<id>``. The page carries a full JSON-LD ``NewsArticle``
 (headline, description, author[] Persons, datePublished, image, isAccessibleForFree, articleBody)
@@ -28,6 +28,8 @@ from tempo_crawler.layouts.base import (
     assemble_body,
     has_class,
 )
+from tempo_crawler.layouts.jsonld import ld_false
+from tempo_crawler.text.chrome import is_chrome
 from tempo_crawler.text.normalize import clean_text, unique_texts
 from tempo_crawler.urls import article_id
 
@@ -47,7 +49,8 @@ _VISIBLE_DATE = re.compile(
 def _para(node: Selector, page: Page) -> Para:
     href = node.xpath(".//a/@href").get()
     link = node.xpath("(.//a)[1]")
-    return Para(walk.text(node), page.absolute(href), (walk.text(link[0]) if link else "") or None)
+    return Para(walk.text(node), page.absolute(href), (walk.text(link[0]) if link else "") or None,
+                bullet=walk.tag(node.root) == "li")
 
 
 def _persons(value: Any) -> list[dict[str, Any]]:
@@ -70,16 +73,10 @@ def _string(value: Any) -> str | None:
     return clean_text(value) if isinstance(value, str) else None
 
 
-def _is_false(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().casefold() == "false"
-    return value is False
-
-
 class BParser(LayoutParser):
     name = "B"
     ready = '#content-wrapper p, [data-innity-container="article"] p'
-    # A and AMP markers (MARKUP.md §3): a page showing any of them is not B.
+    # A and AMP markers (docs/site.md §3): a page showing any of them is not B.
     excludes = (
         '//html[@amp or @*[name()="\u26a1"]]',
         '//script[contains(@src, "cdn.ampproject.org")]',
@@ -98,7 +95,7 @@ class BParser(LayoutParser):
         ' or starts-with(@href, "/_nuxt/") or contains(@href, "/_nuxt/")]',
         '//div[@id="article-tags"]',
     )
-    # MARKUP.md §5: an empty Nuxt mount point (or another framework's, should the site move); Nuxt state
+    # docs/site.md §5: an empty Nuxt mount point (or another framework's, should the site move); Nuxt state
     # saying the server did not render; the state stub, which the server-rendered site carries too.
     shell = ShellMarkers(mounts=("__nuxt", "__next", "app", "root"),
                          states=("serverRendered:false", '"serverRendered":false'), stubs=("window.__NUXT__=",))
@@ -128,6 +125,8 @@ class BParser(LayoutParser):
         url = page.canonical()
 
         image_caption = clean_text(" ".join(sel.xpath("(//figure//figcaption)[1]//text()").getall())) or None
+        if is_chrome(image_caption):  # a placeholder such as "Image of Tempo" (docs/site.md §8)
+            image_caption = None
         image_url = _string(ld.get("image")) or page.meta("og:image") or page.absolute(
             sel.xpath("(//figure//img/@src)[1]").get())
 
@@ -138,10 +137,12 @@ class BParser(LayoutParser):
             fallback = assemble_body(lines, captions=(image_caption,))
             fallback.read_also = parts.read_also + fallback.read_also
             fallback.editors_pick = parts.editors_pick or fallback.editors_pick
+            fallback.summary = parts.summary or fallback.summary
+            fallback.print_title = parts.print_title or fallback.print_title
             parts = fallback
 
         reporters, editors = self._authors(page, ld)
-        is_free = not _is_false(ld.get("isAccessibleForFree"))
+        is_free = not ld_false(ld.get("isAccessibleForFree"))
         article = Article(
             id=article_id(url),
             url=url,

@@ -16,8 +16,9 @@ from urllib.parse import urljoin
 from parsel import Selector
 
 from tempo_crawler.items import Article, Link, RelatedArticle
-from tempo_crawler.text.chrome import is_chrome, scrub_emails
+from tempo_crawler.text.chrome import is_chrome, print_title, scrub_emails
 from tempo_crawler.text.credits import (
+    SummaryBox,
     dateline_glued,
     editors_pick_title,
     is_agency_line,
@@ -146,6 +147,7 @@ class Para:
     href: str | None = None
     link_text: str | None = None
     glued_dateline: bool = False  # the parser saw the dateline element run into the text
+    bullet: bool = False          # a list item (``<li>``) in the page
 
 
 @dataclass
@@ -156,6 +158,8 @@ class BodyParts:
     read_also: list[Link] = field(default_factory=list)
     editors_pick: Link | None = None
     agency: str | None = None
+    summary: list[str] = field(default_factory=list)
+    print_title: str | None = None
 
     def article_fields(self) -> dict[str, Any]:
         """These parts as keyword arguments of :class:`Article` (the field names are the same)."""
@@ -164,14 +168,22 @@ class BodyParts:
 
 def assemble_body(paras: list[Para], *, captions: tuple[str | None, ...] = ()) -> BodyParts:
     """Classify body paragraphs: dateline cut from the first, "Baca juga" and "Pilihan Editor" inserts
-    pulled out, the closing agency credit set apart, chrome lines and repeated captions dropped."""
+    pulled out, the closing agency credit set apart, chrome lines and repeated captions dropped; the
+    "Ringkasan Berita" bullets and the print-edition note set apart (``summary``, ``print_title``)."""
     parts = BodyParts()
     skip = {clean_text(c).casefold() for c in captions if c}
     kept: list[Para] = []
     in_baca_list = False
+    summary = SummaryBox()
     for p in paras:
         text = clean_text(scrub_emails(p.text))
         if not text or is_chrome(text) or text.casefold() in skip:
+            continue
+        if summary.take(text, bullet=p.bullet):
+            continue
+        printed = print_title(text)
+        if printed is not None:
+            parts.print_title = printed
             continue
         pick = editors_pick_title(text)
         if pick is not None:
@@ -189,6 +201,7 @@ def assemble_body(paras: list[Para], *, captions: tuple[str | None, ...] = ()) -
             continue
         in_baca_list = False
         kept.append(Para(text, p.href, p.link_text, p.glued_dateline))
+    parts.summary = summary.bullets
     if kept:
         city, rest = split_dateline(kept[0].text)
         if city:
@@ -213,12 +226,31 @@ def related_entry(title: str, url: str | None, relative_time: str | None, image_
     )
 
 
+_HEAD_LABELS = ("reporter", "editor", "penulis")
+
+
+def _without_repeated_head(body: list[str], first: Article, page: Article) -> list[str]:
+    """A later page's body without the page head it repeats before its first subhead (docs/site.md §8: page 2
+    of a ``?page_num=2`` article prints title, editor and caption again): leading paragraphs that are the
+    title, a byline label or name, or a caption are dropped."""
+    head = {clean_text(t).casefold() for t in (first.title, page.title, first.image_caption, page.image_caption,
+                                               *_HEAD_LABELS, *first.reporters, *first.editors, *page.reporters,
+                                               *page.editors) if t}
+    start = 0
+    while start < len(body) and clean_text(body[start]).casefold() in head:
+        start += 1
+    return body[start:]
+
+
 def merge_pages(first: Article, rest: list[Article]) -> Article:
     """One item from a multi-page article (``?page_num=N``): bodies and inserts joined in page order;
-    the closing parts (editor's pick, agency, tags, related) from the last page that has them."""
+    the closing parts (editor's pick, agency, tags, related, print-edition title) from the last page that
+    has them; the summary from the first page that has one (later pages repeat the page head)."""
     merged = first
     for nxt in rest:
-        merged.body = merged.body + nxt.body
+        merged.summary = merged.summary or nxt.summary
+        merged.print_title = nxt.print_title or merged.print_title
+        merged.body = merged.body + _without_repeated_head(nxt.body, first, nxt)
         merged.read_also = merged.read_also + nxt.read_also
         merged.editors_pick = nxt.editors_pick or merged.editors_pick
         merged.agency = nxt.agency or merged.agency

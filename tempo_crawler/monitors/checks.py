@@ -140,9 +140,12 @@ class BlockedMonitor(TempoMonitor):
     def test_blocked(self) -> None:
         b, limit = self.figures["blocked"], self.setting("MAX_BLOCKED_SHARE")
         if b["share"] > limit:
+            hosts = ", ".join(f"{host}: {n}" for host, n in sorted(b.get("hosts", {}).items())) or "-"
             self.fail(f"{b['responses']} of {self.figures['responses']} responses were blocked ({b['share']:.0%} > "
                       f"{limit:.0%}: HTTP 403 {b['status_403']}, HTTP 429 {b['status_429']}, challenge pages "
-                      f"{b['challenge']}); slow down (DOWNLOAD_DELAY, AUTOTHROTTLE) or check the User-Agent")
+                      f"{b['challenge']}, per host {hosts}); the site refuses this network or this rate: slow down "
+                      f"(DOWNLOAD_DELAY, AUTOTHROTTLE) or crawl through a proxy (README \"Blocked networks\": "
+                      f"HTTPS_PROXY)")
 
 
 @monitors.name("Discovery")

@@ -140,6 +140,7 @@ def gather(stats: dict[str, Any], context: RunContext, ledger: RunLedger, settin
             "status_403": statuses.get("403", 0),
             "status_429": statuses.get("429", 0),
             "challenge": challenge,
+            "hosts": _under(stats, "tempo/blocked/"),      # challenge pages per host (tempo_crawler/blocking.py)
         },
         "statuses": statuses,
         "fill": fill,

@@ -16,12 +16,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from tempo_crawler import quarantine, sources
 from tempo_crawler.archive import FETCHED_AT
 from tempo_crawler.archive import META as ARCHIVED
+from tempo_crawler.blocking import ChallengeBlocked
 from tempo_crawler.context import RunContext
 from tempo_crawler.identity import request_key
 from tempo_crawler.layouts import detect
@@ -30,13 +32,15 @@ from tempo_crawler.layouts.base import Page, merge_pages
 from tempo_crawler.monitors.figures import cause_of
 from tempo_crawler.monitors.ledger import RunLedger
 from tempo_crawler.render.browser import configure as configure_rendering
-from tempo_crawler.render.fallback import KIND, Rendering
+from tempo_crawler.render.fallback import KIND, Rendering, was_rendered
 from tempo_crawler.sources import ArticleRef, Listing
+from tempo_crawler.sources.sitemap import rubric_of
 from tempo_crawler.state import incremental
 from tempo_crawler.text.dates import parse_date
-from tempo_crawler.urls import is_amp_url, url_era
+from tempo_crawler.urls import NEW_SITE_HOSTS, is_amp_url, page_host, url_era
 
 EXPLICIT = "explicit"   # the source name of URLs given with -a start_urls / urls_file
+FALLBACK_LAYOUT = "JSONLD"   # pages of no known layout read from their JSON-LD (layouts/jsonld_only.py)
 
 
 def _when(ref: ArticleRef) -> datetime | None:
@@ -65,6 +69,11 @@ class WorldSpider(scrapy.Spider):
         spider.rendering = Rendering(crawler, context.render, problem)
         spider.scheduled = set()   # request keys of articles requested in this run
         spider.unchanged = set()   # request keys skipped as stored and unchanged
+        spider.listings = set()    # listing URLs requested (a sitemap index may name a first URL again)
+        spider.listed = {}         # per source: request keys its pages listed (a repeated page stops paging)
+        spider.fallback_pages = 0  # pages read by the JSON-LD fallback (one warning at close)
+        spider.rendered_sources = set()   # listing sources whose pages had to be rendered
+        crawler.signals.connect(spider.report_fallbacks, signal=signals.spider_closed)
         return spider
 
     @property
@@ -87,7 +96,9 @@ class WorldSpider(scrapy.Spider):
                          ", ".join(s.name for s in enabled), self.base, context.since, context.until,
                          context.max_items)
         for source in enabled:
-            yield self.listing_request(source.name, source.first_url(self.settings))
+            for url in source.first_urls(self.settings):
+                self.listings.add(url)
+                yield self.listing_request(source.name, url)
 
     def listing_request(self, source: str, url: str, page: int = 1) -> scrapy.Request:
         meta: dict[str, Any] = {"tempo_source": source}
@@ -101,6 +112,7 @@ class WorldSpider(scrapy.Spider):
                               cb_kwargs={"source": source, "page": page}, meta=meta, dont_filter=page == 1)
 
     def explicit_request(self, url: str) -> scrapy.Request:
+        self._inc("articles/requested")
         if url_era(url):
             return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,
                                   meta={"tempo_source": EXPLICIT, KIND: "article"}, dont_filter=True)
@@ -121,7 +133,13 @@ class WorldSpider(scrapy.Spider):
         listing = self.read_listing(sources.get(source), response, source)
         if listing is None:
             return
-        if not listing.refs and not listing.sitemaps:
+        if listing.refs and was_rendered(response):
+            self.rendered_sources.add(source)
+        if not listing.refs and not listing.sitemaps and page > 1 and source not in self.rendered_sources:
+            # the normal end of paging (the new site's /indeks pages by query until a page lists nothing); a
+            # source whose pages had to be rendered may still get a client-rendered shell here: render it
+            self.logger.debug("source %s: %s lists no articles, paging ends", source, response.url)
+        elif not listing.refs and not listing.sitemaps:
             retry = self.rendering.retry(response)
             if retry is not None:
                 yield retry
@@ -138,7 +156,15 @@ class WorldSpider(scrapy.Spider):
     def follow_listing(self, listing: Listing, source: str, page: int) -> Iterable[Any]:
         self._inc(f"source/{source}/pages")
         for child in listing.sitemaps:
-            yield self.listing_request(source, child, page).replace(dont_filter=False)
+            rubric = rubric_of(child)
+            if rubric and source != EXPLICIT and rubric not in sources.sections(self.settings):
+                self._inc("skipped/other_section_sitemap")   # /<rubric>-sitemap.xml of another rubric
+            elif child not in self.listings:
+                self.listings.add(child)
+                yield self.listing_request(source, child, page).replace(dont_filter=False)
+        listed = self.listed.setdefault(source, set())
+        fresh = {request_key(r.url) for r in listing.refs} - listed
+        listed |= fresh
         # An article listed as both desktop and AMP page is fetched once: prefer the desktop page (richer).
         for ref in sorted(listing.refs, key=lambda r: is_amp_url(r.url)):
             self._inc(f"source/{source}/articles")
@@ -152,6 +178,10 @@ class WorldSpider(scrapy.Spider):
         max_pages = self.settings.getint("TEMPO_MAX_LISTING_PAGES", 50)
         if whole_page_older:
             self.logger.debug("source %s: page %d is older than since=%s, paging stops", source, page, since)
+        elif listing.next_url and page > 1 and not fresh:
+            # a page listing only what earlier pages did: the site ignores the page number (paging by query)
+            self._inc(f"source/{source}/repeated_page")
+            self.logger.debug("source %s: page %d repeats earlier pages, paging stops", source, page)
         elif listing.next_url and page < max_pages and not self.max_items_reached():
             if incremental.listing_exhausted(self.context, listing.refs, lambda r: self.wanted(r, window=False)):
                 self._inc("incremental/paging_stopped")
@@ -188,6 +218,8 @@ class WorldSpider(scrapy.Spider):
         request = failure.request
         source = request.meta.get("tempo_source", "?")
         self._inc(f"source/{source}/errors")
+        if failure.check(ChallengeBlocked):
+            self._inc(f"source/{source}/blocked")
         cause = self.count_failure(failure)
         self.logger.warning("source %s failed: %s (%s: %s)", source, request.url, cause, failure.getErrorMessage())
 
@@ -219,8 +251,10 @@ class WorldSpider(scrapy.Spider):
         if url_era(url) == "b":
             first = parts.path.strip("/").split("/")[0]
             return first in self.settings.getlist("TEMPO_SECTIONS", ["internasional"])
-        host = parts.netloc.lower()
-        return not host.endswith("tempo.co") or host.split(".")[0] in ("dunia", "www", "m")
+        host = page_host(url)   # AMP-cache copies are their page's host
+        if host in NEW_SITE_HOSTS:
+            return True   # old-scheme and partner pages on www.tempo.co (``/read/news/…``, ``/abc/…``)
+        return not host.endswith("tempo.co") or host.split(".")[0] in ("dunia", "m")
 
     def should_fetch(self, key: str, ref: ArticleRef) -> bool:
         """False when the store holds the article and knows it unchanged (incremental runs)."""
@@ -251,6 +285,7 @@ class WorldSpider(scrapy.Spider):
         self.scheduled.add(key)
         self._inc(f"source/{ref.source}/new")
         self._inc("articles/scheduled")
+        self._inc("articles/requested")
         return scrapy.Request(ref.url, callback=self.parse_article, errback=self.article_failed,
                               meta={"tempo_source": ref.source, "tempo_ref": ref, KIND: "article"}, priority=10)
 
@@ -278,6 +313,8 @@ class WorldSpider(scrapy.Spider):
             return
         self._inc(f"layout/{parsed.article.layout}")
         RunLedger.of(self.crawler).observe_page(parsed, page)   # the layout canary (tempo_crawler/monitors)
+        if parsed.article.layout == FALLBACK_LAYOUT:
+            self.fell_back(response)
         if partial is not None:
             article, remaining = merge_pages(partial, [parsed.article]), pages or []
         else:
@@ -287,6 +324,7 @@ class WorldSpider(scrapy.Spider):
             return
         if remaining:
             self._inc("articles/multipage_parts")
+            self._inc("articles/requested")
             meta = {k: response.meta[k] for k in ("tempo_source", "tempo_ref", KIND) if k in response.meta}
             yield scrapy.Request(remaining[0], callback=self.parse_article, errback=self.article_failed,
                                  cb_kwargs={"partial": article, "pages": remaining[1:]},
@@ -301,7 +339,28 @@ class WorldSpider(scrapy.Spider):
         self._inc("quarantined")
         self.logger.warning("quarantined %s (%s): saved to %s", response.url, reason, path)
 
+    def fell_back(self, response: Response) -> None:
+        """A page of no known layout read from its JSON-LD alone: counted and kept for review (not quarantined:
+        it gave an item); one warning at close names how many (:meth:`report_fallbacks`)."""
+        self.fallback_pages += 1
+        self._inc("fallback/jsonld")
+        directory = self.settings.get("TEMPO_QUARANTINE_DIR", "output/quarantine")
+        path = quarantine.save(f"{directory}/jsonld", response.url, response.body,
+                               "no known layout: read from its JSON-LD alone (layout JSONLD)",
+                               archived=response.meta.get(ARCHIVED))
+        self.logger.info("no known layout, read from JSON-LD alone: %s (saved to %s)", response.url, path)
+
+    def report_fallbacks(self, spider: scrapy.Spider) -> None:
+        if self.fallback_pages:
+            directory = self.settings.get("TEMPO_QUARANTINE_DIR", "output/quarantine")
+            self.logger.warning("%d page(s) matched no known layout and were read from their JSON-LD alone (layout "
+                                "JSONLD, stats tempo/fallback/jsonld); copies for review in %s/jsonld/. A new page "
+                                "layout may need a parser (docs/contributing.md).", self.fallback_pages, directory)
+
     def article_failed(self, failure: Failure) -> None:
+        if failure.check(ChallengeBlocked):   # counted per host by the middleware, warned once per host
+            self.logger.debug("article blocked: %s (%s)", failure.request.url, failure.value)
+            return
         self._inc("articles/failed")
         cause = self.count_failure(failure)
         self.logger.error("article fetch failed, not exported this run: %s (%s: %s)", failure.request.url, cause,

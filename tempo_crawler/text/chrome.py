@@ -47,3 +47,35 @@ def is_chrome(line: str | None) -> bool:
 def scrub_emails(text: str) -> str:
     """Remove e-mail addresses (a reader's address must never reach output)."""
     return EMAIL_RE.sub("", text)
+
+
+@lru_cache(maxsize=1)
+def _summary_headings() -> frozenset[str]:
+    return frozenset(_key(s) for s in lexicon().get("summary_headings", []))
+
+
+@lru_cache(maxsize=1)
+def _print_title_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in lexicon().get("print_title_patterns", []))
+
+
+_QUOTES = "\"'\u201c\u201d\u201e\u2018\u2019\u00ab\u00bb"
+
+
+def is_summary_heading(line: str | None) -> bool:
+    """The heading of the news-summary box ("Ringkasan Berita") as a whole line."""
+    return bool(line) and _key(line) in _summary_headings()
+
+
+def print_title(line: str | None) -> str | None:
+    """The title of the print-edition note (``Di edisi cetak, artikel ini terbit di bawah judul "…"``) without
+    its quotes and final full stop; None when the line is not that note."""
+    if not line:
+        return None
+    stripped = " ".join(line.split())
+    for pattern in _print_title_patterns():
+        m = pattern.match(stripped)
+        if m:
+            title = m.group("title").strip().rstrip(".").strip().strip(_QUOTES).strip()
+            return title or None
+    return None

@@ -1,10 +1,14 @@
-"""Datelines (``TEMPO.CO, Jakarta - ``), agency credit lines and in-body inserts."""
+"""Datelines (``TEMPO.CO, Jakarta - ``), agency credit lines and in-body inserts (the "Baca juga" and
+"Pilihan Editor" lines, the "Ringkasan Berita" box), as rules over text lines shared by the layout parsers
+and the text reader."""
 
 from __future__ import annotations
 
 import re
 
-# MARKUP.md §8: standard, glued to the text, without the comma, with en/em dash.
+from tempo_crawler.text.chrome import is_summary_heading
+
+# docs/site.md §8: standard, glued to the text, without the comma, with en/em dash.
 _DATELINE = re.compile(
     r"^\s*TEMPO\.CO\s*,?\s*"
     r"(?P<city>[A-Z][a-z'.]+(?:[ -][A-Z][a-z'.]+)*?)"
@@ -44,3 +48,60 @@ def read_also_title(line: str) -> str | None:
 def editors_pick_title(line: str) -> str | None:
     m = _EDITORS_PICK.match(line)
     return m.group("title").strip() if m else None
+
+
+# 2026 bodies open with their first word in capitals and no dateline ("PRESIDEN Prabowo…", "DI bawah…").
+_CAPS_OPENER = re.compile(r"^[\"\u201c']?[A-Z]{2,}(?=[\s,.:;]|$)")
+_BULLET = re.compile(r"^\s*[-\u2013\u2022\u00b7*]\s+")
+
+
+def opens_body(paragraph: str) -> bool:
+    """Does the paragraph read like the first of a body: a Tempo dateline, or a first word in capitals?"""
+    return split_dateline(paragraph)[0] is not None or bool(_CAPS_OPENER.match(paragraph))
+
+
+def bullet_text(line: str) -> str | None:
+    """The text of a line written as a bullet (``- …``, ``• …``), or None when it has no bullet mark."""
+    m = _BULLET.match(line)
+    if m is None:
+        return None
+    return line[m.end():].strip() or None
+
+
+class SummaryBox:
+    """The "Ringkasan Berita" box (docs/site.md §8), fed paragraph by paragraph: its heading, then bullets
+    until the body starts. :meth:`take` says whether a paragraph belongs to the box; ``bullets`` holds them.
+
+    A bullet is a list item or a line with a bullet mark; once the box showed such bullets, the first other
+    paragraph ends it. Unmarked bullets (the page texts print them so) last until a paragraph that opens
+    the body (:func:`opens_body`: 2026 bodies open with a word in capitals), a paragraph longer than
+    :attr:`MAX_CHARS`, or :attr:`MAX_BULLETS` bullets.
+    """
+
+    MAX_BULLETS = 8
+    MAX_CHARS = 400
+
+    def __init__(self) -> None:
+        self.open = False
+        self.marked = False
+        self.bullets: list[str] = []
+
+    def take(self, text: str, bullet: bool = False) -> bool:
+        if is_summary_heading(text):
+            self.open, self.marked = True, False
+            return True
+        if not self.open:
+            return False
+        marked = bullet_text(text)
+        if len(self.bullets) >= self.MAX_BULLETS:
+            self.open = False
+        elif bullet or marked:
+            self.marked = True
+            self.bullets.append(marked or text)
+            return True
+        elif self.marked or opens_body(text) or len(text) > self.MAX_CHARS:
+            self.open = False
+        else:
+            self.bullets.append(text)
+            return True
+        return False

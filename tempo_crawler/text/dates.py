@@ -72,3 +72,35 @@ def parse_relative(text: str | None, now: datetime) -> str | None:
 
 def utc_now_iso() -> str:
     return _iso(datetime.now(timezone.utc).replace(microsecond=0))
+
+
+# Sitemap <lastmod> (W3C datetime) in the forms seen or plausible (docs/site.md §7): date only, minutes or
+# seconds, fractions, "Z"/"UTC"/"GMT" or an offset with or without colon, a space before the zone.
+_W3C = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?"
+                  r" ?(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?$", re.IGNORECASE)
+
+
+def w3c_datetime(text: str | None, default_tz: timezone = WIB) -> str | None:
+    """A sitemap ``<lastmod>`` to ISO 8601 with offset; a date or time without a zone is taken as WIB. Other
+    forms go to :func:`parse_date`; None when nothing reads."""
+    if not text:
+        return None
+    value = " ".join(text.split())
+    m = _W3C.match(value)
+    if not m:
+        return parse_date(value, default_tz)
+    day, hour, minute, second, fraction, zone = m.groups()
+    tz = default_tz
+    if zone and zone.upper() in ("Z", "UTC", "GMT"):
+        tz = timezone.utc
+    elif zone:
+        digits = zone[1:].replace(":", "")
+        minutes = int(digits[:2]) * 60 + int(digits[2:4] or 0)
+        tz = timezone(timedelta(minutes=minutes if zone[0] == "+" else -minutes))
+    try:
+        dt = datetime.fromisoformat(day).replace(
+            hour=int(hour or 0), minute=int(minute or 0), second=int(second or 0),
+            microsecond=int((fraction or "0")[:6].ljust(6, "0")), tzinfo=tz)
+    except ValueError:
+        return None
+    return _iso(dt)

@@ -165,3 +165,26 @@ def test_doubled_line_is_the_caption_even_without_credit_or_dateline() -> None:
     got = read_text(text)
     assert (got.editors, got.image_caption, got.dateline) == (["Yudono Yanuar"], "Joe Biden", None)
     assert got.body == ["Paragraf pertama tanpa dateline.", "Kedua."]
+
+
+EVIDENCE_PAGES = Path(__file__).resolve().parents[1] / "evidence" / "pages"
+
+
+def test_a_2026_page_text_gives_its_summary_and_body_apart() -> None:
+    """tests/evidence/pages/391369_politik.txt: the "Ringkasan Berita" bullets run straight into the body,
+    which opens with a word in capitals and no dateline (docs/site.md §8)."""
+    text = (EVIDENCE_PAGES / "391369_politik.txt").read_text("utf-8")
+    # line 1 the URL, line 2 the corpus note; the stored text starts below the title: give it one
+    got = read_text("\n".join(["Paus Fransiskus Reformasi Gereja Katolik", *text.splitlines()[2:]]))
+    assert got.title == "Paus Fransiskus Reformasi Gereja Katolik"
+    assert [s[:30] for s in got.summary] == ["Paus Fransiskus akan tiba di J", "Menggantikan Paus Benediktus p",
+                                             "Sri Paus juga merangkul kaum L"]
+    assert got.body[0].startswith("DI bawah langit-langit Kapel Sistina")
+    assert not any("Ringkasan" in p or p.startswith("Paus Fransiskus akan") for p in got.body)
+
+
+def test_the_print_edition_note_becomes_the_print_title() -> None:
+    text = (EVIDENCE_PAGES / "451923_teroka.txt").read_text("utf-8")
+    got = read_text("\n".join(text.splitlines()[2:]))
+    assert got.print_title == "Menyambut Paus dengan Tangan Terbukanya"
+    assert not any("edisi cetak" in p for p in got.body)

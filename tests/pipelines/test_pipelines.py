@@ -58,3 +58,13 @@ def test_dedupe_unites_url_forms() -> None:
         pipe.process_item(again)
     assert pipe.process_item(other_era) is other_era  # old and new ids are separate spaces
     assert stats.values == {"tempo/dropped/duplicate": 1}
+
+
+def test_finalize_cleans_the_2026_fields_and_nulls_the_placeholder_caption() -> None:
+    """docs/site.md §8: summary bullets and the print title are cleaned like the body; "Image of Tempo" as a
+    caption is a placeholder, not a caption."""
+    a = finalize(Article(url="https://www.tempo.co/internasional/momen-928213", title="Momen",
+                         summary=["  Poin\u00a0satu. ", "Iklan", "Tulis ke a@b.co"], print_title="  Judul  Cetak ",
+                         image_caption="Image of Tempo", body=["Isi."], published_at="2013-06-23T00:00:00+07:00"))
+    assert a.summary == ["Poin satu.", "Tulis ke"]
+    assert a.print_title == "Judul Cetak" and a.image_caption is None

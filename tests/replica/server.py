@@ -30,8 +30,8 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from tempo_crawler.urls import article_id, canonical_url
+from tests.replica import evidence, variants
 from tests.replica import listings as L
-from tests.replica import variants
 from tests.replica.listings import WIB, Entry
 from tests.replica.synthetic import FIRST_ID, NEWEST, BSpec, default_spec, make_synthetic, render_b_page
 from tests.support.golden import FIXTURES, Golden, case_dirs
@@ -103,7 +103,7 @@ def path_qs(url: str) -> str:
 
 def _norm(target: str) -> str:
     """Lenient route key: decoded path without trailing slash, query reduced to ``page_num`` (the real site
-    ignores tracking queries such as ``?utm_source=…``, MARKUP.md §2 "A variants")."""
+    ignores tracking queries such as ``?utm_source=…``, docs/site.md §2 "A variants")."""
     parts = urlsplit(target)
     path = unquote(parts.path or "/")
     if len(path) > 1:
@@ -145,7 +145,8 @@ class ReplicaSite:
         self._origin = origin.rstrip("/")
         self.delay = 0.0
         self.redesign = False          # B pages after an unknown redesign (tests/replica/variants.py)
-        self.challenge_share = 0.0     # this share of article pages: 403 challenge pages (variants.py)
+        self.evidence = False          # the 2026 evidence's listings (tests/replica/evidence.py: evidence.load)
+        self.challenge_share = 0.0     # this share of article pages: WAF challenge pages (evidence.py)
         self.log_requests = True
         self.requests: list[tuple[str, str]] = []
         self.load_errors: list[tuple[str, str]] = []
@@ -465,9 +466,16 @@ class ReplicaSite:
                             GIF if path.endswith(".gif") else PNG, {"Cache-Control": "max-age=86400"})
         body = self._page(path_qs(target))
         if body is not None:
-            if variants.challenged(path, self.challenge_share):
-                return Response(403, HTML, variants.CHALLENGE, dict(variants.CHALLENGE_HEADERS))
+            if evidence.challenged(path, self.challenge_share):
+                return evidence.challenge(path)
             return Response(200, HTML, variants.redesigned(body) if self.redesign else body)
+        if self.evidence:
+            found = evidence.dispatch(self, path, query)
+            if found is not None:
+                return self._text(*found)
+            copy = evidence.amp_cache_page(self, path)
+            if copy is not None:
+                return Response(200, HTML, copy)
         entries = self._listed()
         if path == "/robots.txt":
             return self._text(TEXT, L.robots_txt())
@@ -475,6 +483,9 @@ class ReplicaSite:
             return self._text(XML, L.sitemap_index(max((e.lastmod for e in entries if e.lastmod), default=None)))
         if path == "/sitemap-articles.xml":
             return self._text(XML, L.sitemap_urlset(self._sitemap_pages(self._newest())))
+        m = re.fullmatch(r"/([a-z0-9-]+)-sitemap\.xml", path)   # the new site's per-rubric sitemaps (evidence.py)
+        if m and (text := evidence.rubric_sitemap(self, m.group(1))):
+            return self._text(XML, text)
         if path == "/api/gateway/articles":
             return self._text(JSON, L.api_articles(entries, query))
         if path == "/indeks" or path == "/indeks/":

@@ -50,8 +50,8 @@ def strip_origin(value: Any) -> Any:
     return value
 
 
-COMPARED = ["id", "url", "layout", "section", "title", "lead", "reporters", "editors", "published_at", "modified_at",
-            "dateline", "dateline_glued",
+COMPARED = ["id", "url", "layout", "section", "title", "print_title", "lead", "summary", "reporters", "editors",
+            "published_at", "modified_at", "dateline", "dateline_glued",
             "image_url", "image_caption", "body", "editors_pick", "read_also", "agency", "tags",
             "is_free", "truncated"]
 
