@@ -168,7 +168,9 @@ def _legacy_times(rows: list[LegacyRow]) -> dict[str, datetime]:
 
 
 def load(site: ReplicaSite) -> None:
-    """Add the evidence's articles to ``site`` and switch its listings to the evidence forms."""
+    """Add the evidence's articles to ``site`` and switch its listings to the evidence forms (which list the
+    old system's 2026 pages: JSON-LD-only pages of no known layout)."""
+    site.list_fallback_pages = True
     rows = legacy_rows()
     times = _legacy_times(rows)
     served = set(site.article_page_urls())

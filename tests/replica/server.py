@@ -145,6 +145,7 @@ class ReplicaSite:
         self._origin = origin.rstrip("/")
         self.delay = 0.0
         self.redesign = False          # B pages after an unknown redesign (tests/replica/variants.py)
+        self.list_fallback_pages = False   # list the JSON-LD-only golden pages too (otherwise served, not listed)
         self.evidence = False          # the 2026 evidence's listings (tests/replica/evidence.py: evidence.load)
         self.challenge_share = 0.0     # this share of article pages: WAF challenge pages (evidence.py)
         self.log_requests = True
@@ -197,7 +198,7 @@ class ReplicaSite:
         return [replace(e) for e in self._newest()]
 
     def article_page_urls(self, continuations: bool = False) -> list[str]:
-        """Real URLs of every served article page (the sitemap's list; with ``continuations`` also
+        """Real URLs of every served article page (with ``continuations`` also
         the ``?page_num=N`` pages)."""
         with self._lock:
             return [r.real_url for r in self._routes.values() if continuations or not r.continuation]
@@ -297,7 +298,9 @@ class ReplicaSite:
                     if k not in best or (path_qs(e.page_url) == path_qs(e.url)
                                          and path_qs(best[k].page_url) != path_qs(best[k].url)):
                         best[k] = e
-                chosen = {id(e) for e in best.values()}
+                # Pages of no known layout (golden cases tests/layouts/jsonld/) are served at their URLs but
+                # listed only when asked: a healthy replica crawl reads every page it discovers by its layout.
+                chosen = {id(e) for e in best.values() if self.list_fallback_pages or e.layout != "JSONLD"}
                 self._sorted = (self._version, everything, [e for e in everything if id(e) in chosen])
             return self._sorted[1], self._sorted[2]
 
@@ -482,7 +485,8 @@ class ReplicaSite:
         if path == "/sitemap.xml":
             return self._text(XML, L.sitemap_index(max((e.lastmod for e in entries if e.lastmod), default=None)))
         if path == "/sitemap-articles.xml":
-            return self._text(XML, L.sitemap_urlset(self._sitemap_pages(self._newest())))
+            served = [e for e in self._newest() if self.list_fallback_pages or e.layout != "JSONLD"]
+            return self._text(XML, L.sitemap_urlset(self._sitemap_pages(served)))
         m = re.fullmatch(r"/([a-z0-9-]+)-sitemap\.xml", path)   # the new site's per-rubric sitemaps (evidence.py)
         if m and (text := evidence.rubric_sitemap(self, m.group(1))):
             return self._text(XML, text)
