@@ -53,7 +53,7 @@ def test_a_redesign_that_moves_the_body_is_layout_drift(make_replica, tmp_path: 
     assert f"image_caption 0% (usually {healthy['fill']['image_caption']:.0%})" in failures["Fill rates vs recent runs"]
     assert "read only from JSON-LD" in failures["Pages read from the DOM"]
     page = (cron.output / "report-latest.html").read_text("utf-8")
-    assert "layout_drift · exit 4" in page and "Layout canary" in page and "image_caption 0% &lt; 40%" in page
+    assert "layout_drift · exit 4" in page and "Layout canary" in page and "image_caption 0% &lt; 20%" in page
     assert "tempo_crawler: exit 4: layout drift" in after.log
 
 
