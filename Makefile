@@ -18,8 +18,10 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@
 
+# fundus --no-deps: its lxml<6 pin would downgrade the crawler's lxml (pyproject.toml, the bench extra)
 $(VENV)/.installed-bench: $(VENV)/.installed
 	$(PY) -m pip install -q -e '.[bench]'
+	$(PY) -m pip install -q --no-deps 'fundus==0.5.7'
 	touch $@
 
 install: $(VENV)/.installed

@@ -8,7 +8,8 @@ Per tool, over every golden page (the expected items are written by hand from th
 * body token precision / recall / F1 (bag of word tokens, as ``benchmarks.golden_f1``; mean over pages);
 * title exact (whitespace folded);
 * ``published_at`` exact to the minute **with** its offset (a date without time or zone is not exact);
-* reporters exact and editors exact (as sets; a tool without the notion scores "—");
+* reporters exact and editors exact (as sets; a tool without the notion scores "—"); for ours also the
+  layout it detected (a wrong one means a broken install, e.g. lxml < 6);
 * chrome leaks: pages whose title or body carries a string of the Tempo chrome lexicon; e-mail leaks:
   pages whose title or body carries an e-mail address.
 """
@@ -59,6 +60,7 @@ def score_page(tool: str, page: Page, got: Extract) -> dict[str, Any]:
         "published_at": want_date is not None and _minute(got.published_at) == want_date,
         "reporters": None if got.reporters is None else sorted(set(got.reporters)) == sorted(set(exp["reporters"])),
         "editors": None if got.editors is None else sorted(set(got.editors)) == sorted(set(exp["editors"])),
+        "layout": None if got.layout is None else got.layout == exp["layout"],
         "chrome_leak": bool(chrome), "email_leak": bool(EMAIL_RE.search(text)),
         "chrome": chrome[:3],
     }
@@ -88,6 +90,7 @@ def measure(pages: list[Page]) -> dict[str, Any]:
             "published_exact": sum(r["published_at"] for r in rows) / n,
             "reporters_exact": None if rows[0]["reporters"] is None else sum(r["reporters"] for r in rows) / n,
             "editors_exact": None if rows[0]["editors"] is None else sum(r["editors"] for r in rows) / n,
+            "layout_exact": None if rows[0]["layout"] is None else sum(bool(r["layout"]) for r in rows) / n,
             "chrome_leak_pages": sum(r["chrome_leak"] for r in rows),
             "email_leak_pages": sum(r["email_leak"] for r in rows),
         }
@@ -96,12 +99,13 @@ def measure(pages: list[Page]) -> dict[str, Any]:
 
 def report(res: dict[str, Any], detail: bool = False) -> str:
     head = ["tool", "body P", "body R", "body F1", "min F1", "title", "published", "reporters", "editors",
-            "chrome leaks", "e-mail leaks"]
+            "layout", "chrome leaks", "e-mail leaks"]
     rows = []
     for t in res["tools"]:
         s = res["summary"][t]
         rows.append([t, s["precision"], s["recall"], s["f1"], s["min_f1"], s["title_exact"], s["published_exact"],
-                     s["reporters_exact"], s["editors_exact"], s["chrome_leak_pages"], s["email_leak_pages"]])
+                     s["reporters_exact"], s["editors_exact"], s["layout_exact"], s["chrome_leak_pages"],
+                     s["email_leak_pages"]])
     for t in res["missing"]:
         rows.append([t, *([None] * (len(head) - 1))])
     out = [f"accuracy: {res['pages']} golden pages (fractions of pages exact; leaks: pages affected)",
@@ -111,7 +115,7 @@ def report(res: dict[str, Any], detail: bool = False) -> str:
     if detail:
         for t in res["tools"]:
             for name, r in res["per_page"][t].items():
-                wrong = [k for k in ("title", "published_at", "reporters", "editors") if r[k] is False]
+                wrong = [k for k in ("title", "published_at", "reporters", "editors", "layout") if r[k] is False]
                 if r["f1"] < 0.99 or wrong or r["chrome_leak"] or r["email_leak"]:
                     out.append(f"  {t:12} {name:24} F1 {r['f1']:.3f} wrong {','.join(wrong) or '-'} "
                                f"{'chrome ' + repr(r['chrome']) if r['chrome_leak'] else ''}"

@@ -10,8 +10,9 @@ outermost call only): **discovery** (listing, feed and sitemap callbacks with th
 **parse** (article callbacks: layout detection and parser), **pipelines** (clean, normalise, validate,
 schema, in-run dedupe), **state** (cross-run dedupe against the store, fetch notes, the run lifecycle),
 **export** (the exactly-once JSON Lines writer, the text form, latest.json, Scrapy feeds); **startup** is
-the CPU used before the engine starts, **shutdown** after it stops; **download** (Scrapy, Twisted, the
-HTTP client, scheduling) is the rest of the process's CPU.
+the CPU used before the engine starts, **shutdown** after it stops; **threads** the CPU of every thread but
+the reactor's (DNS lookups, the text form's file writes); **download** (Scrapy, Twisted, the HTTP client,
+scheduling) is the rest of the reactor thread's CPU.
 ``minimal`` runs :class:`benchmarks.minimal_spider.MinimalSpider` with Scrapy's defaults plus the ``-s``
 settings given, writing a JSON Lines feed.
 """
@@ -27,7 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
 
-STAGES = ("startup", "discovery", "download", "parse", "pipelines", "state", "export", "shutdown")
+STAGES = ("startup", "discovery", "download", "parse", "pipelines", "state", "export", "threads", "shutdown")
 
 
 def _accepting(fn: Callable[..., Any], names: set[str]) -> Callable[..., Any]:
@@ -114,13 +115,14 @@ class StageClock:
     def result(self) -> dict[str, Any]:
         import resource
 
-        end = time.process_time()
+        end, end_main = time.process_time(), time.thread_time()
         usage = resource.getrusage(resource.RUSAGE_SELF)
         cpu = {s: self.cpu.get(s, 0.0) for s in STAGES}
         cpu["startup"] = self.engine_started or 0.0
         cpu["shutdown"] = end - (self.engine_stopped or end)
-        measured = sum(v for k, v in cpu.items() if k != "download")
-        cpu["download"] = max(0.0, end - measured)
+        cpu["threads"] = max(0.0, end - end_main)
+        measured = sum(v for k, v in cpu.items() if k not in ("download", "threads"))
+        cpu["download"] = max(0.0, end_main - measured)
         stats = dict(self.crawler.stats.get_stats()) if self.crawler is not None and self.crawler.stats else {}
         return {"cpu_s": cpu, "process_cpu_s": end, "calls": dict(self.calls),
                 "engine_wall_s": (self.wall_stopped or 0) - (self.wall_started or 0),

@@ -52,15 +52,21 @@ def run(kind: str, replica: ReplicaProcess, workdir: Path, settings: dict[str, s
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     deadline = t0 + timeout
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() > deadline:
-            proc.kill()
-            pid, status, usage = os.wait4(proc.pid, 0)
-            break
-        time.sleep(0.02)
+    try:
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.02)
+    except BaseException:   # interrupted: never leave the crawl running
+        proc.kill()
+        proc.wait()
+        log.close()
+        raise
     wall = time.monotonic() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
     log.close()

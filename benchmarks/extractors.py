@@ -38,6 +38,7 @@ class Extract:
     published_at: datetime | str | None = None
     reporters: list[str] | None = None      # None: the tool has no such notion
     editors: list[str] | None = None
+    layout: str | None = None               # ours only: the layout it detected
 
 
 def unavailable(tool: str) -> str | None:
@@ -79,7 +80,7 @@ def ours(url: str, html: str, fetched_at: datetime, extra: dict[str, str] | None
         return Extract()
     rest = [p.article for u, h in (extra or {}).items() if (p := ours_parse(u, h, fetched_at)) is not None]
     a = finalize(merge_pages(first.article, rest))
-    return Extract(a.title, list(a.body), a.published_at, list(a.reporters), list(a.editors))
+    return Extract(a.title, list(a.body), a.published_at, list(a.reporters), list(a.editors), a.layout)
 
 
 # ------------------------------------------------------------------------------------------ floors
