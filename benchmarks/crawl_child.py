@@ -204,7 +204,12 @@ def main(argv: list[str]) -> int:
         rest = rest[1:]
     clock = StageClock()
     if kind == "ours":
-        instrument_ours(clock)
+        if profile:   # the stage clock's own calls would blur the profile: only the signals
+            from tempo_crawler.spiders.world import WorldSpider
+
+            clock.hook(WorldSpider)
+        else:
+            instrument_ours(clock)
         run: Callable[[list[str]], int] = run_ours
     else:
         from benchmarks.minimal_spider import MinimalSpider

@@ -101,3 +101,14 @@ def test_summary_lines_name_every_goal() -> None:
     assert "NOT MET" in lines[1] and all("NOT MET" not in line for i, line in enumerate(lines) if i != 1)
     assert lines[5].startswith("rss_over_minimal_mb_20k=30.00")
     assert [line.split("=")[0] for line in run_all.summary_lines({})][0] == "parse_vs_lxml"   # nothing measured
+
+
+@pytest.mark.crawl
+def test_profile_crawl(results: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import profile_crawl
+
+    assert profile_crawl.main(["--articles", "30", "--top", "5"]) == 0
+    res = saved(results, "profile_crawl")
+    assert (results / "crawl.prof").exists() and len(res["by_tottime"]) == 5
+    assert res["by_package"].get("tempo_crawler.layouts", 0) > 0 and res["by_package"].get("scrapy", 0) > 0
+    assert "own time by package" in capsys.readouterr().out
