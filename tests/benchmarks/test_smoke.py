@@ -112,3 +112,20 @@ def test_profile_crawl(results: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert (results / "crawl.prof").exists() and len(res["by_tottime"]) == 5
     assert res["by_package"].get("tempo_crawler.layouts", 0) > 0 and res["by_package"].get("scrapy", 0) > 0
     assert "own time by package" in capsys.readouterr().out
+
+
+def test_run_all_reports_saved_results(results: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert parse_cost.main(["--rounds", "1", "--pages", "4"]) == 0
+    assert accuracy.main(["--pages", "4"]) == 0
+    capsys.readouterr()
+    assert run_all.main(["--report-only", "--no-write"]) == 0
+    out = capsys.readouterr().out
+    assert "parse_vs_lxml=" in out and "body_f1=1.00" in out and "crawl_vs_minimal=—" in out
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# x\n\n{run_all.BEGIN}\nOLD-TABLE\n{run_all.END}\n\nrest\n", "utf-8")
+    block = run_all.performance_markdown({"parse_cost": saved(results, "parse_cost"),
+                                          "accuracy": saved(results, "accuracy")})
+    assert run_all.write_readme(block, readme)
+    text = readme.read_text("utf-8")
+    assert "OLD-TABLE" not in text and text.endswith("rest\n")
+    assert "| **tempo_crawler** (layout detection + parser) |" in text
