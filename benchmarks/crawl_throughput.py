@@ -16,6 +16,7 @@ wall time (start-up included) and the median of the per-pair ratios; CPU ms per 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -93,6 +94,7 @@ def measure(articles: int, runs: int, rss_sizes: list[int], schema: bool, work: 
     if schema:
         res["schema_wall_ratio"] = median(ratio(p["ours+schema"]["wall_s"], p["ours"]["wall_s"]) for p in pairs)
         res["schema_cpu_ratio"] = median(ratio(p["ours+schema"]["cpu_s"], p["ours"]["cpu_s"]) for p in pairs)
+    res["load_average"] = os.getloadavg()[0]   # how busy the machine was (others' processes too)
     big = str(max(rss))
     res["peak_rss_mb_largest"] = {"articles": int(big), **res["peak_rss_mb"][big]}
     return res

@@ -129,3 +129,5 @@ def test_run_all_reports_saved_results(results: Path, tmp_path: Path, capsys: py
     text = readme.read_text("utf-8")
     assert "OLD-TABLE" not in text and text.endswith("rest\n")
     assert "| **tempo_crawler** (layout detection + parser) |" in text
+    both = {"parse_cost": saved(results, "parse_cost")}
+    assert "| Goal (issue 14) | Before | Value |" in run_all.performance_markdown(both, baseline=both)
