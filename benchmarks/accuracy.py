@@ -46,8 +46,9 @@ def _minute(value: datetime | str | None) -> tuple[str, Any] | None:
 
 
 def score_page(tool: str, page: Page, got: Extract) -> dict[str, Any]:
-    from tempo_crawler.text.chrome import EMAIL_RE, forbidden_in, is_chrome
+    from tempo_crawler.text.chrome import EMAIL_RE, is_chrome
     from tests.support.golden import token_prf
+    from tests.support.leaks import forbidden_in
 
     exp = page.expected
     p, r, f = token_prf(exp["body"], got.body)

@@ -78,7 +78,7 @@ def golden_pages(limit: int | None = None) -> list[Page]:
     out = []
     for g in goldens():
         out.append(Page(g.name, g.expected["layout"], g.url, g.file.read_text("utf-8"), g.fetched_at,
-                        {u: p.read_text("utf-8") for u, p in g.extra_pages.items()}, g.fields()))
+                        {u: p.read_text("utf-8") for u, p in g.extra_pages.items()}, g.expected))
     if limit is not None:  # keep every layout represented in a small sample
         by_layout: dict[str, list[Page]] = {}
         for p in out:

@@ -9,7 +9,8 @@ stages are timed by wrapping the project's own callbacks, pipelines and extensio
 outermost call only): **discovery** (listing, feed and sitemap callbacks with the incremental decisions),
 **parse** (article callbacks: layout detection and parser), **pipelines** (clean, normalise, validate,
 schema, in-run dedupe), **state** (cross-run dedupe against the store, fetch notes, the run lifecycle),
-**export** (the exactly-once JSON Lines writer, the text form, latest.json, Scrapy feeds); **startup** is
+**export** (the exactly-once JSON Lines writer, the text form, latest.json, Scrapy feeds), **monitors**
+(the Spidermon run monitors: per item and at close); **startup** is
 the CPU used before the engine starts, **shutdown** after it stops; **threads** the CPU of every thread but
 the reactor's (DNS lookups, the text form's file writes); **download** (Scrapy, Twisted, the HTTP client,
 scheduling) is the rest of the reactor thread's CPU.
@@ -28,7 +29,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
 
-STAGES = ("startup", "discovery", "download", "parse", "pipelines", "state", "export", "threads", "shutdown")
+STAGES = ("startup", "discovery", "download", "parse", "pipelines", "state", "export", "monitors", "threads",
+          "shutdown")
 
 
 def _accepting(fn: Callable[..., Any], names: set[str]) -> Callable[..., Any]:
@@ -152,6 +154,9 @@ def instrument_ours(clock: StageClock) -> None:
     clock.wrap(RunLifecycle, ("spider_opened", "spider_closed"), "state")
     clock.wrap(JsonLinesExportPipeline, ("process_item", "open_spider", "close_spider", "_sync"), "export")
     clock.wrap(TextFormPipeline, ("process_item",), "export")
+    from tempo_crawler.monitors.extension import RunMonitors
+
+    clock.wrap(RunMonitors, ("spider_opened", "item_exported", "spider_closed"), "monitors")
     clock.wrap(LatestManifest, tuple(n for n in vars(LatestManifest) if not n.startswith("_")
                                      and n != "from_crawler" and callable(getattr(LatestManifest, n))), "export")
     instrument_feeds(clock)

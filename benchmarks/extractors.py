@@ -73,13 +73,14 @@ def ours_parse(url: str, html: str, fetched_at: datetime) -> Any:
 def ours(url: str, html: str, fetched_at: datetime, extra: dict[str, str] | None = None) -> Extract:
     """What the crawl exports for this page: parse, merge further pages, clean + normalise."""
     from tempo_crawler.layouts.base import merge_pages
-    from tempo_crawler.pipelines import finalize
+    from tempo_crawler.pipelines.clean import clean_article
+    from tempo_crawler.pipelines.normalise import normalise_article
 
     first = ours_parse(url, html, fetched_at)
     if first is None:
         return Extract()
     rest = [p.article for u, h in (extra or {}).items() if (p := ours_parse(u, h, fetched_at)) is not None]
-    a = finalize(merge_pages(first.article, rest))
+    a = normalise_article(clean_article(merge_pages(first.article, rest)))
     return Extract(a.title, list(a.body), a.published_at, list(a.reporters), list(a.editors), a.layout)
 
 
