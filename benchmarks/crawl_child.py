@@ -9,8 +9,9 @@ stages are timed by wrapping the project's own callbacks, pipelines and extensio
 outermost call only): **discovery** (listing, feed and sitemap callbacks with the incremental decisions),
 **parse** (article callbacks: layout detection and parser), **pipelines** (clean, normalise, validate,
 schema, in-run dedupe), **state** (cross-run dedupe against the store, fetch notes, the run lifecycle),
-**export** (the exactly-once JSON Lines writer, the text form, latest.json, Scrapy feeds), **monitors**
-(the Spidermon run monitors: per item and at close); **startup** is
+**export** (the exactly-once JSON Lines writer, the text form, latest.json, Scrapy feeds), **archive** (the
+WARC record of every response), **monitors** (the Spidermon run monitors and the crawl report: per item
+and at close); **startup** is
 the CPU used before the engine starts, **shutdown** after it stops; **threads** the CPU of every thread but
 the reactor's (DNS lookups, the text form's file writes); **download** (Scrapy, Twisted, the HTTP client,
 scheduling) is the rest of the reactor thread's CPU.
@@ -29,8 +30,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
 
-STAGES = ("startup", "discovery", "download", "parse", "pipelines", "state", "export", "monitors", "threads",
-          "shutdown")
+STAGES = ("startup", "discovery", "download", "parse", "pipelines", "state", "export", "archive", "monitors",
+          "threads", "shutdown")
 
 
 def _accepting(fn: Callable[..., Any], names: set[str]) -> Callable[..., Any]:
@@ -154,7 +155,10 @@ def instrument_ours(clock: StageClock) -> None:
     clock.wrap(RunLifecycle, ("spider_opened", "spider_closed"), "state")
     clock.wrap(JsonLinesExportPipeline, ("process_item", "open_spider", "close_spider", "_sync"), "export")
     clock.wrap(TextFormPipeline, ("process_item",), "export")
+    from tempo_crawler.archive.middleware import ArchiveMiddleware
     from tempo_crawler.monitors.extension import RunMonitors
+
+    clock.wrap(ArchiveMiddleware, ("spider_opened", "spider_closed", "process_response"), "archive")
 
     clock.wrap(RunMonitors, ("spider_opened", "item_exported", "spider_closed"), "monitors")
     clock.wrap(LatestManifest, tuple(n for n in vars(LatestManifest) if not n.startswith("_")
