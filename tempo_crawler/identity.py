@@ -17,6 +17,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from tempo_crawler.urls import article_key
@@ -76,8 +77,13 @@ def content_hash(item: Mapping[str, Any]) -> str:
 
 def content_key(item: Mapping[str, Any]) -> str | None:
     """Normalised title + hash of the normalised body; None when either is empty."""
-    title = normalised_words(item.get("title"))
-    body = normalised_words(" ".join(item.get("body") or []))
+    return _content_key(item.get("title"), tuple(item.get("body") or ()))
+
+
+@lru_cache(maxsize=256)   # an exported item's key is asked for twice (cross-run dedupe, then the store's record)
+def _content_key(title: str | None, body: tuple[str, ...]) -> str | None:
+    title = normalised_words(title)
+    body = normalised_words(" ".join(body))
     if not title or not body:
         return None
     return f"{title}#{_sha(body)[:24]}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 
@@ -64,11 +64,32 @@ class Article:
 ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Article))
 
 
-def article_to_dict(article: Article) -> dict[str, Any]:
-    """Plain JSON-ready dict in field order (nested dataclasses become dicts)."""
-    from dataclasses import asdict
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
-    return asdict(article)
+
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain(value: Any) -> Any:
+    """``dataclasses.asdict`` semantics (dataclasses to dicts, lists and dicts copied) without its deepcopy."""
+    if type(value) in _ATOMS:
+        return value
+    names = _FIELD_NAMES.get(type(value))
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def article_to_dict(article: Article) -> dict[str, Any]:
+    """Plain JSON-ready dict in field order (nested dataclasses become dicts): what ``dataclasses.asdict``
+    returns, several times faster (called for every exported item)."""
+    return _plain(article)
 
 
 def article_from_dict(data: dict[str, Any]) -> Article:

@@ -2,7 +2,7 @@
 seen-store, and safe against ``kill -9`` at any moment.
 
 Per item (after every other pipeline decided it is new or revised): append the line to ``<file>.part`` and
-record it in the store's open transaction; every ``TEMPO_EXPORT_SYNC_ITEMS`` lines (default 1) or
+record it in the store's open transaction; every ``TEMPO_EXPORT_SYNC_ITEMS`` lines (default 100) or
 ``TEMPO_EXPORT_SYNC_SECONDS``: ``fsync`` the file, **then** commit the store. An article counts as seen
 only once its line is on disk. At close: fsync, commit, rename ``.part`` to the final name, fsync the
 folder. Readers only ever see complete files; what a killed run leaves is finished by the next one
@@ -27,6 +27,12 @@ from tempo_crawler.state.store import utc_now
 
 logger = logging.getLogger(__name__)
 
+# Defaults of TEMPO_EXPORT_SYNC_ITEMS / _SECONDS: one fsync + commit per 100 lines or per second. Batching
+# keeps exactly-once (a line is in the store only after it is fsynced; a kill leaves at most the batch in
+# the .part file, which recovery reconciles) and costs ~0.3 ms per 100 items instead of per item (issue 14).
+SYNC_ITEMS = 100
+SYNC_SECONDS = 1.0
+
 
 def encode(item: dict[str, Any]) -> bytes:
     return (json.dumps(item, ensure_ascii=False) + "\n").encode("utf-8")
@@ -36,7 +42,7 @@ class DurableJsonLines:
     """Append-only JSON Lines into ``<path>.part``; ``sync()`` makes what was written durable; ``publish()``
     renames it to ``path``. The ``.part`` file is created on the first line (or by ``publish(empty=True)``)."""
 
-    def __init__(self, path: Path, *, sync_every: int = 1, sync_seconds: float = 1.0) -> None:
+    def __init__(self, path: Path, *, sync_every: int = SYNC_ITEMS, sync_seconds: float = SYNC_SECONDS) -> None:
         self.path = Path(path)
         self.part = part_of(self.path)
         self.sync_every = max(1, sync_every)
@@ -96,8 +102,8 @@ class JsonLinesExportPipeline:
         self.crawler = crawler
         self.context = context
         s = crawler.settings
-        self.sync_every = s.getint("TEMPO_EXPORT_SYNC_ITEMS", 1)
-        self.sync_seconds = s.getfloat("TEMPO_EXPORT_SYNC_SECONDS", 1.0)
+        self.sync_every = s.getint("TEMPO_EXPORT_SYNC_ITEMS", SYNC_ITEMS)
+        self.sync_seconds = s.getfloat("TEMPO_EXPORT_SYNC_SECONDS", SYNC_SECONDS)
         self.store_empty = s.getbool("FEED_STORE_EMPTY", True)
         self.writer: DurableJsonLines | None = None
         self.exported = 0

@@ -130,15 +130,22 @@ class TextFormPipeline:
 
     Stats: ``tempo/text_form/written``; ``tempo/text_form/write_error`` (logged, the item goes on);
     ``tempo/text_form/skipped_no_id``. The item itself is passed on unchanged.
+
+    In a crawl (``from_crawler``, ``threaded``) the file is written by Twisted's thread pool: the atomic
+    write with its fsync (~0.5 ms here) then waits on the disk beside the crawl instead of blocking it;
+    ``process_item`` returns a coroutine that Scrapy awaits, so the item (and the spider's close) waits for
+    its file. Built directly, the pipeline writes before ``process_item`` returns.
     """
 
-    def __init__(self, directory: str | os.PathLike[str] = DEFAULT_TEXT_DIR, stats: Any = None) -> None:
+    def __init__(self, directory: str | os.PathLike[str] = DEFAULT_TEXT_DIR, stats: Any = None,
+                 threaded: bool = False) -> None:
         self.directory = Path(directory)
         self.stats = stats
+        self.threaded = threaded
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> TextFormPipeline:
-        return cls(crawler.settings.get("TEMPO_TEXT_DIR") or DEFAULT_TEXT_DIR, crawler.stats)
+        return cls(crawler.settings.get("TEMPO_TEXT_DIR") or DEFAULT_TEXT_DIR, crawler.stats, threaded=True)
 
     def _inc(self, key: str) -> None:
         if self.stats is not None:
@@ -156,11 +163,29 @@ class TextFormPipeline:
             self._inc("skipped_no_id")
             return item
         path = self.directory / name
+        text = to_text(article)
+        if self.threaded:
+            return self._write_in_thread(path, text, item)
         try:
-            write_atomic(path, to_text(article))
+            write_atomic(path, text)
         except Exception as exc:  # never crash the crawl over a text file
-            logger.error("text form: cannot write %s: %s", path, exc)
-            self._inc("write_error")
+            self._failed(path, exc)
         else:
             self._inc("written")
         return item
+
+    async def _write_in_thread(self, path: Path, text: str, item: Any) -> Any:
+        from scrapy.utils.defer import maybe_deferred_to_future
+        from twisted.internet.threads import deferToThread
+
+        try:
+            await maybe_deferred_to_future(deferToThread(write_atomic, path, text))
+        except Exception as exc:  # never crash the crawl over a text file
+            self._failed(path, exc)
+        else:
+            self._inc("written")   # counted on the reactor's thread, never from the writer's
+        return item
+
+    def _failed(self, path: Path, exc: Exception) -> None:
+        logger.error("text form: cannot write %s: %s", path, exc)
+        self._inc("write_error")

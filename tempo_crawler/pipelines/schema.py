@@ -1,5 +1,8 @@
 """Check every item against ``tempo_crawler/schema/article.schema.json`` (JSON Schema 2020-12) and drop
-the ones that break it. Only active when the setting ``TEMPO_VALIDATE_SCHEMA`` is true."""
+the ones that break it. Only active when the setting ``TEMPO_VALIDATE_SCHEMA`` is true.
+
+``jsonschema`` is imported on first use, not with this module: Scrapy imports every configured pipeline
+class, and a run with validation off should not pay for the import (issue 14)."""
 
 from __future__ import annotations
 
@@ -7,13 +10,15 @@ import json
 import logging
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter, is_item
-from jsonschema import Draft202012Validator
 from scrapy.exceptions import DropItem, NotConfigured
 
 from tempo_crawler.items import Article, article_to_dict
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 logger = logging.getLogger(__name__)
 _MAX_MESSAGE = 300
@@ -27,6 +32,8 @@ def article_schema() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     schema = article_schema()
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)

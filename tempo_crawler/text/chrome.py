@@ -46,7 +46,8 @@ def is_chrome(line: str | None) -> bool:
 
 def scrub_emails(text: str) -> str:
     """Remove e-mail addresses (a reader's address must never reach output)."""
-    return EMAIL_RE.sub("", text)
+    # No "@", no address: skips the pattern's scan (tried at every character), ~40 calls per article.
+    return EMAIL_RE.sub("", text) if "@" in text else text
 
 
 @lru_cache(maxsize=1)

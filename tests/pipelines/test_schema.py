@@ -135,3 +135,20 @@ def test_pipeline_passes_valid_and_drops_invalid_items() -> None:
         pipe.process_item(bad)
     assert "published_at: '14 Juni 2024'" in str(exc.value) and bad.url in str(exc.value)
     assert stats.values == {"tempo/dropped/schema_invalid": 1, "tempo/schema/valid": 2}
+
+
+def test_validation_off_does_not_import_jsonschema() -> None:
+    """Scrapy imports every configured pipeline class; with validation off the run must not pay for
+    jsonschema and its format checkers (seconds at every start, issue 14)."""
+    import subprocess
+    import sys
+
+    from tests.support.crawl import ROOT
+
+    code = ("import sys; from scrapy.utils.test import get_crawler; "
+            "from scrapy.exceptions import NotConfigured; "
+            "from tempo_crawler.pipelines.schema import SchemaValidationPipeline as P\n"
+            "try:\n    P.from_crawler(get_crawler(settings_dict={'TEMPO_VALIDATE_SCHEMA': False}))\n"
+            "except NotConfigured:\n    pass\nprint('jsonschema' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False", out.stderr[-2000:]

@@ -94,7 +94,8 @@ def test_killed_runs_resume_exactly_once(make_replica, tmp_path: Path) -> None:
     """SIGKILL at three moments (during start-up, early, late), then run to completion: every article is
     in exactly one finished file, every file parses line by line, nothing is left as .part. The runs fsync
     and commit every 20 lines, so the kills land inside the window between a line's write and the store
-    commit, which only the reconcile on restart closes (benchmarks/kill_test.py also kills the default, 1)."""
+    commit, which only the reconcile on restart closes (benchmarks/kill_test.py also kills the default,
+    100, and 1)."""
     n = 500
     replica = make_replica(synthetic=n, fixtures_dir=None)
     cron = CronSite(replica.origin, tmp_path, sync_items=20, extra=WITHOUT_LEGACY_FEED)
