@@ -16,7 +16,10 @@ _A_SUFFIX = re.compile(r"/full&view=ok$")
 
 
 def _path(url: str) -> str:
-    return urlsplit(url).path or "/"
+    try:
+        return urlsplit(url).path or "/"
+    except (ValueError, AttributeError):  # unparsable (``http://[::1``) or not a string: no article path
+        return "/"
 
 
 def url_era(url: str) -> str | None:
@@ -65,8 +68,12 @@ def article_key(url: str) -> str | None:
 
 
 def canonical_url(url: str) -> str:
-    """Drop query, fragment, ``/full&view=ok`` and a trailing slash; bare ``tempo.co`` becomes ``www.tempo.co``."""
-    parts = urlsplit(url.strip())
+    """Drop query, fragment, ``/full&view=ok`` and a trailing slash; bare ``tempo.co`` becomes ``www.tempo.co``.
+    A URL that does not parse is returned as given (stripped)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip()
     host = parts.netloc.lower()
     if host == "tempo.co":
         host = "www.tempo.co"

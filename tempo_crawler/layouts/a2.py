@@ -25,9 +25,10 @@ from tempo_crawler.layouts.base import (
     has_class,
     related_entry,
 )
-from tempo_crawler.layouts.jsonld import ld_article, ld_image, ld_keywords, ld_people
-from tempo_crawler.text.chrome import is_chrome, scrub_emails
+from tempo_crawler.layouts.jsonld import ld_article, ld_image, ld_keywords, ld_people, ld_text
+from tempo_crawler.text.chrome import is_chrome
 from tempo_crawler.text.dates import parse_date
+from tempo_crawler.text.emails import scrub_emails
 from tempo_crawler.text.normalize import clean_text, unique_texts
 from tempo_crawler.urls import article_id
 
@@ -102,7 +103,7 @@ class A2Parser(LayoutParser):
         art.crawled_at = page.crawled_at()
 
         art.section = self._section(sel, ld)
-        art.title = clean_text(ld.get("headline")) or self._dom_title(sel) or None
+        art.title = ld_text(ld, "headline") or self._dom_title(sel) or None
         art.lead = None  # A2 shows no standfirst (MARKUP.md §3/§11)
 
         dom_reporters, dom_editors = self._dom_people(sel)
@@ -110,8 +111,8 @@ class A2Parser(LayoutParser):
         art.editors = ld_people(ld.get("editor")) or dom_editors
 
         art.published_at = _date(
-            ld.get("datePublished") or page.meta("article:published_time") or self._dom_date(sel))
-        art.modified_at = _date(ld.get("dateModified") or page.meta("article:modified_time"))
+            ld_text(ld, "datePublished") or page.meta("article:published_time") or self._dom_date(sel))
+        art.modified_at = _date(ld_text(ld, "dateModified") or page.meta("article:modified_time"))
 
         ld_url, ld_caption = ld_image(ld)
         foto = sel.xpath(f"//div[{has_class('foto-detail')}]")

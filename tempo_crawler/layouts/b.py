@@ -70,6 +70,15 @@ def _string(value: Any) -> str | None:
     return clean_text(value) if isinstance(value, str) else None
 
 
+def _position(value: Any) -> int:
+    """A breadcrumb's ``position`` (a number or a numeric string); 0 when it is neither."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) < 10:
+        return int(value.strip())
+    return 0
+
+
 def _is_false(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().casefold() == "false"
@@ -209,8 +218,9 @@ class BParser(LayoutParser):
     def _section(page: Page, url: str) -> str | None:
         crumbs = page.jsonld_of("BreadcrumbList")
         if crumbs:
-            items = [i for i in crumbs.get("itemListElement") or [] if isinstance(i, dict)]
-            items.sort(key=lambda i: int(i.get("position") or 0))
+            listed = crumbs.get("itemListElement")
+            items = [i for i in (listed if isinstance(listed, list) else []) if isinstance(i, dict)]
+            items.sort(key=lambda i: _position(i.get("position")))
             names = []
             for i in items:
                 item = i.get("item")
