@@ -163,3 +163,20 @@ EXTENSIONS["tempo_crawler.monitors.extension.RunMonitors"] = 450   # before RunL
 EXTENSIONS["scrapy.extensions.logstats.LogStats"] = None
 EXTENSIONS["tempo_crawler.monitors.progress.Progress"] = 0
 # --- end of Monitors (issue 10) ------------------------------------------------------------------
+
+# --- Bounds and confinement (issue 11; tempo_crawler/hosts.py, tempo_crawler/limits.py) ------------------
+# One allow-list for every request, redirect and discovered link: tempo.co and its subdomains, and the host
+# and port of TEMPO_BASE_URL; http/https only. Scrapy's offsite and redirect middlewares, with that policy.
+DOWNLOADER_MIDDLEWARES.update({
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "tempo_crawler.hosts.ConfinementMiddleware": 50,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "tempo_crawler.hosts.ConfinedMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "tempo_crawler.hosts.ConfinedRedirectMiddleware": 600,
+})
+DOWNLOAD_HANDLERS.update({"file": None, "data": None, "ftp": None, "s3": None})  # never read a local file
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024     # bigger responses are cancelled (article pages: limits.MAX_PAGE_BYTES)
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+ITEM_PIPELINES["tempo_crawler.pipelines.bounds.BoundsPipeline"] = 50           # field limits, before clean
+# --- end of Bounds and confinement ---------------------------------------------------------------------

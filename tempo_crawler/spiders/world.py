@@ -19,7 +19,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from tempo_crawler import quarantine, sources
+from tempo_crawler import hosts, quarantine, sources
 from tempo_crawler.archive import FETCHED_AT
 from tempo_crawler.archive import META as ARCHIVED
 from tempo_crawler.context import RunContext
@@ -27,6 +27,7 @@ from tempo_crawler.identity import request_key
 from tempo_crawler.layouts import detect
 from tempo_crawler.layouts import enabled as enabled_layouts
 from tempo_crawler.layouts.base import Page, merge_pages
+from tempo_crawler.limits import MAX_PAGE_BYTES
 from tempo_crawler.monitors.figures import cause_of
 from tempo_crawler.monitors.ledger import RunLedger
 from tempo_crawler.render.browser import configure as configure_rendering
@@ -37,6 +38,11 @@ from tempo_crawler.text.dates import parse_date
 from tempo_crawler.urls import is_amp_url, url_era
 
 EXPLICIT = "explicit"   # the source name of URLs given with -a start_urls / urls_file
+
+
+def fetched_urls(response: Response) -> list[str]:
+    """Every URL a response was fetched under: the request's, the redirect hops', the final one."""
+    return [*response.meta.get("redirect_urls", []), response.url]
 
 
 def _when(ref: ArticleRef) -> datetime | None:
@@ -166,8 +172,8 @@ class WorldSpider(scrapy.Spider):
             # Not a feed: a listing page when it links articles (Nuxt listings carry the same shell markers
             # as article pages, so the links decide), else a page to parse or quarantine.
             if isinstance(response, TextResponse):
-                listing = sources.html_listing().parse(response.body, response.url, self.base)
-                if listing.refs:
+                listing = self.read_listing(sources.html_listing(), response, EXPLICIT)
+                if listing is not None and listing.refs:
                     yield from self.follow_listing(listing, EXPLICIT, page)
                     return
             yield from self.parse_article(response)
@@ -193,8 +199,13 @@ class WorldSpider(scrapy.Spider):
 
     # -- articles ------------------------------------------------------------------------------
     def wanted(self, ref: ArticleRef, count: bool = False, window: bool = True) -> bool:
-        """An article URL in the world-news section (explicit URLs: any) and in the time window."""
+        """An article URL on an allowed host, in the world-news section (explicit URLs: any) and in the time
+        window."""
         if url_era(ref.url) is None:
+            return False
+        if not hosts.policy(self.crawler).allows(ref.url):
+            if count:
+                hosts.refuse(self.crawler, ref.url, f"{ref.source} link to")
             return False
         if ref.source != EXPLICIT and not self.in_section(ref.url):
             if count:
@@ -259,11 +270,29 @@ class WorldSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.quarantine(response, "not a text page")
             return
+        if len(response.body) > MAX_PAGE_BYTES:
+            self._inc("limits/page_too_large")
+            self.give_up(response, f"page too large to parse ({len(response.body)} bytes, limit {MAX_PAGE_BYTES})")
+            return
         # The fetch time dates the related list and crawled_at: the one the archive recorded (crawl and reparse).
         fetched_at = response.meta.get(FETCHED_AT) or datetime.now(timezone.utc)
         page = Page(response.url, response.text, fetched_at)   # kept: the layout canary reads its JSON-LD
-        parser = detect(page, self.layouts)
-        parsed = parser.parse(page) if parser is not None else None
+        try:
+            parser = detect(page, self.layouts)
+            parsed = parser.parse(page) if parser is not None else None
+        except Exception as exc:  # noqa: BLE001 - a parser bug must cost one page, named and counted
+            self._inc("parse_errors")
+            self.logger.debug("parser error on %s", response.url, exc_info=True)
+            self.give_up(response, f"parser error {type(exc).__name__}: {str(exc)[:200]}")
+            return
+        if parsed is not None:
+            problem = hosts.canonical_problem(hosts.policy(self.crawler), parsed.article.url, fetched_urls(response))
+            if problem is not None:
+                self._inc(f"dropped/{problem}")
+                self.logger.warning("dropped %s: its canonical URL %s does not stand for it (%s)", response.url,
+                                    str(parsed.article.url)[:300], problem)
+                self.leave_pending(response, problem)
+                return
         if parsed is None or not parsed.article.body:
             retry = self.rendering.retry(response)
             if retry is not None:
@@ -293,6 +322,17 @@ class WorldSpider(scrapy.Spider):
                                  meta=meta, priority=20, dont_filter=True)
             return
         yield article
+
+    def give_up(self, response: Response, reason: str) -> None:
+        """A page that cannot be read: quarantined with the reason, its article left for a later run."""
+        self.quarantine(response, reason)
+        self.leave_pending(response, reason)
+
+    def leave_pending(self, response: Response, cause: str) -> None:
+        """The article of ``response`` is not exported this run: named and counted here; the seen-store's
+        pending mechanism (issue 11, reliable-state) retries it in later runs."""
+        self._inc("articles/not_exported")
+        self.logger.info("not exported this run: %s (%s)", response.url, cause)
 
     def quarantine(self, response: Response, reason: str) -> None:
         directory = self.settings.get("TEMPO_QUARANTINE_DIR", "output/quarantine")
