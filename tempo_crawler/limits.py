@@ -10,6 +10,7 @@ unbounded input): a page larger than :data:`MAX_PAGE_BYTES` is not parsed but qu
 from __future__ import annotations
 
 MAX_PAGE_BYTES = 5_000_000   # HTML parsed per article page
+MAX_ARTICLE_PAGES = 50       # pages of one multi-page article (``?page_num=N``) followed
 MAX_TITLE = 1_000            # title
 MAX_TEXT = 10_000            # lead, image caption, section, dateline, agency, link titles, related texts
 MAX_NAME = 200               # one reporter, editor or tag

@@ -26,6 +26,7 @@ from tempo_crawler.layouts.base import (
     related_entry,
 )
 from tempo_crawler.layouts.jsonld import ld_article, ld_image, ld_keywords, ld_people, ld_text
+from tempo_crawler.limits import MAX_ARTICLE_PAGES
 from tempo_crawler.text.chrome import is_chrome
 from tempo_crawler.text.dates import parse_date
 from tempo_crawler.text.emails import scrub_emails
@@ -267,8 +268,12 @@ class A2Parser(LayoutParser):
 
     @staticmethod
     def _next_pages(sel: Selector, page: Page, canonical: str) -> list[str]:
-        """``?page_num=N`` pages 2..n, only when this is page 1 (no ``page_num`` or ``page_num=1``)."""
-        current = parse_qs(urlsplit(page.url).query).get("page_num", ["1"])[0]
+        """``?page_num=N`` pages 2..n, only when this is page 1 (no ``page_num`` or ``page_num=1``); n at most
+        ``MAX_ARTICLE_PAGES``."""
+        try:
+            current = parse_qs(urlsplit(page.url).query).get("page_num", ["1"])[0]
+        except ValueError:  # a page URL that does not parse: no continuation pages
+            return []
         if current.strip() not in ("", "1"):
             return []
         aid = article_id(canonical)
@@ -278,7 +283,7 @@ class A2Parser(LayoutParser):
             if aid and article_id(url) not in (aid, None):
                 continue
             n = parse_qs(urlsplit(url).query).get("page_num", [""])[0]
-            if n.isdigit():
-                last = max(last, int(n))
+            if n.isdecimal() and len(n) < 6:
+                last = max(last, min(int(n), MAX_ARTICLE_PAGES))
         return [f"{canonical}?page_num={n}" for n in range(2, last + 1)]
 

@@ -62,7 +62,8 @@ def emails_in(text: str) -> list[str]:
 
 def forbidden_in(text: str) -> list[str]:
     """Chrome substrings or e-mail addresses found in ``text``."""
-    found = [s for s in lexicon()["forbidden_substrings"] if s.casefold() in text.casefold()]
+    folded = " ".join(text.split()).casefold()  # NBSP and runs of whitespace read as one space
+    found = [s for s in lexicon()["forbidden_substrings"] if s.casefold() in folded]
     found += emails_in(text)
     return found
 
