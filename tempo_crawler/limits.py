@@ -1,7 +1,8 @@
 """Size limits: the one place that says how much of a page, a field or a list the crawler accepts.
 
 Work per page is bounded by these and by linear-time text handling (no pattern that backtracks over
-unbounded input): a page larger than :data:`MAX_PAGE_BYTES` is not parsed but quarantined (the spider),
+unbounded input): a page larger than :data:`MAX_PAGE_BYTES`, or whose tree has more than
+:data:`MAX_ELEMENTS` elements or is nested deeper than :data:`MAX_DEPTH`, is not parsed but quarantined,
 ``DOWNLOAD_MAXSIZE`` (settings) cancels bigger downloads, and the bounds pipeline
 (:mod:`tempo_crawler.pipelines.bounds`) applies the field limits to every item, counting each cut in
 ``tempo/limits/<field>``. The limits are far above anything a real article has.
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 MAX_PAGE_BYTES = 5_000_000   # HTML parsed per article page
 MAX_ARTICLE_PAGES = 50       # pages of one multi-page article (``?page_num=N``) followed
+MAX_ELEMENTS = 30_000        # elements of one page's tree (article pages have a few thousand)
+MAX_DEPTH = 200              # nesting depth of one page's tree (article pages: a few dozen)
 MAX_TITLE = 1_000            # title
 MAX_TEXT = 10_000            # lead, image caption, section, dateline, agency, link titles, related texts
 MAX_NAME = 200               # one reporter, editor or tag

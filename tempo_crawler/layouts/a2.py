@@ -11,6 +11,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from lxml import etree
 from parsel import Selector
 
 from tempo_crawler.items import Article, RelatedArticle
@@ -39,17 +40,7 @@ _SKIP_CLASSES = AD_CLASSES + ("bacajuga", "baca-juga", "box-tag-detail", "captio
                               "pagination", "paging", "card-box")
 _BACA_CLASSES = ("bacajuga", "baca-juga")
 
-_EXCLUDED = " or ".join(
-    [f"self::{t}" for t in _SKIP_TAGS]
-    + [has_class(c) for c in _SKIP_CLASSES]
-    + [f"@id='{i}'" for i in AD_IDS]
-)
-# Body blocks in document order: paragraphs, subheads, list items and "Baca juga" boxes.
-_BLOCKS = (
-    f".//*[(self::p or self::h2 or self::h3 or self::h4 or self::li) and not(ancestor-or-self::*[{_EXCLUDED}])"
-    f" and not(self::li and .//p) and not(.//a[contains(@href, 'page_num=')])]"
-    f" | .//*[({' or '.join(has_class(c) for c in _BACA_CLASSES)}) and not(ancestor::*[{_EXCLUDED}])]"
-)
+_BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "li"})
 _ARTICLE = f"//article[{has_class('detail-artikel')}]"
 _BODY_CONTAINERS = (
     f"//div[@id='isi']//div[{has_class('detail-konten')}]",
@@ -79,6 +70,43 @@ def _first_href(node: Selector, page: Page) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _excluded(el: Any) -> bool:
+    """Never body: the skipped tags, ad and furniture classes, ad ids (the "Baca juga" boxes included)."""
+    return (walk.tag(el) in _SKIP_TAGS or bool(walk.classes(el).intersection(_SKIP_CLASSES))
+            or (el.get("id") or "") in AD_IDS)
+
+
+def _blocks(container: Any) -> list[Any]:
+    """Body blocks of a container in document order: paragraphs, subheads, list items (not one holding a
+    ``<p>``; not one holding a ``page_num=`` pagination link) and "Baca juga" boxes; nothing inside an
+    excluded element (:func:`_excluded`). One walk down the tree and one up (the descendant tests), so the
+    cost is linear in the size of the container, however deep or wide."""
+    if any(_excluded(a) for a in [container, *container.iterancestors()]):
+        return []
+    holds_p: set[Any] = set()
+    holds_pager: set[Any] = set()
+    for _, el in etree.iterwalk(container, events=("end",)):
+        for child in el:
+            name = walk.tag(child)
+            if name == "p" or child in holds_p:
+                holds_p.add(el)
+            if (name == "a" and "page_num=" in (child.get("href") or "")) or child in holds_pager:
+                holds_pager.add(el)
+    out: list[Any] = []
+    stack = list(reversed([c for c in container if walk.tag(c)]))
+    while stack:
+        el = stack.pop()
+        if walk.classes(el).intersection(_BACA_CLASSES):
+            out.append(el)
+            continue
+        if _excluded(el):
+            continue
+        if walk.tag(el) in _BLOCK_TAGS and not (walk.tag(el) == "li" and el in holds_p) and el not in holds_pager:
+            out.append(el)
+        stack.extend(reversed([c for c in el if walk.tag(c)]))
+    return out
+
+
 def _date(raw: str | None) -> str | None:
     raw = clean_text(raw) or None
     return (parse_date(raw) or raw) if raw else None
@@ -91,7 +119,7 @@ class A2Parser(LayoutParser):
     markers = (
         _ARTICLE,
         # a body container on a page that also has A2's avatar block or date line
-        f"//div[{has_class('detail-konten')} or @id='isi'][//div[{has_class('block-avatar')}]"
+        f"(//div[{has_class('detail-konten')} or @id='isi'])[1][//div[{has_class('block-avatar')}]"
         f" or //p[{has_class('date')}]]",
     )
 
@@ -192,13 +220,13 @@ class A2Parser(LayoutParser):
         for xp in _BODY_CONTAINERS:
             nodes = sel.xpath(xp)
             if nodes:
-                roots = [n.root for n in nodes]
+                roots = {n.root for n in nodes}
                 return [n for n in nodes if not any(a in roots for a in n.root.iterancestors())]
         return []
 
     def _body_paras(self, sel: Selector, page: Page) -> list[Para]:
         out: list[Para] = []
-        blocks = [b for c in self._body_containers(sel) for b in c.xpath(_BLOCKS)]
+        blocks = [Selector(root=b, type="html") for c in self._body_containers(sel) for b in _blocks(c.root)]
         for node in blocks:
             classes = f" {node.attrib.get('class', '')} "
             if any(f" {c} " in classes for c in _BACA_CLASSES):
@@ -246,8 +274,9 @@ class A2Parser(LayoutParser):
         """Related cards under the article (MARKUP.md §3, container unverified): ``div.card-box`` with
         ``figure.img-card img`` (alt = caption), ``article.text-card h3.title a``, ``h4.date``, summary ``p``."""
         out = []
-        cards = sel.xpath(f"//div[{has_class('card-box')}][not(ancestor::aside)]"
-                          f"[preceding::article[{has_class('detail-artikel')}] or not(//article)]")
+        # After the (first) article, or anywhere on a page without articles: one pass, not one per card.
+        after = f"({_ARTICLE})[1]/following::" if sel.xpath("//article") else "//"
+        cards = sel.xpath(f"{after}div[{has_class('card-box')}][not(ancestor::aside)]")
         for card in cards:
             link = (card.xpath(f".//article[{has_class('text-card')}]//*[self::h3 or self::h2][{has_class('title')}]"
                                "//a[@href]")

@@ -14,9 +14,11 @@ from functools import cached_property
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from parsel import Selector
 
 from tempo_crawler.items import Article, Link, RelatedArticle
+from tempo_crawler.limits import MAX_DEPTH, MAX_ELEMENTS
 from tempo_crawler.text.chrome import strip_chrome
 from tempo_crawler.text.credits import (
     dateline_glued,
@@ -52,6 +54,22 @@ class Page:
     @cached_property
     def sel(self) -> Selector:
         return Selector(text=self.html)
+
+    @cached_property
+    def over_budget(self) -> str | None:
+        """Why the page's tree is too large to parse (more elements or deeper nesting than any article page,
+        :mod:`tempo_crawler.limits`), else None. One linear walk; every later step is then bounded too."""
+        count = depth = 0
+        for event, _ in etree.iterwalk(self.sel.root, events=("start", "end")):
+            if event == "end":
+                depth -= 1
+                continue
+            count, depth = count + 1, depth + 1
+            if count > MAX_ELEMENTS:
+                return f"more than {MAX_ELEMENTS} elements"
+            if depth > MAX_DEPTH:
+                return f"elements nested deeper than {MAX_DEPTH}"
+        return None
 
     @cached_property
     def jsonld(self) -> list[dict[str, Any]]:

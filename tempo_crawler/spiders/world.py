@@ -24,8 +24,8 @@ from tempo_crawler.archive import FETCHED_AT
 from tempo_crawler.archive import META as ARCHIVED
 from tempo_crawler.context import RunContext
 from tempo_crawler.identity import request_key
-from tempo_crawler.layouts import detect
 from tempo_crawler.layouts import enabled as enabled_layouts
+from tempo_crawler.layouts import parse
 from tempo_crawler.layouts.base import Page, merge_pages
 from tempo_crawler.limits import MAX_PAGE_BYTES
 from tempo_crawler.monitors.figures import cause_of
@@ -278,8 +278,11 @@ class WorldSpider(scrapy.Spider):
         fetched_at = response.meta.get(FETCHED_AT) or datetime.now(timezone.utc)
         page = Page(response.url, response.text, fetched_at)   # kept: the layout canary reads its JSON-LD
         try:
-            parser = detect(page, self.layouts)
-            parsed = parser.parse(page) if parser is not None else None
+            if page.over_budget:
+                self._inc("limits/page_too_large")
+                self.give_up(response, f"page too large to parse ({page.over_budget})")
+                return
+            parsed = parse(page, self.layouts)
         except Exception as exc:  # noqa: BLE001 - a parser bug must cost one page, named and counted
             self._inc("parse_errors")
             self.logger.debug("parser error on %s", response.url, exc_info=True)

@@ -37,8 +37,9 @@ def _exact() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, re.IGNORECASE) for p in lexicon()["patterns"])
+def _patterns() -> re.Pattern[str]:
+    """The lexicon's whole-line patterns as one alternation (one match per line, not one per pattern)."""
+    return re.compile("|".join(f"(?:{p})" for p in lexicon()["patterns"]), re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -60,8 +61,7 @@ def is_chrome(line: str | None) -> bool:
         return False
     if key in _exact():
         return True
-    stripped = " ".join(line.split())
-    return any(p.match(stripped) for p in _patterns())
+    return _patterns().match(" ".join(line.split())) is not None
 
 
 def strip_affixes(line: str) -> str:

@@ -14,12 +14,13 @@ from typing import Any
 import pytest
 
 from tempo_crawler.items import Article
-from tempo_crawler.layouts import parse_page
+from tempo_crawler.layouts import Page, parse_page
+from tempo_crawler.limits import MAX_DEPTH, MAX_ELEMENTS
 from tempo_crawler.pipelines.validate import problems
 from tests.support.crawl import ROOT
 from tests.support.golden import Golden, golden, goldens
 from tests.support.leaks import finalize
-from tests.support.mutate import WRONG_VALUES, has_jsonld, map_jsonld, set_hrefs, set_keys
+from tests.support.mutate import WRONG_VALUES, has_jsonld, in_body, map_jsonld, set_hrefs, set_keys
 
 # One page of each layout with JSON-LD, and one B page with a BreadcrumbList.
 WITH_JSONLD = [g for g in goldens() if has_jsonld(g.file.read_text("utf-8"))]
@@ -130,3 +131,50 @@ def test_pathological_pages_parse_in_bounded_time() -> None:
         assert 0 < t[f"{name} word body"] <= t[f"{name} baseline body"]
         # the 200,000-character headline is over the title limit: not exported as a title
         assert t[f"{name} headline title"] <= 1_000
+
+
+@pytest.mark.parametrize(("extra", "reason"), [
+    ("<i>x</i>" * (MAX_ELEMENTS + 1), f"more than {MAX_ELEMENTS} elements"),
+    ("<div>" * (MAX_DEPTH + 1) + "x" + "</div>" * (MAX_DEPTH + 1), f"elements nested deeper than {MAX_DEPTH}"),
+])
+def test_a_page_over_the_parse_budget_is_not_parsed(extra: str, reason: str) -> None:
+    g = golden("a2/sample-000")
+    html = in_body(g.file.read_text("utf-8"), g.expected["body"][1], extra)
+    assert Page(g.url, html).over_budget == reason
+    assert parse_page(g.url, html) is None
+    assert Page(g.url, g.file.read_text("utf-8")).over_budget is None
+
+
+_STRUCTURES = textwrap.dedent("""
+    import json, sys, time
+    from tempo_crawler.layouts import parse_page
+    from tests.support.golden import golden
+    from tests.support.mutate import in_body
+
+    CASES = {  # golden page, repeated markup (within the element budget) that one XPath per element made quadratic
+        "a2 related cards": ("a2/sample-000", 4000, '<div class="card-box"><article class="text-card"><h3 '
+                             'class="title"><a href="/read/1/x">Judul</a></h3><h4 class="date">1 jam lalu</h4>'
+                             '</article></div>'),
+        "b author links": ("b/1190350", 6000, '<span> </span><a href="/penulis/nama">Nama</a>'),
+        "a2 deep paragraphs": ("a2/sample-000", 1, '<div>' * 150 + '<p>Kata kata.</p>' * 8000 + '</div>' * 150),
+    }
+    out = {}
+    for label, (name, n, unit) in CASES.items():
+        g = golden(name)
+        page = in_body(g.file.read_text("utf-8"), g.expected["body"][1], unit * n)
+        start = time.perf_counter()
+        parsed = parse_page(g.url, page, g.fetched_at)
+        out[label] = [time.perf_counter() - start, parsed is not None]
+    print(json.dumps(out))
+""")
+
+
+def test_large_page_structures_parse_in_bounded_time() -> None:
+    """Thousands of related cards (A2), author links (B), paragraphs nested 150 deep (A2), within the element
+    budget: each page parses in seconds at most (on main: ~40 s, ~8 s and ~35 s: one document-wide XPath or a
+    long ancestor test per element)."""
+    proc = subprocess.run([sys.executable, "-c", _STRUCTURES], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    for label, (seconds, parsed) in json.loads(proc.stdout).items():
+        assert parsed and seconds < 3.0, (label, seconds)

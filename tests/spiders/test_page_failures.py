@@ -1,4 +1,5 @@
-"""A page that cannot be read costs that page only (issue 11 #3, #5): a page over the size limit is not parsed,
+"""A page that cannot be read costs that page only (issue 11 #3, #5): a page over the size limits (bytes,
+elements) is not parsed,
 an exception a parser still raises is caught; both are counted, quarantined with the reason, and the crawl goes
 on without a traceback."""
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tempo_crawler.limits import MAX_PAGE_BYTES
+from tempo_crawler.limits import MAX_ELEMENTS, MAX_PAGE_BYTES
 from tests.support.crawl import run_crawl
 from tests.support.golden import golden
 
@@ -38,20 +39,24 @@ def test_oversized_page_and_parser_exception_are_quarantined(fresh_replica, tmp_
     padding = "<!-- " + "x" * (MAX_PAGE_BYTES + 1000) + " -->"
     site.add_article(url="https://dunia.tempo.co/read/7100001/halaman-besar", title="Besar", layout="A2",
                      html=page.replace("</body>", padding + "</body>"))
+    site.add_article(url="https://dunia.tempo.co/read/7100002/halaman-rumit", title="Rumit", layout="A2",
+                     html=page.replace("</body>", "<i>x</i>" * (MAX_ELEMENTS + 1) + "</body>"))
     hook = tmp_path / "hook"
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(_PARSER_BUG, "utf-8")
-    urls = [fresh_replica.url("/read/7100001/halaman-besar"), fresh_replica.url(golden("a2/sample-000").url),
+    urls = [fresh_replica.url("/read/7100001/halaman-besar"), fresh_replica.url("/read/7100002/halaman-rumit"),
+            fresh_replica.url(golden("a2/sample-000").url),
             fresh_replica.url(golden("a2/1800884").url)]
     env = {"PYTHONPATH": os.pathsep.join([str(hook), *filter(None, [os.environ.get("PYTHONPATH")])])}
     result = run_crawl(fresh_replica.origin, tmp_path / "run", "-a", f"start_urls={','.join(urls)}", env=env)
 
     assert [i["id"] for i in result.items] == ["1800884"], result.log[-3000:]
     assert result.stats.get("tempo/parse_errors") == 1
-    assert result.stats.get("tempo/limits/page_too_large") == 1
-    assert result.stats.get("tempo/quarantined") == 2
+    assert result.stats.get("tempo/limits/page_too_large") == 2
+    assert result.stats.get("tempo/quarantined") == 3
     reasons = {json.loads(p.read_text("utf-8"))["url"].rsplit("/", 2)[-2]: json.loads(p.read_text("utf-8"))["reason"]
                for p in (tmp_path / "run" / "quarantine").glob("*.json")}
     assert reasons["1879931"] == "parser error RuntimeError: injected parser bug"
     assert reasons["7100001"].startswith("page too large to parse")
+    assert reasons["7100002"] == f"page too large to parse (more than {MAX_ELEMENTS} elements)"
     assert "Traceback" not in result.log and "injected parser bug" in result.log
