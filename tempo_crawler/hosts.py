@@ -3,8 +3,9 @@ redirect and every discovered link, so no other host's content can become a Temp
 
 Allowed: ``http``/``https`` URLs on ``tempo.co`` or one of its subdomains (``www``, ``dunia``, ``rss``,
 ``satu``, ``statik``…, on the scheme's default port), and the exact host *and port* of ``TEMPO_BASE_URL``
-(a mirror or the loopback replica). Everything else is refused: other hosts, other ports of the base host,
-``file:``/``ftp:``/``data:`` and any other scheme, URLs that do not parse.
+(a mirror or the loopback replica) and of each ``TEMPO_ALLOWED_ORIGINS`` entry (empty by default; ``scrapy
+reparse`` lists there the origins its archive was fetched from). Everything else is refused: other hosts,
+other ports of the base host, ``file:``/``ftp:``/``data:`` and any other scheme, URLs that do not parse.
 
 :class:`ConfinementMiddleware` is Scrapy's own offsite filter
 (:class:`scrapy.downloadermiddlewares.offsite.OffsiteMiddleware`, which checks each request when it is
@@ -78,8 +79,10 @@ class HostPolicy:
 
     @classmethod
     def from_settings(cls, settings: Any) -> HostPolicy:
-        base = _origin(settings.get("TEMPO_BASE_URL") or DEFAULT_BASE)
-        return cls(origins=frozenset({(base[1], base[2])} if base else set()))
+        """Tempo's domain, ``TEMPO_BASE_URL``'s origin and the ``TEMPO_ALLOWED_ORIGINS`` (``scrapy reparse``
+        sets these to the origins its archive was fetched from)."""
+        urls = [settings.get("TEMPO_BASE_URL") or DEFAULT_BASE, *settings.getlist("TEMPO_ALLOWED_ORIGINS")]
+        return cls(origins=frozenset((o[1], o[2]) for o in map(_origin, urls) if o))
 
     def allows(self, url: str | None) -> bool:
         origin = _origin(url) if isinstance(url, str) else None

@@ -175,6 +175,7 @@ DOWNLOADER_MIDDLEWARES.update({
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "tempo_crawler.hosts.ConfinedRedirectMiddleware": 600,
 })
+TEMPO_ALLOWED_ORIGINS: list[str] = []  # more origins (scheme://host:port) to allow; scrapy reparse sets its archive's
 DOWNLOAD_HANDLERS.update({"file": None, "data": None, "ftp": None, "s3": None})  # never read a local file
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024     # bigger responses are cancelled (article pages: limits.MAX_PAGE_BYTES)
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024

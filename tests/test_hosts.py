@@ -67,3 +67,11 @@ def test_live_policy_is_tempo_only() -> None:
 ])
 def test_canonical_problem(canonical: str, fetched: list[str], problem: str | None) -> None:
     assert canonical_problem(LIVE, canonical, fetched) == problem
+
+
+def test_more_origins_by_setting() -> None:
+    """``TEMPO_ALLOWED_ORIGINS`` (``scrapy reparse``: its archive's origins) adds exact host + port pairs."""
+    policy = HostPolicy.from_settings(Settings({"TEMPO_BASE_URL": "https://www.tempo.co",
+                                                "TEMPO_ALLOWED_ORIGINS": ["http://127.0.0.1:8765", "file:///x"]}))
+    assert policy.allows("http://127.0.0.1:8765/read/1/x") and policy.allows("https://dunia.tempo.co/read/1/x")
+    assert not policy.allows("http://127.0.0.1:8766/read/1/x") and not policy.allows("file:///x")
