@@ -292,9 +292,8 @@ class WorldSpider(scrapy.Spider):
             problem = hosts.canonical_problem(hosts.policy(self.crawler), parsed.article.url, fetched_urls(response))
             if problem is not None:
                 self._inc(f"dropped/{problem}")
-                self.logger.warning("dropped %s: its canonical URL %s does not stand for it (%s)", response.url,
-                                    str(parsed.article.url)[:300], problem)
-                self.leave_pending(response, problem)
+                self.mark_pending(response, f"{problem}: its canonical URL {str(parsed.article.url)[:300]} "
+                                  "names another article or host", what="dropped")
                 return
         if parsed is None or not parsed.article.body:
             retry = self.rendering.retry(response)
@@ -329,13 +328,15 @@ class WorldSpider(scrapy.Spider):
     def give_up(self, response: Response, reason: str) -> None:
         """A page that cannot be read: quarantined with the reason, its article left for a later run."""
         self.quarantine(response, reason)
-        self.leave_pending(response, reason)
+        self.mark_pending(response, reason, log=False)
 
-    def leave_pending(self, response: Response, cause: str) -> None:
-        """The article of ``response`` is not exported this run: named and counted here; the seen-store's
-        pending mechanism (issue 11, reliable-state) retries it in later runs."""
+    def mark_pending(self, target: Any, cause: str, *, what: str = "article not exported", log: bool = True) -> None:
+        """The article behind ``target`` (its response) was not exported this run: counted, and named in one
+        line unless already logged. (The seen-store's pending mechanism of issue 11, branch reliable-state,
+        keeps it for the next runs through this one method.)"""
         self._inc("articles/not_exported")
-        self.logger.info("not exported this run: %s (%s)", response.url, cause)
+        if log:
+            self.logger.warning("%s: %s (%s)", what, getattr(target, "url", target), cause)
 
     def quarantine(self, response: Response, reason: str) -> None:
         directory = self.settings.get("TEMPO_QUARANTINE_DIR", "output/quarantine")
