@@ -39,6 +39,10 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 DEFAULT_BASE = "https://www.tempo.co"
 
 
+class OffsiteRefused(IgnoreRequest):
+    """A request or redirect off the allow-list (the failure cause ``offsite`` of an errback)."""
+
+
 def _origin(url: str) -> tuple[str, str, int] | None:
     """``(scheme, host, port)`` of an http(s) URL (host lower case, no trailing dot); None when the URL does
     not parse or has another scheme."""
@@ -136,7 +140,7 @@ class ConfinementMiddleware(OffsiteMiddleware):
         if self.should_follow(request, self.crawler.spider):
             return
         label = refuse(self.crawler, request.url, "request for")
-        raise IgnoreRequest(f"offsite: {label} is not an allowed host")
+        raise OffsiteRefused(f"offsite: {label} is not an allowed host")
 
 
 class _ConfinedRedirects:
@@ -151,7 +155,7 @@ class _ConfinedRedirects:
                                 **kwargs: Any) -> Request:
         if not policy(self.crawler).allows(url):
             label = refuse(self.crawler, url, f"redirect from {source_request.url} to")
-            raise IgnoreRequest(f"redirect to {label} refused (not an allowed host)")
+            raise OffsiteRefused(f"redirect to {label} refused (not an allowed host)")
         return super()._build_redirect_request(source_request, response, url=url, **kwargs)  # type: ignore[misc]
 
 

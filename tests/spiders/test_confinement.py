@@ -120,6 +120,8 @@ def test_every_refusal_is_counted_and_logged_once_per_host(servers, crawl: Crawl
         lines = [line for line in crawl.log.splitlines() if "is not a Tempo host" in line and f" {label} " in line]
         assert len(lines) == 1, (label, lines)
     assert "Traceback" not in crawl.log
+    # the two redirects off the list reached their articles' errbacks, named (not a silent drop)
+    assert stats.get("tempo/failed/cause/offsite") == 2
 
 
 def test_no_local_file_is_read(servers, crawl: CrawlResult) -> None:  # noqa: ANN001
