@@ -77,7 +77,7 @@ def host_of(url: str) -> str:
 
 
 class ChallengeMiddleware:
-    """Downloader middleware (``DOWNLOADER_MIDDLEWARES`` 580: after HttpCompression 590, before Retry 550)."""
+    """Downloader middleware (``DOWNLOADER_MIDDLEWARES`` 585: after HttpCompression 590, before Retry 550)."""
 
     def __init__(self, stats: Any) -> None:
         self.stats = stats

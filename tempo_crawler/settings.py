@@ -168,11 +168,29 @@ EXTENSIONS["scrapy.extensions.logstats.LogStats"] = None
 EXTENSIONS["tempo_crawler.monitors.progress.Progress"] = 0
 # --- end of Monitors (issue 10) ------------------------------------------------------------------
 # --- Blocking and the 2026 site (issue 9; docs/site.md §10) --------------------------------------
-# WAF challenge pages (Cloudflare "Just a moment...", cf-mitigated, 403/429/503 block pages) are recognised
-# after decompression (590) and before the retry middleware (550): counted per host (tempo/blocked/<host>),
+# WAF challenge pages (Cloudflare "Just a moment...", cf-mitigated, 403/429/503 block pages) are recognised at
+# 585, after decompression (590) and before the retry middleware (550): counted per host (tempo/blocked/<host>),
 # never retried, parsed or quarantined (the archive, at 950, still keeps them as downloaded). A run with
 # more than TEMPO_MONITOR_MAX_BLOCKED_SHARE of its responses so answered exits with status 3 (the Blocked
 # monitor; tempo_crawler/exitcodes.py). On a blocked network, Scrapy's HttpProxyMiddleware reads HTTPS_PROXY /
 # https_proxy / http_proxy from the environment (README).
-DOWNLOADER_MIDDLEWARES["tempo_crawler.blocking.ChallengeMiddleware"] = 580
+DOWNLOADER_MIDDLEWARES["tempo_crawler.blocking.ChallengeMiddleware"] = 585
 # --- end of Blocking -----------------------------------------------------------------------------
+
+# --- Bounds and confinement (issue 11; tempo_crawler/hosts.py, tempo_crawler/limits.py) ------------------
+# One allow-list for every request, redirect and discovered link: tempo.co and its subdomains, and the host
+# and port of TEMPO_BASE_URL; http/https only. Scrapy's offsite and redirect middlewares, with that policy.
+DOWNLOADER_MIDDLEWARES.update({
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "tempo_crawler.hosts.ConfinementMiddleware": 50,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "tempo_crawler.hosts.ConfinedMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "tempo_crawler.hosts.ConfinedRedirectMiddleware": 600,
+})
+TEMPO_ALLOWED_ORIGINS: list[str] = []  # more origins (scheme://host:port) to allow; scrapy reparse sets its archive's
+DOWNLOAD_HANDLERS.update({"file": None, "data": None, "ftp": None, "s3": None})  # never read a local file
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024     # bigger responses are cancelled (article pages: limits.MAX_PAGE_BYTES)
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+ITEM_PIPELINES["tempo_crawler.pipelines.bounds.BoundsPipeline"] = 50           # field limits, before clean
+# --- end of Bounds and confinement ---------------------------------------------------------------------

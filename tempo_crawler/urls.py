@@ -43,7 +43,10 @@ def unwrap(url: str) -> str:
 
 
 def _path(url: str) -> str:
-    return _A_SUFFIX.sub("", urlsplit(unwrap(url)).path or "/")
+    try:
+        return _A_SUFFIX.sub("", urlsplit(unwrap(url)).path or "/")
+    except (ValueError, AttributeError):  # unparsable (``http://[::1``) or not a string: no article path
+        return "/"
 
 
 def url_era(url: str) -> str | None:
@@ -93,8 +96,12 @@ def article_key(url: str) -> str | None:
 
 def canonical_url(url: str) -> str:
     """Drop query, fragment, ``/full&view=ok`` and a trailing slash; unwrap an AMP-cache URL; the new site's
-    hosts (bare ``tempo.co``, ``satu.tempo.co``) become ``www.tempo.co``."""
-    parts = urlsplit(unwrap(url.strip()))
+    hosts (bare ``tempo.co``, ``satu.tempo.co``) become ``www.tempo.co``. A URL that does not parse is returned
+    as given (stripped)."""
+    try:
+        parts = urlsplit(unwrap(url.strip()))
+    except ValueError:
+        return url.strip()
     host = parts.netloc.lower()
     if host in NEW_SITE_HOSTS:
         host = CANONICAL_HOST

@@ -17,6 +17,7 @@ import tempfile
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.commands import ScrapyCommand
 
@@ -146,6 +147,10 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         for name, value in RUN_SETTINGS.items():
             self.settings.set(name, value, priority="cmdline")
+        # The archive holds what crawls fetched within their allow-lists: its origins stay allowed (hosts.py).
+        origins = {f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for c in replay.best.values()
+                   for u in (c.uri, c.final_uri) if u}
+        self.settings.set("TEMPO_ALLOWED_ORIGINS", sorted(origins), priority="cmdline")
         middlewares = dict(self.settings.getdict("DOWNLOADER_MIDDLEWARES"))
         middlewares[REPLAY_MIDDLEWARE] = 1000
         self.settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")

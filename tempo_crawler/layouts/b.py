@@ -35,7 +35,8 @@ from tempo_crawler.urls import article_id
 
 _NUXT_STATE = re.compile(r"window\.__NUXT__\s*=")
 _TAILWIND = '//*[contains(@class, "text-neutral-")]'  # a substring: the whole neutral scale
-_READ_ALSO_BOX = has_class("p-4", "my-4", "bg-neutral-400", "border", "border-neutral-600")
+_READ_ALSO_CLASSES = frozenset({"p-4", "my-4", "bg-neutral-400", "border", "border-neutral-600"})
+_READ_ALSO_BOX = has_class(*sorted(_READ_ALSO_CLASSES))
 _BLOCKS = ("p", "h2", "h3", "h4", "li")
 _LABELS = {
     "penulis": "reporters", "reporter": "reporters", "wartawan": "reporters", "kontributor": "reporters",
@@ -47,10 +48,15 @@ _VISIBLE_DATE = re.compile(
 
 
 def _para(node: Selector, page: Page) -> Para:
-    href = node.xpath(".//a/@href").get()
-    link = node.xpath("(.//a)[1]")
-    return Para(walk.text(node), page.absolute(href), (walk.text(link[0]) if link else "") or None,
+    """A body block: its text, the first link's href and the first link's text (no XPath per block)."""
+    links = [a for a in node.root.iterdescendants("a")]
+    href = next((a.get("href") for a in links if a.get("href") is not None), None)
+    return Para(walk.text(node), page.absolute(href), (walk.text(links[0]) if links else "") or None,
                 bullet=walk.tag(node.root) == "li")
+
+
+def _is_read_also_box(el: Any) -> bool:
+    return walk.tag(el) == "div" and _READ_ALSO_CLASSES <= walk.classes(el)
 
 
 def _persons(value: Any) -> list[dict[str, Any]]:
@@ -71,6 +77,36 @@ def _string(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("url") or value.get("@id") or value.get("contentUrl") or value.get("name")
     return clean_text(value) if isinstance(value, str) else None
+
+
+def _position(value: Any) -> int:
+    """A breadcrumb's ``position`` (a number or a numeric string); 0 when it is neither."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) < 10:
+        return int(value.strip())
+    return 0
+
+
+def _texts_before(root: Any, targets: set[Any]) -> dict[Any, str | None]:
+    """For each target element, the nearest non-blank text node before it in document order (XPath
+    ``preceding::text()[normalize-space()][1]``), all in one walk of the tree instead of one scan per target."""
+    found: dict[Any, str | None] = {}
+    last: str | None = None
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:  # depth first, children (comments too: their tails are text) in document order
+        el, closing = stack.pop()
+        if closing:
+            if el is not root and el.tail and el.tail.strip(" \t\r\n"):
+                last = el.tail
+            continue
+        if el in targets:
+            found[el] = last
+        if isinstance(el.tag, str) and el.text and el.text.strip(" \t\r\n"):
+            last = el.text
+        stack.append((el, True))
+        stack.extend((child, False) for child in reversed(el))
+    return found
 
 
 class BParser(LayoutParser):
@@ -182,16 +218,15 @@ class BParser(LayoutParser):
                  f" | //div[{_READ_ALSO_BOX}]")
         out = []
         for node in sel.xpath(query):  # a union comes back in document order
-            if not node.xpath(f"self::div[{_READ_ALSO_BOX}]"):
-                out.append(_para(node, page))
+            para = _para(node, page)
+            if not _is_read_also_box(node.root):
+                out.append(para)
                 continue
-            link = node.xpath("(.//a)[1]")
-            title = walk.text(link[0]) if link else ""
+            title = para.link_text or ""
             if not title:
-                title = re.sub(r"^\s*Baca(?:\s+juga)?\s*:\s*", "", walk.text(node), flags=re.IGNORECASE)
+                title = re.sub(r"^\s*Baca(?:\s+juga)?\s*:\s*", "", para.text, flags=re.IGNORECASE)
             if title:
-                href = page.absolute(node.xpath("(.//a/@href)[1]").get())
-                out.append(Para(f"Baca juga: {title}", href, title))
+                out.append(Para(f"Baca juga: {title}", para.href, title))
         return out
 
     @staticmethod
@@ -210,8 +245,9 @@ class BParser(LayoutParser):
     def _section(page: Page, url: str) -> str | None:
         crumbs = page.jsonld_of("BreadcrumbList")
         if crumbs:
-            items = [i for i in crumbs.get("itemListElement") or [] if isinstance(i, dict)]
-            items.sort(key=lambda i: int(i.get("position") or 0))
+            listed = crumbs.get("itemListElement")
+            items = [i for i in (listed if isinstance(listed, list) else []) if isinstance(i, dict)]
+            items.sort(key=lambda i: _position(i.get("position")))
             names = []
             for i in items:
                 item = i.get("item")
@@ -224,7 +260,10 @@ class BParser(LayoutParser):
             f'//span[{has_class("text-sm", "font-medium", "text-primary-main")}]//text()').get()
         if clean_text(label):
             return clean_text(label)
-        segs = [s for s in urlsplit(url).path.split("/") if s]
+        try:
+            segs = [s for s in urlsplit(url).path.split("/") if s]
+        except ValueError:  # an unparsable URL names no rubric
+            return None
         return segs[0].replace("-", " ").title() if len(segs) >= 2 else None
 
     @staticmethod
@@ -249,11 +288,13 @@ class BParser(LayoutParser):
         labelled = False
         current: str | None = None
         previous_name: str | None = None
-        for link in page.sel.xpath('//a[contains(@href, "/penulis/")]'):
+        links = page.sel.xpath('//a[contains(@href, "/penulis/")]')
+        texts_before = _texts_before(page.sel.root, {a.root for a in links})
+        for link in links:
             name = walk.text(link)
             if not name:
                 continue
-            before = clean_text(link.xpath('preceding::text()[normalize-space()][1]').get())
+            before = clean_text(texts_before.get(link.root))
             label = _LABELS.get(before.rstrip(":").strip().casefold())
             if label:
                 current, labelled = label, True

@@ -7,16 +7,19 @@ A parser never fetches, logs or reads settings: URL + HTML + fetch time in, Arti
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from functools import cached_property
 from typing import Any, ClassVar
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from parsel import Selector
 
 from tempo_crawler.items import Article, Link, RelatedArticle
-from tempo_crawler.text.chrome import is_chrome, print_title, scrub_emails
+from tempo_crawler.limits import MAX_DEPTH, MAX_ELEMENTS
+from tempo_crawler.text.chrome import print_title, strip_chrome
 from tempo_crawler.text.credits import (
     SummaryBox,
     dateline_glued,
@@ -26,19 +29,48 @@ from tempo_crawler.text.credits import (
     split_dateline,
 )
 from tempo_crawler.text.dates import parse_relative
+from tempo_crawler.text.emails import scrub_emails
 from tempo_crawler.text.normalize import clean_text
 from tempo_crawler.urls import article_id, canonical_url
+
+# What no HTML parser should see: NUL and the other C0/C1 controls but tab, LF, CR (read as spaces), lone
+# surrogates (dropped: half a character, and not encodable).
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_WEB_SCHEMES = ("http", "https")
 
 
 @dataclass
 class Page:
+    """The page a parser reads: its URL, its HTML (control characters and lone surrogates removed before
+    parsing) and the fetch time."""
+
     url: str
     html: str
     fetched_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
+    def __post_init__(self) -> None:
+        self.html = _SURROGATES.sub("", _CONTROLS.sub(" ", self.html))
+
     @cached_property
     def sel(self) -> Selector:
         return Selector(text=self.html)
+
+    @cached_property
+    def over_budget(self) -> str | None:
+        """Why the page's tree is too large to parse (more elements or deeper nesting than any article page,
+        :mod:`tempo_crawler.limits`), else None. One linear walk; every later step is then bounded too."""
+        count = depth = 0
+        for event, _ in etree.iterwalk(self.sel.root, events=("start", "end")):
+            if event == "end":
+                depth -= 1
+                continue
+            count, depth = count + 1, depth + 1
+            if count > MAX_ELEMENTS:
+                return f"more than {MAX_ELEMENTS} elements"
+            if depth > MAX_DEPTH:
+                return f"elements nested deeper than {MAX_DEPTH}"
+        return None
 
     @cached_property
     def jsonld(self) -> list[dict[str, Any]]:
@@ -52,7 +84,8 @@ class Page:
             stack = data if isinstance(data, list) else [data]
             for obj in stack:
                 if isinstance(obj, dict):
-                    out.extend(g for g in obj.get("@graph", []) if isinstance(g, dict))
+                    graph = obj.get("@graph")
+                    out.extend(g for g in (graph if isinstance(graph, list) else [graph]) if isinstance(g, dict))
                     out.append(obj)
         return out
 
@@ -69,7 +102,15 @@ class Page:
         return clean_text(v) or None
 
     def absolute(self, href: str | None) -> str | None:
-        return urljoin(self.url, href.strip()) if href else None
+        """``href`` resolved against the page URL; None unless that gives an http(s) URL (``mailto:``,
+        ``javascript:``, unparsable ones such as ``http://[::1``)."""
+        if not href or not isinstance(href, str):
+            return None
+        try:
+            url = urljoin(self.url, href.strip())
+            return url if urlsplit(url).scheme.lower() in _WEB_SCHEMES else None
+        except ValueError:
+            return None
 
     def crawled_at(self) -> str:
         """Fetch time as the item's ``crawled_at``: ISO 8601 in UTC, whole seconds (a naive time is UTC)."""
@@ -77,10 +118,12 @@ class Page:
         return when.astimezone(timezone.utc).isoformat(timespec="seconds")
 
     def canonical(self) -> str:
+        """The URL the page names as its own (``rel=canonical``, ``og:url``) when that is an article URL,
+        else the fetched URL; normalised (:func:`canonical_url`). Whether it may stand for the fetched page is
+        the spider's question (same article key, allowed host)."""
         href = self.sel.xpath('//link[@rel="canonical"]/@href').get() or self.meta("og:url")
-        if href and article_id(self.absolute(href) or ""):
-            return canonical_url(self.absolute(href) or self.url)
-        return canonical_url(self.url)
+        named = self.absolute(href)
+        return canonical_url(named if named and article_id(named) else self.url)
 
 
 @dataclass
@@ -176,8 +219,8 @@ def assemble_body(paras: list[Para], *, captions: tuple[str | None, ...] = ()) -
     in_baca_list = False
     summary = SummaryBox()
     for p in paras:
-        text = clean_text(scrub_emails(p.text))
-        if not text or is_chrome(text) or text.casefold() in skip:
+        text = strip_chrome(clean_text(scrub_emails(p.text)))
+        if not text or text.casefold() in skip:
             continue
         if summary.take(text, bullet=p.bullet):
             continue

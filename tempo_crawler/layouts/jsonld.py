@@ -1,4 +1,7 @@
-"""Reading schema.org JSON-LD the way every Tempo layout needs it (docs/site.md §3 "JSON-LD and meta", §5)."""
+"""Reading schema.org JSON-LD the way every Tempo layout needs it (docs/site.md §3 "JSON-LD and meta", §5).
+
+JSON-LD is whatever the page says: any value may be a string, number, list, object or null where a string is
+expected. Parsers read values through these functions, which return text only when the value is text."""
 
 from __future__ import annotations
 
@@ -31,7 +34,7 @@ def ld_people(value: Any) -> list[str]:
             kind = item.get("@type")
             kinds = kind if isinstance(kind, list) else [kind]
             if kind is None or "Person" in kinds:
-                names.append(str(item.get("name") or ""))
+                names.append(ld_string(item.get("name")) or "")
     return unique_texts([n for n in names if clean_text(n).casefold() not in _NOT_PEOPLE])
 
 
@@ -43,7 +46,8 @@ def ld_image(ld: dict[str, Any]) -> tuple[str | None, str | None]:
     if isinstance(img, str):
         return clean_or_none(img), None
     if isinstance(img, dict):
-        return clean_or_none(img.get("url") or img.get("contentUrl")), clean_or_none(img.get("caption"))
+        url = ld_string(img.get("url")) or ld_string(img.get("contentUrl"))
+        return clean_or_none(url), clean_or_none(ld_string(img.get("caption")))
     return None, None
 
 
@@ -53,13 +57,18 @@ def ld_keywords(ld: dict[str, Any]) -> list[str]:
     if isinstance(kw, str):
         return unique_texts(kw.split(","))
     if isinstance(kw, list):
-        return unique_texts([str(k) for k in kw if isinstance(k, str | int)])
+        return unique_texts([str(k) for k in kw if isinstance(k, str | int) and not isinstance(k, bool)])
     return []
 
 
+def ld_string(value: Any) -> str | None:
+    """``value`` when it is a string, else None (a number, list, object or null is not text)."""
+    return value if isinstance(value, str) else None
+
+
 def ld_text(ld: dict[str, Any], key: str) -> str | None:
-    value = ld.get(key)
-    return clean_or_none(value) if isinstance(value, str) else None
+    """The cleaned text of ``ld[key]`` when it is a string, else None."""
+    return clean_or_none(ld_string(ld.get(key)))
 
 
 # -- the JSON-LD fallback (layouts/jsonld_only.py, docs/site.md §5 "JSON-LD fallback") -----------------------

@@ -2,7 +2,7 @@
 the monitors check, what the history keeps (one JSON line per run) and what the report shows.
 
 Failed requests are counted by the spider's errbacks per cause (:func:`cause_of`):
-``tempo/failed/cause/<timeout|dns|connection|blocked|http|other>`` and ``tempo/failed/status/<code>``.
+``tempo/failed/cause/<timeout|dns|connection|offsite|blocked|http|other>`` and ``tempo/failed/status/<code>``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ _CAUSES = {
     "connection": ("ConnectionRefusedError", "ConnectError", "ConnectionLost", "ConnectionDone",
                    "ConnectionAborted", "ResponseNeverReceived", "ResponseFailed", "PotentialDataLoss",
                    "NoRouteError", "SSLError", "TunnelError"),
+    "offsite": ("OffsiteRefused",),   # a redirect off the host allow-list (tempo_crawler/hosts.py)
 }
 
 

@@ -20,15 +20,16 @@ from scrapy import signals
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from tempo_crawler import quarantine, sources
+from tempo_crawler import hosts, quarantine, sources
 from tempo_crawler.archive import FETCHED_AT
 from tempo_crawler.archive import META as ARCHIVED
 from tempo_crawler.blocking import ChallengeBlocked
 from tempo_crawler.context import RunContext
 from tempo_crawler.identity import request_key
-from tempo_crawler.layouts import detect
 from tempo_crawler.layouts import enabled as enabled_layouts
+from tempo_crawler.layouts import parse
 from tempo_crawler.layouts.base import Page, merge_pages
+from tempo_crawler.limits import MAX_PAGE_BYTES
 from tempo_crawler.monitors.figures import cause_of
 from tempo_crawler.monitors.ledger import RunLedger
 from tempo_crawler.render.browser import configure as configure_rendering
@@ -41,6 +42,11 @@ from tempo_crawler.urls import NEW_SITE_HOSTS, is_amp_url, page_host, url_era
 
 EXPLICIT = "explicit"   # the source name of URLs given with -a start_urls / urls_file
 FALLBACK_LAYOUT = "JSONLD"   # pages of no known layout read from their JSON-LD (layouts/jsonld_only.py)
+
+
+def fetched_urls(response: Response) -> list[str]:
+    """Every URL a response was fetched under: the request's, the redirect hops', the final one."""
+    return [*response.meta.get("redirect_urls", []), response.url]
 
 
 def _when(ref: ArticleRef) -> datetime | None:
@@ -196,8 +202,8 @@ class WorldSpider(scrapy.Spider):
             # Not a feed: a listing page when it links articles (Nuxt listings carry the same shell markers
             # as article pages, so the links decide), else a page to parse or quarantine.
             if isinstance(response, TextResponse):
-                listing = sources.html_listing().parse(response.body, response.url, self.base)
-                if listing.refs:
+                listing = self.read_listing(sources.html_listing(), response, EXPLICIT)
+                if listing is not None and listing.refs:
                     yield from self.follow_listing(listing, EXPLICIT, page)
                     return
             yield from self.parse_article(response)
@@ -225,8 +231,13 @@ class WorldSpider(scrapy.Spider):
 
     # -- articles ------------------------------------------------------------------------------
     def wanted(self, ref: ArticleRef, count: bool = False, window: bool = True) -> bool:
-        """An article URL in the world-news section (explicit URLs: any) and in the time window."""
+        """An article URL on an allowed host, in the world-news section (explicit URLs: any) and in the time
+        window."""
         if url_era(ref.url) is None:
+            return False
+        if not hosts.policy(self.crawler).allows(ref.url):
+            if count:
+                hosts.refuse(self.crawler, ref.url, f"{ref.source} link to")
             return False
         if ref.source != EXPLICIT and not self.in_section(ref.url):
             if count:
@@ -294,11 +305,31 @@ class WorldSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.quarantine(response, "not a text page")
             return
+        if len(response.body) > MAX_PAGE_BYTES:
+            self._inc("limits/page_too_large")
+            self.give_up(response, f"page too large to parse ({len(response.body)} bytes, limit {MAX_PAGE_BYTES})")
+            return
         # The fetch time dates the related list and crawled_at: the one the archive recorded (crawl and reparse).
         fetched_at = response.meta.get(FETCHED_AT) or datetime.now(timezone.utc)
         page = Page(response.url, response.text, fetched_at)   # kept: the layout canary reads its JSON-LD
-        parser = detect(page, self.layouts)
-        parsed = parser.parse(page) if parser is not None else None
+        try:
+            if page.over_budget:
+                self._inc("limits/page_too_large")
+                self.give_up(response, f"page too large to parse ({page.over_budget})")
+                return
+            parsed = parse(page, self.layouts)
+        except Exception as exc:  # noqa: BLE001 - a parser bug must cost one page, named and counted
+            self._inc("parse_errors")
+            self.logger.debug("parser error on %s", response.url, exc_info=True)
+            self.give_up(response, f"parser error {type(exc).__name__}: {str(exc)[:200]}")
+            return
+        if parsed is not None:
+            problem = hosts.canonical_problem(hosts.policy(self.crawler), parsed.article.url, fetched_urls(response))
+            if problem is not None:
+                self._inc(f"dropped/{problem}")
+                self.mark_pending(response, f"{problem}: its canonical URL {str(parsed.article.url)[:300]} "
+                                  "names another article or host", what="dropped")
+                return
         if parsed is None or not parsed.article.body:
             retry = self.rendering.retry(response)
             if retry is not None:
@@ -331,6 +362,19 @@ class WorldSpider(scrapy.Spider):
                                  meta=meta, priority=20, dont_filter=True)
             return
         yield article
+
+    def give_up(self, response: Response, reason: str) -> None:
+        """A page that cannot be read: quarantined with the reason, its article left for a later run."""
+        self.quarantine(response, reason)
+        self.mark_pending(response, reason, log=False)
+
+    def mark_pending(self, target: Any, cause: str, *, what: str = "article not exported", log: bool = True) -> None:
+        """The article behind ``target`` (its response) was not exported this run: counted, and named in one
+        line unless already logged. (The seen-store's pending mechanism of issue 11, branch reliable-state,
+        keeps it for the next runs through this one method.)"""
+        self._inc("articles/not_exported")
+        if log:
+            self.logger.warning("%s: %s (%s)", what, getattr(target, "url", target), cause)
 
     def quarantine(self, response: Response, reason: str) -> None:
         directory = self.settings.get("TEMPO_QUARANTINE_DIR", "output/quarantine")

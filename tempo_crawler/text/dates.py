@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+from tempo_crawler.limits import MAX_DATE_TEXT
+
 ZONES = {"WIB": 7, "WITA": 8, "WIT": 9}
 WIB = timezone(timedelta(hours=7))
 _ZONE_RE = re.compile(r"\b(WIB|WITA|WIT)\b\.?", re.IGNORECASE)
@@ -54,8 +56,9 @@ def _tempo_date(text: str) -> datetime | None:
 
 def parse_date(text: str | None, default_tz: timezone = WIB) -> str | None:
     """Any Tempo date form (ISO, ``2026-07-24 09:00:00``, ``Jumat, 14 Juni 2024 08:00 WIB``,
-    ``20 Februari 2025 | 08.16 WIB``) to ISO 8601 with offset. A date without a zone is WIB."""
-    if not text:
+    ``20 Februari 2025 | 08.16 WIB``) to ISO 8601 with offset. A date without a zone is WIB. Anything
+    that is not a string of at most ``MAX_DATE_TEXT`` characters is not a date (None)."""
+    if not text or not isinstance(text, str) or len(text) > MAX_DATE_TEXT:
         return None
     text = " ".join(text.replace("\xa0", " ").split())
     if not text:
@@ -85,7 +88,7 @@ def parse_date(text: str | None, default_tz: timezone = WIB) -> str | None:
 
 def parse_relative(text: str | None, now: datetime) -> str | None:
     """``57 menit lalu`` relative to ``now`` (the fetch time) to ISO 8601 in WIB, to the minute."""
-    if not text:
+    if not text or not isinstance(text, str) or len(text) > MAX_DATE_TEXT:
         return None
     m = _RELATIVE_RE.match(" ".join(text.split()))
     if not m:

@@ -168,14 +168,15 @@ def test_explicit_urls_of_any_kind(replica, tmp_path: Path) -> None:  # noqa: AN
     assert not result.stats.get("tempo/source/api/articles")
 
 
-def test_unknown_layout_is_quarantined(tmp_path: Path, replica) -> None:  # noqa: ANN001
-    page = tmp_path / "unknown.html"
-    page.write_text("<html><body><h1>Bukan artikel</h1><p>Halaman lain.</p></body></html>", "utf-8")
-    result = run_crawl(replica.origin, tmp_path / "run", "-a", f"start_urls={page.as_uri()}")
+def test_unknown_layout_is_quarantined(tmp_path: Path, fresh_replica) -> None:  # noqa: ANN001
+    html = "<html><body><h1>Bukan artikel</h1><p>Halaman lain.</p></body></html>"
+    fresh_replica.site.add_article(url="https://www.tempo.co/halaman/lain", id="1", title="x", layout="X", html=html)
+    page = fresh_replica.url("/halaman/lain")
+    result = run_crawl(fresh_replica.origin, tmp_path / "run", "-a", f"start_urls={page}")
     assert result.items == []
     assert result.stats.get("tempo/quarantined") == 1
     saved = list((tmp_path / "run" / "quarantine").glob("*.json"))
-    assert len(saved) == 1 and json.loads(saved[0].read_text())["url"] == page.as_uri()
+    assert len(saved) == 1 and json.loads(saved[0].read_text())["url"] == page
     assert "quarantined" in result.log
 
 
