@@ -38,7 +38,7 @@ def read(g: Golden, html: str, url: str | None = None) -> Article | None:
 
 
 def test_every_layout_has_a_jsonld_sample() -> None:
-    assert {g.code for g in WITH_JSONLD} == {"a1", "a2", "amp", "b"}
+    assert {g.code for g in WITH_JSONLD} == {"a1", "a2", "amp", "b", "jsonld"}
 
 
 @pytest.mark.parametrize("value", WRONG_VALUES, ids=[type(v).__name__ + str(i) for i, v in enumerate(WRONG_VALUES)])
@@ -48,6 +48,8 @@ def test_mistyped_jsonld_never_raises(g: Golden, value: Any) -> None:
     on main): the page still gives an item, valid or with reasons to drop it."""
     html = map_jsonld(g.file.read_text("utf-8"), set_keys(value))
     article = read(g, html)
+    if g.code == "jsonld" and article is None:   # no longer a complete JSON-LD article: quarantined, not guessed
+        return
     assert article is not None and article.layout == g.expected["layout"]
     for name in ("title", "lead", "section", "image_url", "image_caption", "published_at"):
         assert getattr(article, name) is None or isinstance(getattr(article, name), str), name
