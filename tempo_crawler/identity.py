@@ -23,7 +23,10 @@ from tempo_crawler.urls import article_key
 
 # What a reader reads: a change in any of these is a revision. Not crawled_at/dates/related/layout.
 CONTENT_FIELDS = ("title", "lead", "dateline", "body", "image_url", "image_caption", "reporters", "editors",
-                  "tags", "editors_pick", "read_also", "agency", "is_free", "truncated")
+                  "tags", "editors_pick", "read_also", "closing_credit", "is_free", "truncated")
+# The closing credit line was hashed as "agency" before it had its own field (agency now holds only the
+# agencies it names): hashed under that name, so the stored hashes of earlier runs stay valid.
+_HASHED_AS = {"closing_credit": "agency"}
 
 _WORD = re.compile(r"\w+")
 
@@ -65,7 +68,9 @@ def normalised_words(text: str | None) -> str:
 
 def content_hash(item: Mapping[str, Any]) -> str:
     """Hash of the fields a reader reads (:data:`CONTENT_FIELDS`) of an item as a dict."""
-    payload = {name: item.get(name) for name in CONTENT_FIELDS}
+    payload = {_HASHED_AS.get(name, name): item.get(name) for name in CONTENT_FIELDS}
+    if "closing_credit" not in item:   # a line written before the field existed
+        payload["agency"] = item.get("agency")
     return _sha(json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")))[:32]
 
 

@@ -31,7 +31,13 @@ from datetime import datetime, timezone
 from tempo_crawler.exporters.text_form import EDITOR_LABEL, RELATED_HEADING, REPORTER_LABEL
 from tempo_crawler.items import Article, Link, RelatedArticle
 from tempo_crawler.text.chrome import is_chrome, scrub_emails
-from tempo_crawler.text.credits import editors_pick_title, is_agency_line, read_also_title, split_dateline
+from tempo_crawler.text.credits import (
+    credit_agency,
+    editors_pick_title,
+    is_credit_line,
+    read_also_title,
+    split_dateline,
+)
 from tempo_crawler.text.dates import parse_relative
 from tempo_crawler.urls import article_id, canonical_url
 
@@ -283,8 +289,9 @@ def read_text(text: str, *, fetched_at: datetime | None = None) -> Article:
         if caption_key and line.casefold() == caption_key:
             continue
         body.append(line)
-    if body and is_agency_line(body[-1]):
-        art.agency = body.pop()
+    if body and is_credit_line(body[-1]):
+        art.closing_credit = body.pop()
+        art.agency = credit_agency(art.closing_credit)
     art.body = body
     # A field once items.py has it (proposed); until then a plain attribute, which exports ignore.
     art.dateline_glued = glued

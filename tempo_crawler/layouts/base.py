@@ -18,9 +18,10 @@ from parsel import Selector
 from tempo_crawler.items import Article, Link, RelatedArticle
 from tempo_crawler.text.chrome import is_chrome, scrub_emails
 from tempo_crawler.text.credits import (
+    credit_agency,
     dateline_glued,
     editors_pick_title,
-    is_agency_line,
+    is_credit_line,
     read_also_title,
     split_dateline,
 )
@@ -111,11 +112,13 @@ class LayoutParser:
     ``requires`` must, and then any one of ``markers`` is enough (:meth:`more_evidence` may add content
     tests that are not XPath). ``ready`` is the CSS selector (state "attached") that shows, in a browser,
     that JavaScript has put the article text in the DOM; ``shell``, for a site that may send a
-    client-rendered shell, what such a shell looks like.
+    client-rendered shell, what such a shell looks like. ``example`` is a live page of this layout
+    (``scrapy check`` reads it, :mod:`tempo_crawler.contracts`).
     """
 
     name: ClassVar[str]
     ready: ClassVar[str]
+    example: ClassVar[str] = ""
     excludes: ClassVar[tuple[str, ...]] = ()
     requires: ClassVar[tuple[str, ...]] = ()
     markers: ClassVar[tuple[str, ...]] = ()
@@ -153,6 +156,7 @@ class BodyParts:
     read_also: list[Link] = field(default_factory=list)
     editors_pick: Link | None = None
     agency: str | None = None
+    closing_credit: str | None = None
 
     def article_fields(self) -> dict[str, Any]:
         """These parts as keyword arguments of :class:`Article` (the field names are the same)."""
@@ -161,7 +165,8 @@ class BodyParts:
 
 def assemble_body(paras: list[Para], *, captions: tuple[str | None, ...] = ()) -> BodyParts:
     """Classify body paragraphs: dateline cut from the first, "Baca juga" and "Pilihan Editor" inserts
-    pulled out, the closing agency credit set apart, chrome lines and repeated captions dropped."""
+    pulled out, the closing credit line set apart (``closing_credit``; its agencies in ``agency``), chrome
+    lines and repeated captions dropped."""
     parts = BodyParts()
     skip = {clean_text(c).casefold() for c in captions if c}
     kept: list[Para] = []
@@ -194,8 +199,9 @@ def assemble_body(paras: list[Para], *, captions: tuple[str | None, ...] = ()) -
             kept[0] = Para(rest, kept[0].href, kept[0].link_text)
             if not rest:
                 kept.pop(0)
-    if kept and is_agency_line(kept[-1].text):
-        parts.agency = kept.pop().text
+    if kept and is_credit_line(kept[-1].text):
+        parts.closing_credit = kept.pop().text
+        parts.agency = credit_agency(parts.closing_credit)
     parts.body = [p.text for p in kept]
     return parts
 
@@ -218,7 +224,8 @@ def merge_pages(first: Article, rest: list[Article]) -> Article:
         merged.body = merged.body + nxt.body
         merged.read_also = merged.read_also + nxt.read_also
         merged.editors_pick = nxt.editors_pick or merged.editors_pick
-        merged.agency = nxt.agency or merged.agency
+        if nxt.closing_credit:
+            merged.closing_credit, merged.agency = nxt.closing_credit, nxt.agency
         merged.tags = merged.tags or nxt.tags
         merged.related = nxt.related or merged.related
     return merged

@@ -38,7 +38,7 @@ def clean_article(a: Article) -> Article:
     return replace(
         a,
         title=_s(a.title), lead=_s(a.lead), section=_s(a.section), dateline=_s(a.dateline),
-        image_caption=_s(a.image_caption), agency=_s(a.agency),
+        image_caption=_s(a.image_caption), agency=_s(a.agency), closing_credit=_s(a.closing_credit),
         reporters=_lines(a.reporters), editors=_lines(a.editors), tags=_lines(a.tags), body=_lines(a.body),
         editors_pick=_link(a.editors_pick), read_also=[x for x in map(_link, a.read_also) if x],
         related=related,

@@ -51,8 +51,8 @@ def strip_origin(value: Any) -> Any:
 
 COMPARED = ["id", "url", "layout", "section", "title", "lead", "reporters", "editors", "published_at", "modified_at",
             "dateline", "dateline_glued",
-            "image_url", "image_caption", "body", "editors_pick", "read_also", "agency", "tags",
-            "is_free", "truncated"]
+            "image_url", "image_caption", "body", "editors_pick", "read_also", "agency", "closing_credit",
+            "tags", "is_free", "truncated"]
 
 
 def mismatches(item: dict[str, Any], expected: dict[str, Any]) -> list[str]:
