@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 RENDER_MODES = ("auto", "always", "never")
 _TRUE = ("1", "true", "yes", "on", "y")
@@ -39,16 +40,60 @@ def _count(value: str) -> int:
     return n
 
 
+def web_url(value: str) -> str:
+    """``value`` when it is an absolute http(s) URL with a host, else :class:`ArgumentError`."""
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ArgumentError("expected an http(s) URL such as https://www.tempo.co")
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise ArgumentError("bad port in the URL") from None
+    return value
+
+
+def page_url(value: str) -> str:
+    """An http(s) URL, or a ``file://`` URL of an existing file (a saved page)."""
+    parts = urlsplit(value)
+    if parts.scheme.lower() == "file":
+        if not Path(parts.path).is_file():
+            raise ArgumentError("no such file")
+        return value
+    return web_url(value)
+
+
 def _urls(value: str) -> list[str]:
-    return [u.strip() for u in value.split(",") if u.strip()]
+    given = [u.strip() for u in value.split(",") if u.strip()]
+    if not given:
+        raise ArgumentError("expected one or more comma-separated http(s) URLs")
+    urls = []
+    for url in given:
+        try:
+            urls.append(page_url(url))
+        except ArgumentError as exc:
+            raise ArgumentError(f"{url!r}: {exc}" if len(given) > 1 else str(exc)) from None
+    return urls
 
 
 def _urls_file(value: str) -> list[str]:
     path = Path(value)
     if not path.is_file():
-        raise ArgumentError("no such file")
-    lines = path.read_text("utf-8").splitlines()
-    return [u.strip() for u in lines if u.strip() and not u.lstrip().startswith("#")]
+        raise ArgumentError("no such file" if not path.exists() else "not a file")
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ArgumentError(f"cannot read it ({type(exc).__name__})") from None
+    urls = []
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if line and not line.startswith("#"):
+            try:
+                urls.append(page_url(line))
+            except ArgumentError as exc:
+                raise ArgumentError(f"line {number}, {line!r}: {exc}") from None
+    if not urls:
+        raise ArgumentError("the file lists no URL")
+    return urls
 
 
 def _render(value: str) -> str:

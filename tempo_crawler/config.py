@@ -1,0 +1,192 @@
+"""Every ``TEMPO_*`` setting, declared once: its meaning and how its value is checked.
+
+:func:`check_settings` reads the crawl's settings (``settings.py``, ``-s NAME=VALUE``) and raises
+:class:`SettingError` with a one-line message naming the first setting that cannot be used; a ``TEMPO_*``
+name it does not know (a typo such as ``-s TEMPO_BASE_ULR=…``) is refused with the closest known name.
+The crawl command calls it before anything starts (:mod:`tempo_crawler.commands.usage`); the components
+keep reading the settings with Scrapy's getters, which then cannot fail.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from tempo_crawler.arguments import RENDER_MODES, ArgumentError, flag, web_url
+
+STATE_MODES = ("auto", "on", "off")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class SettingError(ArgumentError):
+    """A setting that cannot be used; the message is one line for the operator."""
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _list(value: Any) -> list[str]:
+    """A list setting as Scrapy reads it: a list, or a comma-separated string."""
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [v.strip() for v in _text(value).split(",") if v.strip()]
+
+
+def _number(kind: type, low: float, high: float | None = None) -> Callable[[Any], Any]:
+    word = "a whole number" if kind is int else "a number"
+
+    def read(value: Any) -> Any:
+        if isinstance(value, bool):
+            raise SettingError(f"expected {word}")
+        try:
+            n = kind(_text(value)) if kind is int else float(_text(value))
+        except ValueError:
+            raise SettingError(f"expected {word}") from None
+        if n < low or (high is not None and n > high):
+            bound = f"from {low:g} to {high:g}" if high is not None else f"of at least {low:g}"
+            raise SettingError(f"expected {word} {bound}")
+        return n
+
+    return read
+
+
+def _url(value: Any) -> str:
+    return web_url(_text(value))
+
+
+def _optional_url(value: Any) -> str:
+    return _url(value) if _text(value) else ""
+
+
+def _path(value: Any) -> str:
+    text = _text(value)
+    if not text:
+        raise SettingError("expected a path")
+    return text
+
+
+def _optional_path(value: Any) -> str:
+    return _text(value)
+
+
+def _slug(value: Any) -> str:
+    text = _text(value)
+    if not _SLUG.match(text):
+        raise SettingError("expected a rubric slug such as internasional")
+    return text
+
+
+def _slugs(value: Any) -> list[str]:
+    slugs = _list(value)
+    if not slugs:
+        raise SettingError("expected one or more rubric slugs")
+    return [_slug(s) for s in slugs]
+
+
+def _one_of(choices: Iterable[str]) -> Callable[[Any], str]:
+    choices = tuple(choices)
+
+    def read(value: Any) -> str:
+        text = _text(value).lower()
+        if text not in choices:
+            raise SettingError(f"expected one of {', '.join(choices)}")
+        return text
+
+    return read
+
+
+def _sources(value: Any) -> list[str]:
+    from tempo_crawler.sources import NAMES
+
+    names = _list(value)
+    if not names:
+        raise SettingError(f"expected one or more of {','.join(NAMES)}")
+    for name in names:
+        if name not in NAMES:
+            close = difflib.get_close_matches(name, NAMES, n=1)
+            hint = f"did you mean {close[0]}?" if close else f"known: {','.join(NAMES)}"
+            raise SettingError(f"unknown source {name!r}; {hint}")
+    return names
+
+
+def _output_template(value: Any) -> str:
+    text = _path(value)
+    try:
+        text % {"name": "world", "run_stamp": "20250101T000000Z", "time": "20250101T000000Z"}
+    except (KeyError, ValueError, TypeError):
+        raise SettingError("expected a file name; placeholders: %(name)s, %(run_stamp)s") from None
+    return text
+
+
+def _flag(value: Any) -> bool:
+    try:
+        return flag(value)
+    except ArgumentError as exc:
+        raise SettingError(str(exc)) from None
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    meaning: str
+    read: Callable[[Any], Any]
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("TEMPO_BASE_URL", "origin of every current-site endpoint (http(s) URL)", _url),
+    Setting("TEMPO_RUBRIC", "rubric listed", _slug),
+    Setting("TEMPO_SECTIONS", "new-site rubrics kept", _slugs),
+    Setting("TEMPO_SOURCES", "discovery sources to run", _sources),
+    Setting("TEMPO_LEGACY_RSS_URL", "the old world feed (empty: the default)", _optional_url),
+    Setting("TEMPO_API_PAGE_SIZE", "API page size", _number(int, 1, 100)),
+    Setting("TEMPO_MAX_LISTING_PAGES", "paging bound per source", _number(int, 1)),
+    Setting("TEMPO_QUARANTINE_DIR", "pages of unknown layout", _path),
+    Setting("TEMPO_STATS_FILE", "the run's stats as JSON (empty: off)", _optional_path),
+    Setting("TEMPO_TEXT_DIR", "the text form, one <id>.txt per article", _path),
+    Setting("TEMPO_VALIDATE_SCHEMA", "drop items that do not validate against the schema", _flag),
+    Setting("TEMPO_RENDER", "default of -a render", _one_of(RENDER_MODES)),
+    Setting("TEMPO_CHROMIUM_PATH", "the chromium binary (empty: search)", _optional_path),
+    Setting("TEMPO_RENDER_WAIT_TIMEOUT", "seconds to wait for content inserted after load", _number(float, 0.1)),
+    Setting("TEMPO_RENDER_CONTEXT_PAGES", "pages per browser context", _number(int, 1)),
+    Setting("TEMPO_STATE_PATH", "the seen-store", _path),
+    Setting("TEMPO_STATE_MODE", "auto, on or off", _one_of(STATE_MODES)),
+    Setting("TEMPO_OUTPUT", "the run's exactly-once file", _output_template),
+    Setting("TEMPO_REFETCH_WINDOW_HOURS", "articles this recent are fetched again", _number(float, 0)),
+    Setting("TEMPO_EXPORT_SYNC_ITEMS", "fsync + commit every N lines", _number(int, 1)),
+    Setting("TEMPO_EXPORT_SYNC_SECONDS", "…or when the oldest unsynced line is this old", _number(float, 0)),
+    Setting("TEMPO_LOCK_WAIT_SECONDS", "wait this long for a previous run's lock", _number(float, 0)),
+    Setting("TEMPO_LOCK_BUSY_EXIT", "exit status of a run skipped by the lock", _number(int, 0, 255)),
+)
+NAMES = tuple(s.name for s in SETTINGS)
+
+
+def project_names() -> set[str]:
+    """``TEMPO_*`` names the project's settings module defines (a setting added there is known even
+    before it is declared here; a test makes sure it gets declared)."""
+    from tempo_crawler import settings as project
+
+    return {n for n in dir(project) if n.startswith("TEMPO_")}
+
+
+def check_settings(settings: Any) -> dict[str, Any]:
+    """The checked values of every declared setting present; :class:`SettingError` on the first bad one."""
+    known = set(NAMES) | project_names()
+    for name in sorted(k for k in settings.attributes if str(k).startswith("TEMPO_")):
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f"; did you mean -s {close[0]}=…?" if close else ""
+            raise SettingError(f"-s {name}={settings.get(name)!r}: unknown setting{hint}")
+    out: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if setting.name not in settings.attributes:
+            continue
+        value = settings.get(setting.name)
+        try:
+            out[setting.name] = setting.read(value)
+        except ArgumentError as exc:
+            raise SettingError(f"-s {setting.name}={value!r}: {exc}") from None
+    return out
