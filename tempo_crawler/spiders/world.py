@@ -22,13 +22,15 @@ from tempo_crawler import quarantine, sources
 from tempo_crawler.archive import FETCHED_AT
 from tempo_crawler.archive import META as ARCHIVED
 from tempo_crawler.context import RunContext
+from tempo_crawler.failures import failure_line
 from tempo_crawler.identity import request_key
 from tempo_crawler.layouts import enabled as enabled_layouts
 from tempo_crawler.layouts import parse_page
 from tempo_crawler.layouts.base import merge_pages
 from tempo_crawler.render.browser import configure as configure_rendering
-from tempo_crawler.render.fallback import KIND, Rendering
+from tempo_crawler.render.fallback import KIND, Rendering, forwarded_meta
 from tempo_crawler.sources import ArticleRef, Listing
+from tempo_crawler.spiders.checks import ContractChecks
 from tempo_crawler.state import incremental
 from tempo_crawler.text.dates import parse_date
 from tempo_crawler.urls import is_amp_url, url_era
@@ -44,7 +46,7 @@ def _when(ref: ArticleRef) -> datetime | None:
         return None
 
 
-class WorldSpider(scrapy.Spider):
+class WorldSpider(ContractChecks, scrapy.Spider):
     name = "world"
     context: RunContext
     rendering: Rendering
@@ -63,6 +65,13 @@ class WorldSpider(scrapy.Spider):
         spider.scheduled = set()   # request keys of articles requested in this run
         spider.unchanged = set()   # request keys skipped as stored and unchanged
         return spider
+
+    @classmethod
+    def handles_request(cls, request: scrapy.Request) -> bool:
+        """``scrapy parse``/``shell`` pick this spider for any tempo.co URL and any Tempo article path
+        (a mirror's or the replica's)."""
+        host = (urlsplit(request.url).hostname or "").lower()
+        return host == "tempo.co" or host.endswith(".tempo.co") or url_era(request.url) is not None
 
     @property
     def base(self) -> str:
@@ -122,7 +131,10 @@ class WorldSpider(scrapy.Spider):
             why = self.rendering.still_empty(response)
             if why:
                 self.quarantine(response, why)
-            self.logger.warning("source %s: %s lists no articles", source, response.url)
+            if page == 1:
+                self.logger.warning("source %s: %s lists no articles", source, response.url)
+            else:  # the page after the last one: how an API or a feed says it has no more
+                self.logger.debug("source %s: page %d lists no articles, paging stops", source, page)
         yield from self.follow_listing(listing, source, page)
 
     def follow_listing(self, listing: Listing, source: str, page: int) -> Iterable[Any]:
@@ -148,6 +160,13 @@ class WorldSpider(scrapy.Spider):
             else:
                 yield self.listing_request(source, listing.next_url, page + 1)
 
+    def parse(self, response: Response, **kwargs: Any) -> Iterable[Any]:
+        """Any page, by the kind of its URL: an article URL is read as an article, anything else is sniffed
+        (feed, sitemap, API JSON, payload, listing or article page). What ``scrapy parse <url>`` calls."""
+        if url_era(response.url):
+            return self.parse_article(response)
+        return self.parse_sniffed(response)
+
     def parse_sniffed(self, response: Response) -> Iterable[Any]:
         """An explicit URL of unknown kind: feed, sitemap, API JSON, payload, listing or article page."""
         self._inc("responses_ok")
@@ -170,7 +189,8 @@ class WorldSpider(scrapy.Spider):
         request = failure.request
         source = request.meta.get("tempo_source", "?")
         self._inc(f"source/{source}/errors")
-        self.logger.warning("source %s failed: %s (%s)", source, request.url, failure.getErrorMessage())
+        self.logger.warning("source %s failed: %s", source,
+                            failure_line(request.url, failure, request.meta.get("retry_times")))
 
     # -- articles ------------------------------------------------------------------------------
     def wanted(self, ref: ArticleRef, count: bool = False, window: bool = True) -> bool:
@@ -265,14 +285,17 @@ class WorldSpider(scrapy.Spider):
             return
         if remaining:
             self._inc("articles/multipage_parts")
-            meta = {k: response.meta[k] for k in ("tempo_source", "tempo_ref", KIND) if k in response.meta}
             yield scrapy.Request(remaining[0], callback=self.parse_article, errback=self.article_failed,
                                  cb_kwargs={"partial": article, "pages": remaining[1:]},
-                                 meta=meta, priority=20, dont_filter=True)
+                                 meta=forwarded_meta(response.meta), priority=20, dont_filter=True)
             return
         yield article
 
     def quarantine(self, response: Response, reason: str) -> None:
+        if self.context.inspect:  # scrapy parse/shell/check write nothing
+            self._inc("quarantined")
+            self.logger.warning("not read (%s), would be quarantined by a crawl: %s", reason, response.url)
+            return
         directory = self.settings.get("TEMPO_QUARANTINE_DIR", "output/quarantine")
         path = quarantine.save(directory, response.url, response.body, reason, archived=response.meta.get(ARCHIVED))
         self.crawler.signals.send_catch_log(quarantine.page_quarantined, response=response, reason=reason)
@@ -281,8 +304,9 @@ class WorldSpider(scrapy.Spider):
 
     def article_failed(self, failure: Failure) -> None:
         self._inc("articles/failed")
-        self.logger.error("article fetch failed, not exported this run: %s (%s)", failure.request.url,
-                          failure.getErrorMessage())
+        request = failure.request
+        self.logger.warning("article not fetched, not exported this run: %s",
+                            failure_line(request.url, failure, request.meta.get("retry_times")))
 
     def closed(self, reason: str) -> None:
         stats = self.crawler.stats.get_stats()
