@@ -78,6 +78,7 @@ def _is_false(value: Any) -> bool:
 
 class BParser(LayoutParser):
     name = "B"
+    example = "https://www.tempo.co/internasional/beruang-merah-kembali-ke-kremlin-966260"
     ready = '#content-wrapper p, [data-innity-container="article"] p'
     # A and AMP markers (MARKUP.md §3): a page showing any of them is not B.
     excludes = (
