@@ -118,7 +118,10 @@ class WorldSpider(ContractChecks, scrapy.Spider):
             self.logger.warning("source %s: cannot read %s (%s: %s)", name, response.url, type(exc).__name__, exc)
             return None
 
-    def parse_listing(self, response: Response, source: str, page: int = 1) -> Iterable[Any]:
+    def parse_listing(self, response: Response, source: str | None = None, page: int = 1) -> Iterable[Any]:
+        if source is None:   # `scrapy parse -c parse_listing <url>`: the source is not known, sniff it
+            yield from self.parse_sniffed(response)
+            return
         self._inc("responses_ok")
         listing = self.read_listing(sources.get(source), response, source)
         if listing is None:
