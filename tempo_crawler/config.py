@@ -2,7 +2,8 @@
 
 :func:`check_settings` reads the crawl's settings (``settings.py``, ``-s NAME=VALUE``) and raises
 :class:`SettingError` with a one-line message naming the first setting that cannot be used; a ``TEMPO_*``
-name it does not know (a typo such as ``-s TEMPO_BASE_ULR=…``) is refused with the closest known name.
+name it does not know (a typo such as ``-s TEMPO_BASE_URL=…`` misspelt) is refused with the closest known
+name. A setting of ``settings.py`` not declared here is still checked, by the type of its default.
 The crawl command calls it before anything starts (:mod:`tempo_crawler.commands.usage`); the components
 keep reading the settings with Scrapy's getters, which then cannot fail.
 """
@@ -10,12 +11,13 @@ keep reading the settings with Scrapy's getters, which then cannot fail.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from tempo_crawler.arguments import RENDER_MODES, ArgumentError, flag, web_url
+from tempo_crawler.arguments import RENDER_MODES, ArgumentError, web_url
 
 STATE_MODES = ("auto", "on", "off")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -123,10 +125,13 @@ def _output_template(value: Any) -> str:
 
 
 def _flag(value: Any) -> bool:
+    """What Scrapy's ``settings.getbool`` accepts (``True``/``False``, ``true``/``false``, ``1``/``0``)."""
+    from scrapy.settings import BaseSettings
+
     try:
-        return flag(value)
-    except ArgumentError as exc:
-        raise SettingError(str(exc)) from None
+        return BaseSettings({"value": value}).getbool("value")
+    except ValueError:
+        raise SettingError("expected True/False or 1/0") from None
 
 
 @dataclass(frozen=True)
@@ -164,29 +169,60 @@ SETTINGS: tuple[Setting, ...] = (
 NAMES = tuple(s.name for s in SETTINGS)
 
 
-def project_names() -> set[str]:
-    """``TEMPO_*`` names the project's settings module defines (a setting added there is known even
-    before it is declared here; a test makes sure it gets declared)."""
+def _json_object(value: Any) -> dict:
+    if isinstance(value, dict):
+        return value
+    try:
+        data = json.loads(_text(value))
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise SettingError("expected a JSON object")
+    return data
+
+
+def reader_for_default(default: Any) -> Callable[[Any], Any]:
+    """How to check a setting that is not declared here, from the type of its default in ``settings.py``."""
+    if isinstance(default, bool):
+        return _flag
+    if isinstance(default, int):
+        return _number(int, -float("inf"))
+    if isinstance(default, float):
+        return _number(float, -float("inf"))
+    if isinstance(default, (list, tuple)):
+        return _list
+    if isinstance(default, dict):
+        return _json_object
+    return _text
+
+
+def project_defaults() -> dict[str, Any]:
+    """``TEMPO_*`` settings of the project's settings module and their defaults."""
     from tempo_crawler import settings as project
 
-    return {n for n in dir(project) if n.startswith("TEMPO_")}
+    return {n: getattr(project, n) for n in dir(project) if n.startswith("TEMPO_")}
+
+
+def readers() -> dict[str, Callable[[Any], Any]]:
+    """Every known ``TEMPO_*`` setting → its check: the declared one, else one by its default's type (a
+    setting added to ``settings.py`` is checked at once; declaring it here adds ranges, URLs, choices)."""
+    found = {name: reader_for_default(default) for name, default in project_defaults().items()}
+    found.update({s.name: s.read for s in SETTINGS})
+    return found
 
 
 def check_settings(settings: Any) -> dict[str, Any]:
-    """The checked values of every declared setting present; :class:`SettingError` on the first bad one."""
-    known = set(NAMES) | project_names()
-    for name in sorted(k for k in settings.attributes if str(k).startswith("TEMPO_")):
+    """The checked value of every ``TEMPO_*`` setting present; :class:`SettingError` on the first bad one."""
+    known = readers()
+    out: dict[str, Any] = {}
+    for name in sorted(str(k) for k in settings.attributes if str(k).startswith("TEMPO_")):
+        value = settings.get(name)
         if name not in known:
             close = difflib.get_close_matches(name, sorted(known), n=1)
             hint = f"; did you mean -s {close[0]}=…?" if close else ""
-            raise SettingError(f"-s {name}={settings.get(name)!r}: unknown setting{hint}")
-    out: dict[str, Any] = {}
-    for setting in SETTINGS:
-        if setting.name not in settings.attributes:
-            continue
-        value = settings.get(setting.name)
+            raise SettingError(f"-s {name}={value!r}: unknown setting{hint}")
         try:
-            out[setting.name] = setting.read(value)
+            out[name] = known[name](value)
         except ArgumentError as exc:
-            raise SettingError(f"-s {setting.name}={value!r}: {exc}") from None
+            raise SettingError(f"-s {name}={value!r}: {exc}") from None
     return out

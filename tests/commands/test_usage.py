@@ -133,12 +133,32 @@ def test_each_setting_refuses_a_bad_value_in_one_line(name: str, value: str) -> 
     assert str(caught.value).startswith(f"-s {name}={value!r}: ") and "\n" not in str(caught.value)
 
 
-def test_the_project_settings_pass_and_every_tempo_setting_is_declared() -> None:
+def test_the_project_settings_pass() -> None:
     settings = Settings()
     settings.setmodule(project_settings, priority="project")
+    assert set(check_settings(settings)) == {n for n in dir(project_settings) if n.startswith("TEMPO_")}
+
+
+@pytest.mark.parametrize(("default", "good", "bad"), [
+    (True, "false", "perhaps"), (3, "12", "1.5"), (0.5, "2.5", "half"), (["a"], "a,b", None),
+    ({"title": 0.9}, '{"body": 1}', "[1]"), ("", "anything", None),
+])
+def test_a_setting_not_declared_is_checked_by_its_defaults_type(monkeypatch: pytest.MonkeyPatch, default: object,
+                                                                 good: str, bad: str | None) -> None:
+    """A TEMPO_* setting another change adds to settings.py is checked before it is declared in config.py."""
+    monkeypatch.setattr(project_settings, "TEMPO_NEW_THING", default, raising=False)
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    settings.set("TEMPO_NEW_THING", good, priority="cmdline")
     check_settings(settings)
-    defined = {n for n in dir(project_settings) if n.startswith("TEMPO_")}
-    assert defined <= {s.name for s in SETTINGS}, "declare new TEMPO_* settings in tempo_crawler/config.py"
+    if bad is not None:
+        settings.set("TEMPO_NEW_THING", bad, priority="cmdline")
+        with pytest.raises(SettingError, match=r"^-s TEMPO_NEW_THING="):
+            check_settings(settings)
+    settings.set("TEMPO_NEW_THING", good, priority="cmdline")
+    settings.set("TEMPO_NEW_THINGS", good, priority="cmdline")
+    with pytest.raises(SettingError, match="unknown setting; did you mean -s TEMPO_NEW_THING="):
+        check_settings(settings)
 
 
 def test_good_values_of_every_kind_pass(tmp_path: Path) -> None:
