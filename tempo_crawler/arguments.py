@@ -7,6 +7,7 @@ with a one-line message naming the argument (an unknown name gets the closest kn
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,14 @@ _FALSE = ("0", "false", "no", "off", "n", "")
 
 class ArgumentError(ValueError):
     """A spider argument that cannot be used; the message is one line for the operator."""
+
+
+_PASSWORD = re.compile(r"(://[^/@\s:]*):[^/@\s]*@")
+
+
+def shown(value: Any) -> str:
+    """``repr(value)`` for an error message, a password in a URL (``redis://:secret@host``) masked."""
+    return _PASSWORD.sub(r"\1:***@", repr(value))
 
 
 def _day(value: str) -> date:
@@ -71,7 +80,7 @@ def _urls(value: str) -> list[str]:
         try:
             urls.append(page_url(url))
         except ArgumentError as exc:
-            raise ArgumentError(f"{url!r}: {exc}" if len(given) > 1 else str(exc)) from None
+            raise ArgumentError(f"{shown(url)}: {exc}" if len(given) > 1 else str(exc)) from None
     return urls
 
 
@@ -90,7 +99,7 @@ def _urls_file(value: str) -> list[str]:
             try:
                 urls.append(page_url(line))
             except ArgumentError as exc:
-                raise ArgumentError(f"line {number}, {line!r}: {exc}") from None
+                raise ArgumentError(f"line {number}, {shown(line)}: {exc}") from None
     if not urls:
         raise ArgumentError("the file lists no URL")
     return urls
@@ -144,13 +153,13 @@ def parse_arguments(raw: Mapping[str, Any]) -> dict[str, Any]:
         if argument is None:
             close = difflib.get_close_matches(name, NAMES, n=1)
             hint = f"; did you mean -a {close[0]}=…?" if close else f"; known: {', '.join(NAMES)}"
-            raise ArgumentError(f"-a {name}={value!r}: unknown argument{hint}")
+            raise ArgumentError(f"-a {name}={shown(value)}: unknown argument{hint}")
         if value is None:
             continue
         try:
             out[name] = argument.read(value) if isinstance(value, str) else argument.read(str(value))
         except ArgumentError as exc:
-            raise ArgumentError(f"-a {name}={value!r}: {exc}") from None
+            raise ArgumentError(f"-a {name}={shown(value)}: {exc}") from None
     if "since" in out and "until" in out and out["since"] > out["until"]:
         raise ArgumentError(f"-a since={out['since']} is after -a until={out['until']}")
     return out

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from tempo_crawler.arguments import RENDER_MODES, ArgumentError, web_url
+from tempo_crawler.arguments import RENDER_MODES, ArgumentError, shown, web_url
 
 STATE_MODES = ("auto", "on", "off")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -220,9 +220,9 @@ def check_settings(settings: Any) -> dict[str, Any]:
         if name not in known:
             close = difflib.get_close_matches(name, sorted(known), n=1)
             hint = f"; did you mean -s {close[0]}=…?" if close else ""
-            raise SettingError(f"-s {name}={value!r}: unknown setting{hint}")
+            raise SettingError(f"-s {name}={shown(value)}: unknown setting{hint}")
         try:
             out[name] = known[name](value)
         except ArgumentError as exc:
-            raise SettingError(f"-s {name}={value!r}: {exc}") from None
+            raise SettingError(f"-s {name}={shown(value)}: {exc}") from None
     return out

@@ -49,6 +49,8 @@ CASES: list[tuple[str, list[str], str]] = [
      "-s TEMPO_BASE_URL='www.tempo.co': expected an http(s) URL"),
     ("setting-typo", ["crawl", "world", "-s", "TEMPO_BASE_ULR=https://www.tempo.co"],
      "-s TEMPO_BASE_ULR='https://www.tempo.co': unknown setting; did you mean -s TEMPO_BASE_URL="),
+    ("password-masked", ["crawl", "world", "-s", "TEMPO_BASE_URL=ftp://user:s3cret@mirror"],
+     "-s TEMPO_BASE_URL='ftp://user:***@mirror': expected an http(s) URL"),
     ("sources-typo", ["crawl", "world", "-s", "TEMPO_SOURCES=api,rsss"], "unknown source 'rsss'; did you mean rss?"),
     ("state-mode", ["crawl", "world", "-s", "TEMPO_STATE_MODE=maybe"],
      "-s TEMPO_STATE_MODE='maybe': expected one of auto, on, off"),
@@ -103,6 +105,7 @@ def test_bad_input_is_one_line_exit_2_nothing_written(results: dict, name: str, 
     assert proc.stdout == ""
     assert "Traceback" not in proc.stdout + proc.stderr
     assert after == before and not (project / "output").exists()
+    assert "s3cret" not in proc.stderr
 
 
 # -------------------------------------------------------------- every declared setting, in-process
