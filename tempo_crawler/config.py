@@ -115,6 +115,17 @@ def _sources(value: Any) -> list[str]:
     return names
 
 
+def _layouts(value: Any) -> list[str]:
+    from tempo_crawler.layouts import enabled
+
+    names = _list(value)
+    try:
+        enabled(names)
+    except ValueError as exc:
+        raise SettingError(str(exc).split(": ", 1)[-1]) from None
+    return names
+
+
 def _output_template(value: Any) -> str:
     text = _path(value)
     try:
@@ -165,6 +176,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TEMPO_EXPORT_SYNC_SECONDS", "…or when the oldest unsynced line is this old", _number(float, 0)),
     Setting("TEMPO_LOCK_WAIT_SECONDS", "wait this long for a previous run's lock", _number(float, 0)),
     Setting("TEMPO_LOCK_BUSY_EXIT", "exit status of a run skipped by the lock", _number(int, 0, 255)),
+    Setting("TEMPO_LAYOUTS", "layouts the parsers may use (empty: all)", _layouts),
+    Setting("TEMPO_ARCHIVE_ENABLED", "archive every fetched page (WARC)", _flag),
+    Setting("TEMPO_ARCHIVE_DIR", "the archive's folder", _path),
+    Setting("TEMPO_ARCHIVE_MAX_FILE_BYTES", "an archive file is closed past this size", _number(int, 1)),
+    Setting("TEMPO_ARCHIVE_RETENTION_DAYS", "closed archive files older than this are removed; 0: keep",
+            _number(float, 0)),
+    Setting("TEMPO_ARCHIVE_MAX_RECORD_BYTES", "a larger response is not archived", _number(int, 1)),
+    Setting("TEMPO_REPLAY", "set by scrapy reparse: downloads answered from the archive", _flag),
 )
 NAMES = tuple(s.name for s in SETTINGS)
 

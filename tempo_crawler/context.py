@@ -8,10 +8,11 @@ component built); every other component gets it with ``RunContext.of(crawler)``.
 
 What a run may write depends on the command and the outputs asked for:
 
-* ``scrapy crawl`` (its command marks the crawler, :func:`mark_crawl`) without ``-o``/``-O``: a cron run —
-  the seen-store, the run file, ``latest.json``, the text form;
-* ``scrapy crawl … -o/-O FILE``: a one-off export — only the feeds named (the text form only when
-  ``TEMPO_TEXT_DIR`` is set explicitly; ``TEMPO_STATE_MODE=on`` makes it a cron run as well);
+* ``scrapy crawl`` (its command marks the crawler, :func:`mark_crawl`; so does ``scrapy reparse``) without
+  ``-o``/``-O``: a cron run — the seen-store, the run file, ``latest.json``, the text form, the archive;
+* ``scrapy crawl … -o/-O FILE``: a one-off export — only the feeds named (the text form or the archive only
+  when ``TEMPO_TEXT_DIR`` / ``TEMPO_ARCHIVE_ENABLED`` is set explicitly; ``TEMPO_STATE_MODE=on`` makes it a
+  cron run as well);
 * ``scrapy parse``/``shell``/``check`` (any crawler not marked): inspection — nothing is written.
 """
 
@@ -74,6 +75,7 @@ class RunContext:
     writer_enabled: bool = True                 # the exactly-once JSON Lines file is written
     latest_enabled: bool = True                 # latest.json is written (runs with a run file)
     text_enabled: bool = True                   # the text form is written (TEMPO_TEXT_DIR)
+    archive_enabled: bool = True                # fetched pages are archived (TEMPO_ARCHIVE_ENABLED permitting)
     state_path: Path = Path("output/state/world.sqlite")
     refetch_window: timedelta = timedelta(hours=48)
     output: Path | None = None                  # the run's exactly-once file (when writer_enabled)
@@ -104,6 +106,7 @@ class RunContext:
             store_enabled=crawl and (mode == "on" or (mode == "auto" and not feeds)),
             writer_enabled=writer, latest_enabled=writer,
             text_enabled=crawl and (writer or _explicit(s, "TEMPO_TEXT_DIR")),
+            archive_enabled=crawl and (writer or _explicit(s, "TEMPO_ARCHIVE_ENABLED")),
             state_path=Path(s.get("TEMPO_STATE_PATH") or "output/state/world.sqlite"),
             refetch_window=timedelta(hours=s.getfloat("TEMPO_REFETCH_WINDOW_HOURS", 48.0)),
         )

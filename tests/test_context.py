@@ -30,16 +30,19 @@ FEED = {"FEEDS": {"items.json": {"format": "json"}}}
 
 
 @pytest.mark.parametrize(("crawl", "cmdline", "expected"), [
-    (True, {}, (False, True, True, True, True)),                                          # cron run
-    (True, FEED, (False, False, False, False, False)),                                    # -O items.json
-    (True, {**FEED, "TEMPO_TEXT_DIR": "texts/"}, (False, False, False, False, True)),     # -O … -s TEMPO_TEXT_DIR
-    (True, {**FEED, "TEMPO_STATE_MODE": "on"}, (False, True, True, True, True)),          # -O … stateful
-    (True, {"TEMPO_STATE_MODE": "off"}, (False, False, True, True, True)),                # run file, no state
-    (False, {}, (True, False, False, False, False)),                                      # parse / shell / check
-    (False, {"TEMPO_TEXT_DIR": "texts/", "TEMPO_STATE_MODE": "on"}, (True, False, False, False, False)),
-], ids=["cron", "one-off", "one-off-text", "one-off-state-on", "state-off", "inspect", "inspect-asked"])
+    (True, {}, (False, True, True, True, True, True)),  # cron run
+    (True, FEED, (False, False, False, False, False, False)),  # -O items.json
+    (True, {**FEED, "TEMPO_TEXT_DIR": "texts/"}, (False, False, False, False, True, False)),  # -O … -s TEMPO_TEXT_DIR
+    (True, {**FEED, "TEMPO_STATE_MODE": "on"}, (False, True, True, True, True, True)),  # -O … stateful
+    (True, {"TEMPO_STATE_MODE": "off"}, (False, False, True, True, True, True)),  # run file, no state
+    (False, {}, (True, False, False, False, False, False)),  # parse / shell / check
+    (False, {"TEMPO_TEXT_DIR": "texts/", "TEMPO_STATE_MODE": "on"}, (True, False, False, False, False, False)),
+    (True, {**FEED, "TEMPO_ARCHIVE_ENABLED": "True"}, (False, False, False, False, False, True)),
+], ids=["cron", "one-off", "one-off-text", "one-off-state-on", "state-off", "inspect", "inspect-asked",
+        "one-off-archive"])
 def test_what_a_run_may_write(tmp_path: Path, crawl: bool, cmdline: dict, expected: tuple) -> None:
     c = context(tmp_path, crawl=crawl, cmdline=cmdline)
-    assert (c.inspect, c.store_enabled, c.writer_enabled, c.latest_enabled, c.text_enabled) == expected
+    assert (c.inspect, c.store_enabled, c.writer_enabled, c.latest_enabled, c.text_enabled,
+            c.archive_enabled) == expected
     assert (c.output is not None) == c.writer_enabled
     assert list(tmp_path.iterdir()) == []   # computing the run file's name creates nothing

@@ -24,6 +24,7 @@ from tempo_crawler import exitcodes
 from tempo_crawler.archive.index import ArchiveIndex, Capture, Replay, select
 from tempo_crawler.archive.replay import attach, page_text
 from tempo_crawler.commands.crawl import OK_REASONS
+from tempo_crawler.context import mark_crawl
 from tempo_crawler.layouts import NAMES, detect
 from tempo_crawler.layouts.base import Page
 
@@ -153,7 +154,7 @@ class Command(ScrapyCommand):
         with tempfile.TemporaryDirectory(prefix="tempo-reparse-") as tmp:
             urls_file = Path(tmp) / "urls.txt"
             urls_file.write_text("".join(c.uri + "\n" for c in captures), "utf-8")
-            crawler = self.crawler_process.create_crawler("world")
+            crawler = mark_crawl(self.crawler_process.create_crawler("world"))   # a run that writes
             attach(crawler, replay)
             self.crawler_process.crawl(crawler, urls_file=str(urls_file))
             self.crawler_process.start()

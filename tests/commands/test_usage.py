@@ -63,6 +63,7 @@ CASES: list[tuple[str, list[str], str]] = [
     ("output-placeholder", ["crawl", "world", "-s", "TEMPO_OUTPUT=out-%(foo)s.jsonl"], "placeholders: %(name)s"),
     ("validate-perhaps", ["crawl", "world", "-s", "TEMPO_VALIDATE_SCHEMA=perhaps"], "TEMPO_VALIDATE_SCHEMA='perhaps'"),
     ("rubric-spaces", ["crawl", "world", "-s", "TEMPO_RUBRIC=Inter Nasional"], "expected a rubric slug"),
+    ("layout-typo", ["crawl", "world", "-s", "TEMPO_LAYOUTS=A2,A3"], "unknown layout 'A3'; known: "),
     ("legacy-rss-no-scheme", ["crawl", "world", "-s", "TEMPO_LEGACY_RSS_URL=rss.tempo.co/dunia"],
      "-s TEMPO_LEGACY_RSS_URL='rss.tempo.co/dunia'"),
     ("bad-arg-with-feed", ["crawl", "world", "-O", "items.json", "-a", "max_items=abc"], "-a max_items='abc'"),
@@ -118,7 +119,9 @@ BAD_VALUES = {
     "TEMPO_RENDER_WAIT_TIMEOUT": "0", "TEMPO_RENDER_CONTEXT_PAGES": "1.5", "TEMPO_STATE_PATH": "",
     "TEMPO_STATE_MODE": "always", "TEMPO_OUTPUT": "x-%(when)s.jsonl", "TEMPO_REFETCH_WINDOW_HOURS": "two",
     "TEMPO_EXPORT_SYNC_ITEMS": "0", "TEMPO_EXPORT_SYNC_SECONDS": "-1", "TEMPO_LOCK_WAIT_SECONDS": "soon",
-    "TEMPO_LOCK_BUSY_EXIT": "-1",
+    "TEMPO_LOCK_BUSY_EXIT": "-1", "TEMPO_LAYOUTS": "A2,A3", "TEMPO_ARCHIVE_ENABLED": "sure", "TEMPO_ARCHIVE_DIR": "",
+    "TEMPO_ARCHIVE_MAX_FILE_BYTES": "0", "TEMPO_ARCHIVE_RETENTION_DAYS": "-1", "TEMPO_ARCHIVE_MAX_RECORD_BYTES": "big",
+    "TEMPO_REPLAY": "maybe",
 }
 
 
