@@ -5,6 +5,15 @@ no component reads another's attributes.
 ``RunContext.create(crawler, name, arguments)`` is called by the spider's ``from_crawler`` (the first
 component built); every other component gets it with ``RunContext.of(crawler)``. The run lifecycle
 (:mod:`tempo_crawler.state.run`) fills in the runtime part (``store``, ``covered``, ``skipped``).
+
+What a run may write depends on the command and the outputs asked for:
+
+* ``scrapy crawl`` (its command marks the crawler, :func:`mark_crawl`; so does ``scrapy reparse``) without
+  ``-o``/``-O``: a cron run — the seen-store, the run file, ``latest.json``, the text form, the archive;
+* ``scrapy crawl … -o/-O FILE``: a one-off export — only the feeds named (the text form or the archive only
+  when ``TEMPO_TEXT_DIR`` / ``TEMPO_ARCHIVE_ENABLED`` is set explicitly; ``TEMPO_STATE_MODE=on`` makes it a
+  cron run as well);
+* ``scrapy parse``/``shell``/``check`` (any crawler not marked): inspection — nothing is written.
 """
 
 from __future__ import annotations
@@ -15,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tempo_crawler.arguments import parse_arguments
+from tempo_crawler.config import STATE_MODES, check_settings
 from tempo_crawler.files import free_name
 from tempo_crawler.text.dates import WIB
 
@@ -22,9 +32,23 @@ if TYPE_CHECKING:
     from tempo_crawler.state.notes import FetchNotes
     from tempo_crawler.state.store import SeenStore
 
-STATE_MODES = ("auto", "on", "off")
 DEFAULT_OUTPUT = "output/%(name)s-%(run_stamp)s.jsonl"
 _ATTR = "tempo_run_context"
+_CRAWL_MARK = "tempo_crawl_command"
+__all__ = ["DEFAULT_OUTPUT", "STATE_MODES", "RunContext", "mark_crawl"]
+
+
+def mark_crawl(crawler: Any) -> Any:
+    """Mark ``crawler`` as run by ``scrapy crawl`` (a run that may write); returns it."""
+    setattr(crawler, _CRAWL_MARK, True)
+    return crawler
+
+
+def _explicit(settings: Any, name: str) -> bool:
+    """Was ``name`` set above the project's own settings (``-s``, the command, the spider)?"""
+    from scrapy.settings import SETTINGS_PRIORITIES
+
+    return (settings.getpriority(name) or 0) > SETTINGS_PRIORITIES["project"]
 
 
 def _start_of(day: date | None, plus_days: int = 0) -> datetime | None:
@@ -46,8 +70,12 @@ class RunContext:
     reset: bool = False
     render: str = "auto"
     state_mode: str = "auto"
+    inspect: bool = False                       # scrapy parse/shell/check: nothing is written
     store_enabled: bool = True                  # the seen-store is read and written
     writer_enabled: bool = True                 # the exactly-once JSON Lines file is written
+    latest_enabled: bool = True                 # latest.json is written (runs with a run file)
+    text_enabled: bool = True                   # the text form is written (TEMPO_TEXT_DIR)
+    archive_enabled: bool = True                # fetched pages are archived (TEMPO_ARCHIVE_ENABLED permitting)
     state_path: Path = Path("output/state/world.sqlite")
     refetch_window: timedelta = timedelta(hours=48)
     output: Path | None = None                  # the run's exactly-once file (when writer_enabled)
@@ -62,10 +90,10 @@ class RunContext:
         """Validate the spider arguments and the state settings; attach the context to ``crawler``."""
         args = parse_arguments(raw_arguments)
         s = crawler.settings
-        mode = str(s.get("TEMPO_STATE_MODE", "auto") or "auto").lower()
-        if mode not in STATE_MODES:
-            raise ValueError(f"TEMPO_STATE_MODE={mode!r}: expected one of {', '.join(STATE_MODES)}")
+        mode = check_settings(s).get("TEMPO_STATE_MODE", "auto")
         feeds = bool(s.getdict("FEEDS"))
+        crawl = bool(getattr(crawler, _CRAWL_MARK, False))
+        writer = crawl and (mode == "on" or not feeds)
         now = datetime.now(timezone.utc)
         explicit = list(args.get("start_urls", [])) + list(args.get("urls_file", []))
         context = cls(
@@ -74,8 +102,11 @@ class RunContext:
             max_items=args.get("max_items"), explicit_urls=explicit,
             full=args.get("full", False), reset=args.get("reset", False),
             render=args.get("render") or str(s.get("TEMPO_RENDER") or "auto").lower(),
-            state_mode=mode, store_enabled=mode == "on" or (mode == "auto" and not feeds),
-            writer_enabled=mode == "on" or not feeds,
+            state_mode=mode, inspect=not crawl,
+            store_enabled=crawl and (mode == "on" or (mode == "auto" and not feeds)),
+            writer_enabled=writer, latest_enabled=writer,
+            text_enabled=crawl and (writer or _explicit(s, "TEMPO_TEXT_DIR")),
+            archive_enabled=crawl and (writer or _explicit(s, "TEMPO_ARCHIVE_ENABLED")),
             state_path=Path(s.get("TEMPO_STATE_PATH") or "output/state/world.sqlite"),
             refetch_window=timedelta(hours=s.getfloat("TEMPO_REFETCH_WINDOW_HOURS", 48.0)),
         )

@@ -24,7 +24,10 @@ from tempo_crawler.urls import article_key
 
 # What a reader reads: a change in any of these is a revision. Not crawled_at/dates/related/layout.
 CONTENT_FIELDS = ("title", "lead", "dateline", "body", "image_url", "image_caption", "reporters", "editors",
-                  "tags", "editors_pick", "read_also", "agency", "is_free", "truncated")
+                  "tags", "editors_pick", "read_also", "closing_credit", "is_free", "truncated")
+# The closing credit line was hashed as "agency" before it had its own field (agency now holds only the
+# agencies it names): hashed under that name, so the stored hashes of earlier runs stay valid.
+_HASHED_AS = {"closing_credit": "agency"}
 # Read too, but added to the item later: hashed only when set, so a store written before they existed keeps
 # the hashes of its articles (an article without them is not taken for revised).
 LATER_CONTENT_FIELDS = ("print_title", "summary")
@@ -70,7 +73,9 @@ def normalised_words(text: str | None) -> str:
 def content_hash(item: Mapping[str, Any]) -> str:
     """Hash of the fields a reader reads (:data:`CONTENT_FIELDS`, and :data:`LATER_CONTENT_FIELDS` when set)
     of an item as a dict."""
-    payload = {name: item.get(name) for name in CONTENT_FIELDS}
+    payload = {_HASHED_AS.get(name, name): item.get(name) for name in CONTENT_FIELDS}
+    if "closing_credit" not in item:   # a line written before the field existed
+        payload["agency"] = item.get("agency")
     payload.update({name: item[name] for name in LATER_CONTENT_FIELDS if item.get(name)})
     return _sha(json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")))[:32]
 

@@ -49,7 +49,8 @@ class Article:
     body: list[str] = field(default_factory=list)
     editors_pick: Link | None = None
     read_also: list[Link] = field(default_factory=list)
-    agency: str | None = None
+    agency: str | None = None         # the news agencies the closing credit names ("REUTERS", "AP | AL JAZEERA")
+    closing_credit: str | None = None  # the closing credit line as printed: agencies and/or a writer's name
     tags: list[str] = field(default_factory=list)
     related: list[RelatedArticle] = field(default_factory=list)
     is_free: bool = True

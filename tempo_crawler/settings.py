@@ -194,3 +194,17 @@ DOWNLOAD_MAXSIZE = 20 * 1024 * 1024     # bigger responses are cancelled (articl
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 ITEM_PIPELINES["tempo_crawler.pipelines.bounds.BoundsPipeline"] = 50           # field limits, before clean
 # --- end of Bounds and confinement ---------------------------------------------------------------------
+# --- Command line (issue 13) ---------------------------------------------------------------------
+# Every TEMPO_* setting is declared and checked in tempo_crawler/config.py (a bad value or an unknown
+# name is a usage error: one line, exit status 2). Network failures and robots.txt fetch failures are
+# logged as one WARNING line with host and cause (tracebacks only with LOG_LEVEL=DEBUG).
+EXTENSIONS["tempo_crawler.logfilter.ReadableNetworkErrors"] = 0
+# `scrapy check`: one check per layout and per source, against TEMPO_BASE_URL (tempo_crawler/contracts.py).
+SPIDER_CONTRACTS = {
+    "tempo_crawler.contracts.TempoUrlContract": 10,
+    "tempo_crawler.contracts.SourceContract": 10,
+    "tempo_crawler.contracts.LayoutContract": 10,
+    "tempo_crawler.contracts.ExportsContract": 10,
+    "tempo_crawler.contracts.ListsContract": 10,
+}
+# --- end of Command line (issue 13) --------------------------------------------------------------

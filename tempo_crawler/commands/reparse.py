@@ -24,7 +24,10 @@ from scrapy.commands import ScrapyCommand
 from tempo_crawler import exitcodes
 from tempo_crawler.archive.index import ArchiveIndex, Capture, Replay, select
 from tempo_crawler.archive.replay import attach, page_text
+from tempo_crawler.arguments import ArgumentError
 from tempo_crawler.commands.crawl import OK_REASONS
+from tempo_crawler.config import check_settings
+from tempo_crawler.context import mark_crawl
 from tempo_crawler.layouts import NAMES, detect
 from tempo_crawler.layouts.base import Page
 
@@ -117,7 +120,8 @@ class Command(ScrapyCommand):
             unknown = [name for name in layouts if name not in known]
             if unknown:
                 raise ArgumentProblem(f"--layout {unknown[0]!r}: unknown layout; known: {', '.join(known)}")
-        except ArgumentProblem as exc:
+            check_settings(self.settings)   # every -s TEMPO_* (tempo_crawler/config.py)
+        except (ArgumentProblem, ArgumentError) as exc:
             self.fail(exitcodes.USAGE, f"ERROR: {exc}")
             return
         directory = Path(self.settings.get("TEMPO_ARCHIVE_DIR") or "output/archive")
@@ -158,7 +162,7 @@ class Command(ScrapyCommand):
         with tempfile.TemporaryDirectory(prefix="tempo-reparse-") as tmp:
             urls_file = Path(tmp) / "urls.txt"
             urls_file.write_text("".join(c.uri + "\n" for c in captures), "utf-8")
-            crawler = self.crawler_process.create_crawler("world")
+            crawler = mark_crawl(self.crawler_process.create_crawler("world"))   # a run that writes
             attach(crawler, replay)
             self.crawler_process.crawl(crawler, urls_file=str(urls_file))
             self.crawler_process.start()

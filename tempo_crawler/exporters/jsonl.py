@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
 from tempo_crawler.context import RunContext
@@ -111,7 +112,10 @@ class JsonLinesExportPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> JsonLinesExportPipeline:
-        return cls(crawler, RunContext.of(crawler))
+        context = RunContext.find(crawler)
+        if context is None or not context.writer_enabled:   # a one-off export, scrapy parse/check/shell
+            raise NotConfigured
+        return cls(crawler, context)
 
     @property
     def stats(self) -> Any:

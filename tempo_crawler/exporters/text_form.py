@@ -15,7 +15,7 @@ Lines, in the order of the A2 page text (docs/site.md §11; the 2025-2026 blocks
     <paragraph> ...
     Baca juga: <title>            one per "read also" link (their place in the body is not kept)
     Pilihan Editor: <title>
-    <AGENCY>
+    <CLOSING CREDIT>              the closing credit line (agency or writer), as printed
     Di edisi cetak, artikel ini terbit di bawah judul "<print title>"   only with a print title
     Video Pilihan                 only when there are related entries, then per entry:
     <title>
@@ -37,6 +37,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from scrapy.exceptions import NotConfigured
+
+from tempo_crawler.context import RunContext
 from tempo_crawler.files import write_atomic
 from tempo_crawler.items import Article, article_from_dict
 from tempo_crawler.text.chrome import scrub_emails
@@ -103,7 +106,7 @@ def to_text(article: Article) -> str:
             blocks.append(READ_ALSO_PREFIX + _line(link.title))
     if article.editors_pick and _line(article.editors_pick.title):
         blocks.append(EDITORS_PICK_PREFIX + _line(article.editors_pick.title))
-    add(article.agency)
+    add(article.closing_credit)
     if _line(article.print_title):
         blocks.append(PRINT_TITLE_NOTE.format(_line(article.print_title)))
     related = [r for r in article.related if _line(r.title)]
@@ -128,6 +131,9 @@ def text_file_name(article: Article) -> str | None:
 class TextFormPipeline:
     """Write every article's text form to ``TEMPO_TEXT_DIR/<id>.txt`` (default ``output/text/``).
 
+    Written by cron runs; a one-off ``-o``/``-O`` export only when ``TEMPO_TEXT_DIR`` is set explicitly
+    (``-s TEMPO_TEXT_DIR=…``); ``scrapy parse``/``check``/``shell`` never (:class:`RunContext`).
+
     Stats: ``tempo/text_form/written``; ``tempo/text_form/write_error`` (logged, the item goes on);
     ``tempo/text_form/skipped_no_id``. The item itself is passed on unchanged.
 
@@ -145,6 +151,9 @@ class TextFormPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> TextFormPipeline:
+        context = RunContext.find(crawler)
+        if context is not None and not context.text_enabled:
+            raise NotConfigured  # no message: Scrapy then logs nothing
         return cls(crawler.settings.get("TEMPO_TEXT_DIR") or DEFAULT_TEXT_DIR, crawler.stats, threaded=True)
 
     def _inc(self, key: str) -> None:

@@ -36,8 +36,9 @@ from tempo_crawler.items import Article, Link, RelatedArticle
 from tempo_crawler.text.chrome import is_chrome, is_summary_heading, print_title, scrub_emails
 from tempo_crawler.text.credits import (
     SummaryBox,
+    credit_agency,
     editors_pick_title,
-    is_agency_line,
+    is_credit_line,
     read_also_title,
     split_dateline,
 )
@@ -320,8 +321,9 @@ def read_text(text: str, *, fetched_at: datetime | None = None) -> Article:
         if caption_key and line.casefold() == caption_key:
             continue
         body.append(line)
-    if body and is_agency_line(body[-1]):
-        art.agency = body.pop()
+    if body and is_credit_line(body[-1]):
+        art.closing_credit = body.pop()
+        art.agency = credit_agency(art.closing_credit)
     art.body = body
     # A field once items.py has it (proposed); until then a plain attribute, which exports ignore.
     art.dateline_glued = glued

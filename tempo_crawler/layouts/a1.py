@@ -38,6 +38,7 @@ def author_roles(text: str | None) -> tuple[list[str], list[str]]:
 
 class A1Parser(LayoutParser):
     name = "A1"
+    example = "https://dunia.tempo.co/read/1221983/masyarakat-iran-tak-mencemaskan-ketegangan-dengan-amerika-serikat"
     ready = "div#isi p"
     # Not AMP, not the Nuxt site, not A2 (its article box and avatar block).
     excludes = (AMP_HTML, NUXT_SITE, f"//article[{has_class('detail-artikel')}] | //div[{has_class('block-avatar')}]")

@@ -114,6 +114,7 @@ def _date(raw: str | None) -> str | None:
 
 class A2Parser(LayoutParser):
     name = "A2"
+    example = "https://dunia.tempo.co/read/1879931/nato-setujui-bantuan-keamanan-dan-pelatihan-baru-untuk-ukraina"
     ready = "article p, div.detail-konten p"
     excludes = (AMP_HTML, NUXT_SITE)
     markers = (

@@ -53,6 +53,7 @@ def _avatar_people(scope: Any) -> tuple[list[str], list[str]]:
 
 class AMPParser(LayoutParser):
     name = "AMP"
+    example = "https://dunia.tempo.co/amp/1879931/nato-setujui-bantuan-keamanan-dan-pelatihan-baru-untuk-ukraina"
     ready = "article p"
     excludes = (NUXT_SITE,)
     requires = (AMP_HTML,)

@@ -111,6 +111,7 @@ def _texts_before(root: Any, targets: set[Any]) -> dict[Any, str | None]:
 
 class BParser(LayoutParser):
     name = "B"
+    example = "https://www.tempo.co/internasional/beruang-merah-kembali-ke-kremlin-966260"
     ready = '#content-wrapper p, [data-innity-container="article"] p'
     # A and AMP markers (docs/site.md §3): a page showing any of them is not B.
     excludes = (

@@ -22,9 +22,10 @@ from tempo_crawler.limits import MAX_DEPTH, MAX_ELEMENTS
 from tempo_crawler.text.chrome import print_title, strip_chrome
 from tempo_crawler.text.credits import (
     SummaryBox,
+    credit_agency,
     dateline_glued,
     editors_pick_title,
-    is_agency_line,
+    is_credit_line,
     read_also_title,
     split_dateline,
 )
@@ -158,11 +159,13 @@ class LayoutParser:
     ``requires`` must, and then any one of ``markers`` is enough (:meth:`more_evidence` may add content
     tests that are not XPath). ``ready`` is the CSS selector (state "attached") that shows, in a browser,
     that JavaScript has put the article text in the DOM; ``shell``, for a site that may send a
-    client-rendered shell, what such a shell looks like.
+    client-rendered shell, what such a shell looks like. ``example`` is a live page of this layout
+    (``scrapy check`` reads it, :mod:`tempo_crawler.contracts`).
     """
 
     name: ClassVar[str]
     ready: ClassVar[str]
+    example: ClassVar[str] = ""
     excludes: ClassVar[tuple[str, ...]] = ()
     requires: ClassVar[tuple[str, ...]] = ()
     markers: ClassVar[tuple[str, ...]] = ()
@@ -203,6 +206,7 @@ class BodyParts:
     agency: str | None = None
     summary: list[str] = field(default_factory=list)
     print_title: str | None = None
+    closing_credit: str | None = None
 
     def article_fields(self) -> dict[str, Any]:
         """These parts as keyword arguments of :class:`Article` (the field names are the same)."""
@@ -211,8 +215,9 @@ class BodyParts:
 
 def assemble_body(paras: list[Para], *, captions: tuple[str | None, ...] = ()) -> BodyParts:
     """Classify body paragraphs: dateline cut from the first, "Baca juga" and "Pilihan Editor" inserts
-    pulled out, the closing agency credit set apart, chrome lines and repeated captions dropped; the
-    "Ringkasan Berita" bullets and the print-edition note set apart (``summary``, ``print_title``)."""
+    pulled out, the closing credit line set apart (``closing_credit``; its agencies in ``agency``), chrome
+    lines and repeated captions dropped; the "Ringkasan Berita" bullets and the print-edition note set apart
+    (``summary``, ``print_title``)."""
     parts = BodyParts()
     skip = {clean_text(c).casefold() for c in captions if c}
     kept: list[Para] = []
@@ -253,8 +258,9 @@ def assemble_body(paras: list[Para], *, captions: tuple[str | None, ...] = ()) -
             kept[0] = Para(rest, kept[0].href, kept[0].link_text)
             if not rest:
                 kept.pop(0)
-    if kept and is_agency_line(kept[-1].text):
-        parts.agency = kept.pop().text
+    if kept and is_credit_line(kept[-1].text):
+        parts.closing_credit = kept.pop().text
+        parts.agency = credit_agency(parts.closing_credit)
     parts.body = [p.text for p in kept]
     return parts
 
@@ -296,7 +302,8 @@ def merge_pages(first: Article, rest: list[Article]) -> Article:
         merged.body = merged.body + _without_repeated_head(nxt.body, first, nxt)
         merged.read_also = merged.read_also + nxt.read_also
         merged.editors_pick = nxt.editors_pick or merged.editors_pick
-        merged.agency = nxt.agency or merged.agency
+        if nxt.closing_credit:
+            merged.closing_credit, merged.agency = nxt.closing_credit, nxt.agency
         merged.tags = merged.tags or nxt.tags
         merged.related = nxt.related or merged.related
     return merged

@@ -19,6 +19,7 @@ from spidermon.contrib.scrapy.monitors import ErrorCountMonitor, FinishReasonMon
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 
 from tempo_crawler.exitcodes import BLOCKED, DATA_QUALITY, ERROR, INCOMPLETE
+from tempo_crawler.failures import nothing_fetched
 
 
 class TempoMonitor(BaseScrapyMonitor):
@@ -76,10 +77,10 @@ class FetchedMonitor(TempoMonitor):
         f = self.figures
         if f["responses_ok"]:
             return
-        causes = {**f["failed"]["by_cause"], **{f"HTTP {k}": v for k, v in f["failed"]["by_status"].items()}}
-        detail = ", ".join(f"{k} {v}" for k, v in sorted(causes.items())) or "no response"
-        self.fail(f"fetched nothing from {self.crawler.settings.get('TEMPO_BASE_URL')} ({detail}); "
-                  f"is the site reachable and the URL right?")
+        from tempo_crawler.commands.crawl import fetch_targets
+
+        self.fail(f"{nothing_fetched(self.stats, fetch_targets(self.crawler))}; is the site reachable and the URL "
+                  "right?")
 
 
 @monitors.name("Errors logged")

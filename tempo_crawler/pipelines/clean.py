@@ -41,7 +41,7 @@ def clean_article(a: Article) -> Article:
         url=scrub_url(a.url), image_url=scrub_url(a.image_url),
         title=_s(a.title), print_title=_s(a.print_title), lead=_s(a.lead), summary=_lines(a.summary),
         section=_s(a.section), dateline=_s(a.dateline),
-        image_caption=_s(a.image_caption), agency=_s(a.agency),
+        image_caption=_s(a.image_caption), agency=_s(a.agency), closing_credit=_s(a.closing_credit),
         reporters=_lines(a.reporters), editors=_lines(a.editors), tags=_lines(a.tags), body=_lines(a.body),
         editors_pick=_link(a.editors_pick), read_also=[x for x in map(_link, a.read_also) if x],
         related=related,

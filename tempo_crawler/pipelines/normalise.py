@@ -40,6 +40,7 @@ def normalise_article(a: Article) -> Article:
                       if a.editors_pick and clean_text(a.editors_pick.title) else None),
         read_also=[Link(clean_text(x.title), _link_url(x.url)) for x in a.read_also if clean_text(x.title)],
         agency=clean_or_none(a.agency),
+        closing_credit=clean_or_none(a.closing_credit),
         tags=unique_texts(a.tags),
         related=[RelatedArticle(title=clean_text(r.title), url=_link_url(r.url),
                                 relative_time=clean_or_none(r.relative_time), published_at=parse_date(r.published_at),

@@ -9,7 +9,6 @@ The spider arguments are declared in :mod:`tempo_crawler.arguments` and live in 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Iterable
 from datetime import datetime, timezone
 from typing import Any
@@ -25,6 +24,7 @@ from tempo_crawler.archive import FETCHED_AT
 from tempo_crawler.archive import META as ARCHIVED
 from tempo_crawler.blocking import ChallengeBlocked
 from tempo_crawler.context import RunContext
+from tempo_crawler.failures import failure_line
 from tempo_crawler.identity import request_key
 from tempo_crawler.layouts import enabled as enabled_layouts
 from tempo_crawler.layouts import parse
@@ -33,9 +33,10 @@ from tempo_crawler.limits import MAX_PAGE_BYTES
 from tempo_crawler.monitors.figures import cause_of
 from tempo_crawler.monitors.ledger import RunLedger
 from tempo_crawler.render.browser import configure as configure_rendering
-from tempo_crawler.render.fallback import KIND, Rendering, was_rendered
+from tempo_crawler.render.fallback import KIND, Rendering, forwarded_meta, was_rendered
 from tempo_crawler.sources import ArticleRef, Listing
 from tempo_crawler.sources.sitemap import rubric_of
+from tempo_crawler.spiders.checks import ContractChecks
 from tempo_crawler.state import incremental
 from tempo_crawler.text.dates import parse_date
 from tempo_crawler.urls import NEW_SITE_HOSTS, is_amp_url, page_host, url_era
@@ -57,7 +58,7 @@ def _when(ref: ArticleRef) -> datetime | None:
         return None
 
 
-class WorldSpider(scrapy.Spider):
+class WorldSpider(ContractChecks, scrapy.Spider):
     name = "world"
     context: RunContext
     rendering: Rendering
@@ -81,6 +82,13 @@ class WorldSpider(scrapy.Spider):
         spider.rendered_sources = set()   # listing sources whose pages had to be rendered
         crawler.signals.connect(spider.report_fallbacks, signal=signals.spider_closed)
         return spider
+
+    @classmethod
+    def handles_request(cls, request: scrapy.Request) -> bool:
+        """``scrapy parse``/``shell`` pick this spider for any tempo.co URL and any Tempo article path
+        (a mirror's or the replica's)."""
+        host = (urlsplit(request.url).hostname or "").lower()
+        return host == "tempo.co" or host.endswith(".tempo.co") or url_era(request.url) is not None
 
     @property
     def base(self) -> str:
@@ -134,7 +142,10 @@ class WorldSpider(scrapy.Spider):
             self.logger.warning("source %s: cannot read %s (%s: %s)", name, response.url, type(exc).__name__, exc)
             return None
 
-    def parse_listing(self, response: Response, source: str, page: int = 1) -> Iterable[Any]:
+    def parse_listing(self, response: Response, source: str | None = None, page: int = 1) -> Iterable[Any]:
+        if source is None:   # `scrapy parse -c parse_listing <url>`: the source is not known, sniff it
+            yield from self.parse_sniffed(response)
+            return
         self._inc("responses_ok")
         listing = self.read_listing(sources.get(source), response, source)
         if listing is None:
@@ -153,10 +164,10 @@ class WorldSpider(scrapy.Spider):
             why = self.rendering.still_empty(response)
             if why:
                 self.quarantine(response, why)
-            # An empty first page is worth a warning (the monitors also fail a source that lists nothing);
-            # an empty later page is the normal end of paging.
-            self.logger.log(logging.WARNING if page == 1 else logging.DEBUG, "source %s: %s lists no articles",
-                            source, response.url)
+            if page == 1:
+                self.logger.warning("source %s: %s lists no articles", source, response.url)
+            else:  # the page after the last one: how an API or a feed says it has no more
+                self.logger.debug("source %s: page %d lists no articles, paging stops", source, page)
         yield from self.follow_listing(listing, source, page)
 
     def follow_listing(self, listing: Listing, source: str, page: int) -> Iterable[Any]:
@@ -194,6 +205,13 @@ class WorldSpider(scrapy.Spider):
             else:
                 yield self.listing_request(source, listing.next_url, page + 1)
 
+    def parse(self, response: Response, **kwargs: Any) -> Iterable[Any]:
+        """Any page, by the kind of its URL: an article URL is read as an article, anything else is sniffed
+        (feed, sitemap, API JSON, payload, listing or article page). What ``scrapy parse <url>`` calls."""
+        if url_era(response.url):
+            return self.parse_article(response)
+        return self.parse_sniffed(response)
+
     def parse_sniffed(self, response: Response, page: int = 1) -> Iterable[Any]:
         """An explicit URL of unknown kind: feed, sitemap, API JSON, payload, listing or article page."""
         self._inc("responses_ok")
@@ -226,8 +244,9 @@ class WorldSpider(scrapy.Spider):
         self._inc(f"source/{source}/errors")
         if failure.check(ChallengeBlocked):
             self._inc(f"source/{source}/blocked")
-        cause = self.count_failure(failure)
-        self.logger.warning("source %s failed: %s (%s: %s)", source, request.url, cause, failure.getErrorMessage())
+        self.count_failure(failure)
+        self.logger.warning("source %s failed: %s", source,
+                            failure_line(request.url, failure, request.meta.get("retry_times")))
 
     # -- articles ------------------------------------------------------------------------------
     def wanted(self, ref: ArticleRef, count: bool = False, window: bool = True) -> bool:
@@ -356,10 +375,9 @@ class WorldSpider(scrapy.Spider):
         if remaining:
             self._inc("articles/multipage_parts")
             self._inc("articles/requested")
-            meta = {k: response.meta[k] for k in ("tempo_source", "tempo_ref", KIND) if k in response.meta}
             yield scrapy.Request(remaining[0], callback=self.parse_article, errback=self.article_failed,
                                  cb_kwargs={"partial": article, "pages": remaining[1:]},
-                                 meta=meta, priority=20, dont_filter=True)
+                                 meta=forwarded_meta(response.meta), priority=20, dont_filter=True)
             return
         yield article
 
@@ -377,6 +395,10 @@ class WorldSpider(scrapy.Spider):
             self.logger.warning("%s: %s (%s)", what, getattr(target, "url", target), cause)
 
     def quarantine(self, response: Response, reason: str) -> None:
+        if self.context.inspect:  # scrapy parse/shell/check write nothing
+            self._inc("quarantined")
+            self.logger.warning("not read (%s), would be quarantined by a crawl: %s", reason, response.url)
+            return
         directory = self.settings.get("TEMPO_QUARANTINE_DIR", "output/quarantine")
         path = quarantine.save(directory, response.url, response.body, reason, archived=response.meta.get(ARCHIVED))
         self.crawler.signals.send_catch_log(quarantine.page_quarantined, response=response, reason=reason)
@@ -406,7 +428,8 @@ class WorldSpider(scrapy.Spider):
             self.logger.debug("article blocked: %s (%s)", failure.request.url, failure.value)
             return
         self._inc("articles/failed")
-        cause = self.count_failure(failure)
-        self.logger.error("article fetch failed, not exported this run: %s (%s: %s)", failure.request.url, cause,
-                          failure.getErrorMessage())
+        self.count_failure(failure)
+        request = failure.request
+        self.logger.warning("article not fetched, not exported this run: %s",
+                            failure_line(request.url, failure, request.meta.get("retry_times")))
 

@@ -70,8 +70,8 @@ class FetchNotesMiddleware:
     def _note(self, response: Any, item: Any) -> None:
         if not isinstance(item, Article):
             return
-        context = RunContext.of(self.crawler)
-        if not context.active or context.notes is None:
+        context = RunContext.find(self.crawler)
+        if context is None or not context.active or context.notes is None:
             return
         request = getattr(response, "request", None)
         meta = response.meta if request is not None else {}

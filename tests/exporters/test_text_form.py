@@ -89,7 +89,7 @@ def test_full_layout_of_every_block() -> None:
     a = Article(
         title="Judul", reporters=["Ayu Contoh", "Budi Contoh"], editors=["Bima Contoh"], dateline="Beijing",
         image_caption="Foto. REUTERS/Nama", body=["Satu.", "Dua."], read_also=[Link("Baca ini", "u")],
-        editors_pick=Link("Pilihan", None), agency="AP",
+        editors_pick=Link("Pilihan", None), agency="AP", closing_credit="AP",
         related=[RelatedArticle("R1", relative_time="2 jam lalu", image_caption="Cap", summary="Ringkas."),
                  RelatedArticle("R2", summary="Tanpa waktu dan foto.")],
     )

@@ -36,7 +36,7 @@ def visible_fields(a: Article) -> dict:
         "title": a.title, "reporters": a.reporters, "editors": a.editors, "dateline": a.dateline,
         "image_caption": a.image_caption, "body": a.body, "read_also": [x.title for x in a.read_also],
         "editors_pick": a.editors_pick.title if a.editors_pick else None, "agency": a.agency,
-        "related": related_view(a),
+        "closing_credit": a.closing_credit, "related": related_view(a),
     }
 
 
@@ -52,7 +52,7 @@ def test_raw_sample_reads_as_the_expected_item(name: str, path: Path) -> None:
     assert got.body == want.body
     assert (got.editors_pick.title if got.editors_pick else None) == (
         want.editors_pick.title if want.editors_pick else None)
-    assert got.agency == want.agency
+    assert (got.agency, got.closing_credit) == (want.agency, want.closing_credit)
     assert related_view(got) == related_view(want)
     assert len(got.related) == 10
     assert got.dateline_glued is GLUED[name]
@@ -109,7 +109,8 @@ def test_text_form_round_trips_every_golden_item(golden: Golden) -> None:
 
 
 def test_round_trip_without_dateline_caption_or_labels_content() -> None:
-    item = Article(title="Judul", body=["Paragraf pertama tanpa dateline.", "Kedua."], agency="REUTERS")
+    item = Article(title="Judul", body=["Paragraf pertama tanpa dateline.", "Kedua."], agency="REUTERS",
+                   closing_credit="REUTERS")
     assert visible_fields(read_text(to_text(item))) == visible_fields(item)
 
 

@@ -216,13 +216,14 @@ def test_related_cards_relative_time_and_tracking() -> None:
     assert r.published_at == "2024-06-21T11:03:00+07:00" and r.image_caption is None and r.summary == "Ringkasan A."
 
 
-def test_old_item_popular_list_is_cut_and_agency_kept() -> None:
+def test_old_item_popular_list_is_cut_and_writer_credit_kept() -> None:
     body = """<p>TEMPO.CO, Jakarta - Isi.</p><p>IRA GUSLINA SUFA</p>
 <p><strong>Berita terpopuler lainnya:</strong><br>
 <a href="/read/news/2012/11/20/115442802/x">Pacar Sewaan Ada di Jepang</a></p>
 <p><a href="/read/news/2012/11/20/115442795/y">Roket dari Mesir Hantam Israel</a></p>"""
     art = finalize(parse(a2_page(body)).article)
-    assert art.body == ["Isi."] and art.agency == "IRA GUSLINA SUFA"
+    assert art.body == ["Isi."] and art.closing_credit == "IRA GUSLINA SUFA"
+    assert art.agency is None   # a writer's name, not an agency
 
 
 # ---------------------------------------------------------------- multi-page

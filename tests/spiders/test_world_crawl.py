@@ -52,7 +52,7 @@ def strip_origin(value: Any) -> Any:
 
 COMPARED = ["id", "url", "layout", "section", "title", "print_title", "lead", "summary", "reporters", "editors",
             "published_at", "modified_at", "dateline", "dateline_glued",
-            "image_url", "image_caption", "body", "editors_pick", "read_also", "agency", "tags",
+            "image_url", "image_caption", "body", "editors_pick", "read_also", "agency", "closing_credit", "tags",
             "is_free", "truncated"]
 
 

@@ -27,7 +27,7 @@ PAGE, EXPECTED, META = "page.html", "expected.json", "meta.json"
 COMPARED_FIELDS = (
     "id", "url", "layout", "section", "title", "print_title", "lead", "summary", "reporters", "editors",
     "published_at", "modified_at", "dateline", "dateline_glued",
-    "image_url", "image_caption", "body", "editors_pick", "read_also", "agency", "tags", "related",
+    "image_url", "image_caption", "body", "editors_pick", "read_also", "agency", "closing_credit", "tags", "related",
     "is_free", "truncated",
 )
 TOKEN_RE = re.compile(r"\w+", re.UNICODE)

@@ -7,7 +7,13 @@ from datetime import datetime, timezone
 import pytest
 
 from tempo_crawler.text.chrome import is_chrome, lexicon, scrub_emails
-from tempo_crawler.text.credits import editors_pick_title, is_agency_line, read_also_title, split_dateline
+from tempo_crawler.text.credits import (
+    credit_agency,
+    editors_pick_title,
+    is_credit_line,
+    read_also_title,
+    split_dateline,
+)
 from tempo_crawler.text.dates import parse_date, parse_relative
 from tempo_crawler.text.normalize import clean_text
 from tests.support.leaks import forbidden_in
@@ -57,8 +63,8 @@ def test_split_dateline(para: str, city: str | None, rest: str) -> None:
 
 
 def test_credits_and_inserts() -> None:
-    assert is_agency_line("ANADOLU") and is_agency_line("IRA GUSLINA SUFA") and is_agency_line("REUTERS")
-    assert not is_agency_line("Namun, Hungaria berjanji") and not is_agency_line("2024")
+    assert is_credit_line("ANADOLU") and is_credit_line("IRA GUSLINA SUFA") and is_credit_line("REUTERS")
+    assert not is_credit_line("Namun, Hungaria berjanji") and not is_credit_line("2024")
     assert read_also_title("Baca juga:Presiden Prancis Waswas") == "Presiden Prancis Waswas"
     assert read_also_title("Baca: Setelah Aleppo") == "Setelah Aleppo"
     assert read_also_title("Baca:") == ""
@@ -131,3 +137,13 @@ def test_summary_box_bounds() -> None:
 
 def test_the_placeholder_caption_is_chrome() -> None:
     assert is_chrome("Image of Tempo") and is_chrome("  image of tempo ")
+
+
+@pytest.mark.parametrize(("line", "agency"), [
+    ("ANADOLU", "ANADOLU"), ("REUTERS", "REUTERS"), ("AP | AL JAZEERA", "AP | AL JAZEERA"),
+    ("AFP/REUTERS", "AFP | REUTERS"), ("THE GUARDIAN", "THE GUARDIAN"), ("A.P.", "A.P."),
+    ("MEHR NEWS", "MEHR NEWS"), ("DEAGEL.COM", "DEAGEL.COM"), ("IDA ROSDALINA | ANTARA", "ANTARA"),
+    ("IRA GUSLINA SUFA", None), ("NN", None), ("DWI", None), ("", None),
+])
+def test_credit_agency_tells_agencies_from_writers(line: str, agency: str | None) -> None:
+    assert credit_agency(line) == agency
