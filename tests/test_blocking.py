@@ -78,13 +78,13 @@ def test_robots_txt_challenge_is_counted_and_passed_to_scrapy() -> None:
     ({"tempo/blocked": 3, "tempo/blocked/www.tempo.co": 3, "tempo/articles/blocked": 3, "tempo/articles/requested": 4,
       "tempo/responses_ok": 5}, True),                                   # most article requests
     ({"tempo/blocked": 2, "tempo/blocked/www.tempo.co": 2, "tempo/articles/blocked": 2, "tempo/articles/requested": 4,
-      "tempo/responses_ok": 5}, False),                                  # half is not most
+      "tempo/responses_ok": 5}, False),                                  # half is not most (at share 0.5)
     ({"tempo/blocked": 2, "tempo/blocked/rss.tempo.co": 2}, True),       # nothing but challenges, no article asked
     ({"tempo/blocked": 1, "tempo/blocked/rss.tempo.co": 1, "tempo/responses_ok": 9, "tempo/articles/requested": 9},
      False),                                                             # one feed blocked, the rest fine
 ])
 def test_verdict(stats: dict, blocked: bool) -> None:
-    why = verdict(stats)
+    why = verdict(stats, 0.5)
     assert (why is not None) is blocked
     if why:
         assert "tempo.co: " in why and "HTTPS_PROXY" in why
