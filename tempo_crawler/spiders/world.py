@@ -30,9 +30,12 @@ from tempo_crawler.layouts.base import Page, merge_pages
 from tempo_crawler.monitors.figures import cause_of
 from tempo_crawler.monitors.ledger import RunLedger
 from tempo_crawler.render.browser import configure as configure_rendering
-from tempo_crawler.render.fallback import KIND, Rendering
+from tempo_crawler.render.fallback import KIND, Rendering, was_rendered
+from tempo_crawler.responses import Cause, cut_short, exception_cause, failure_cause, page_text
 from tempo_crawler.sources import ArticleRef, Listing
 from tempo_crawler.state import incremental
+from tempo_crawler.state.pending import KEY, PendingArticles, article_meta
+from tempo_crawler.state.store import Pending
 from tempo_crawler.text.dates import parse_date
 from tempo_crawler.urls import is_amp_url, url_era
 
@@ -54,6 +57,7 @@ class WorldSpider(scrapy.Spider):
     scheduled: set[str]
     unchanged: set[str]
     layouts: frozenset[str] | None
+    pending: PendingArticles
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WorldSpider:
@@ -65,6 +69,7 @@ class WorldSpider(scrapy.Spider):
         spider.rendering = Rendering(crawler, context.render, problem)
         spider.scheduled = set()   # request keys of articles requested in this run
         spider.unchanged = set()   # request keys skipped as stored and unchanged
+        spider.pending = context.pending = PendingArticles(crawler, context)   # what became of each article
         return spider
 
     @property
@@ -88,6 +93,10 @@ class WorldSpider(scrapy.Spider):
                          context.max_items)
         for source in enabled:
             yield self.listing_request(source.name, source.first_url(self.settings))
+        for pending in self.pending.to_retry():
+            request = self.pending_request(pending)
+            if request is not None:
+                yield request
 
     def listing_request(self, source: str, url: str, page: int = 1) -> scrapy.Request:
         meta: dict[str, Any] = {"tempo_source": source}
@@ -102,8 +111,9 @@ class WorldSpider(scrapy.Spider):
 
     def explicit_request(self, url: str) -> scrapy.Request:
         if url_era(url):
-            return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,
-                                  meta={"tempo_source": EXPLICIT, KIND: "article"}, dont_filter=True)
+            return self._requested(scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,
+                                                  meta={**article_meta(url, EXPLICIT), KIND: "article"},
+                                                  dont_filter=True))
         return scrapy.Request(url, callback=self.parse_sniffed, errback=self.listing_failed,
                               meta={"tempo_source": EXPLICIT, KIND: "page"}, dont_filter=True)
 
@@ -187,9 +197,11 @@ class WorldSpider(scrapy.Spider):
     def listing_failed(self, failure: Failure) -> None:
         request = failure.request
         source = request.meta.get("tempo_source", "?")
+        cause = failure_cause(failure)
         self._inc(f"source/{source}/errors")
-        cause = self.count_failure(failure)
-        self.logger.warning("source %s failed: %s (%s: %s)", source, request.url, cause, failure.getErrorMessage())
+        self.count_failure(failure)
+        self._inc(f"failed/{cause.key}")
+        self.logger.warning("source %s failed: %s (%s)", source, request.url, cause.text)
 
     # -- articles ------------------------------------------------------------------------------
     def wanted(self, ref: ArticleRef, count: bool = False, window: bool = True) -> bool:
@@ -251,17 +263,47 @@ class WorldSpider(scrapy.Spider):
         self.scheduled.add(key)
         self._inc(f"source/{ref.source}/new")
         self._inc("articles/scheduled")
-        return scrapy.Request(ref.url, callback=self.parse_article, errback=self.article_failed,
-                              meta={"tempo_source": ref.source, "tempo_ref": ref, KIND: "article"}, priority=10)
+        return self._article(ref)
+
+    def pending_request(self, pending: Pending) -> scrapy.Request | None:
+        """An article an earlier run could not export: requested again, whatever the listings say."""
+        if pending.key in self.scheduled or self.max_items_reached():
+            return None
+        self.scheduled.add(pending.key)
+        self._inc("pending/retried")
+        self._inc("articles/scheduled")
+        self.logger.info("retrying pending article %s (%d failed attempt(s), last: %s)", pending.url,
+                         pending.attempts, pending.cause)
+        return self._article(ArticleRef(url=pending.url, source=pending.source or "pending"))
+
+    def _article(self, ref: ArticleRef) -> scrapy.Request:
+        return self._requested(scrapy.Request(
+            ref.url, callback=self.parse_article, errback=self.article_failed,
+            meta={**article_meta(ref.url, ref.source), "tempo_ref": ref, KIND: "article"}, priority=10))
+
+    def _requested(self, request: scrapy.Request) -> scrapy.Request:
+        self.pending.requested(request)
+        return request
 
     def parse_article(self, response: Response, partial: Any = None, pages: list[str] | None = None) -> Iterable[Any]:
         self._inc("responses_ok")
+        try:
+            yield from self.read_article(response, partial, pages)
+        except Exception as exc:  # a parser bug must cost this article only, and be retried later
+            self.logger.debug("parser error on %s", response.url, exc_info=True)
+            self.mark_pending(response, exception_cause(exc, "parser"), what="article page unreadable")
+
+    def read_article(self, response: Response, partial: Any, pages: list[str] | None) -> Iterable[Any]:
         if not isinstance(response, TextResponse):
             self.quarantine(response, "not a text page")
             return
+        cut = None if was_rendered(response) else cut_short(response)
+        if cut:
+            self.mark_pending(response, Cause("truncated", cut), what="article page incomplete")
+            return
         # The fetch time dates the related list and crawled_at: the one the archive recorded (crawl and reparse).
         fetched_at = response.meta.get(FETCHED_AT) or datetime.now(timezone.utc)
-        page = Page(response.url, response.text, fetched_at)   # kept: the layout canary reads its JSON-LD
+        page = Page(response.url, page_text(response), fetched_at)   # kept: the layout canary reads its JSON-LD
         parser = detect(page, self.layouts)
         parsed = parser.parse(page) if parser is not None else None
         if parsed is None or not parsed.article.body:
@@ -284,10 +326,11 @@ class WorldSpider(scrapy.Spider):
             article, remaining = parsed.article, list(parsed.next_pages)
         if partial is None and not self.in_window(article.published_at, response):
             self._inc("skipped/out_of_window")
+            self.pending.settle(response)
             return
         if remaining:
             self._inc("articles/multipage_parts")
-            meta = {k: response.meta[k] for k in ("tempo_source", "tempo_ref", KIND) if k in response.meta}
+            meta = {k: response.meta[k] for k in ("tempo_source", "tempo_ref", KIND, KEY) if k in response.meta}
             yield scrapy.Request(remaining[0], callback=self.parse_article, errback=self.article_failed,
                                  cb_kwargs={"partial": article, "pages": remaining[1:]},
                                  meta=meta, priority=20, dont_filter=True)
@@ -300,10 +343,19 @@ class WorldSpider(scrapy.Spider):
         self.crawler.signals.send_catch_log(quarantine.page_quarantined, response=response, reason=reason)
         self._inc("quarantined")
         self.logger.warning("quarantined %s (%s): saved to %s", response.url, reason, path)
+        self.mark_pending(response, Cause("quarantined", f"quarantined: {reason}"), log=False)
 
     def article_failed(self, failure: Failure) -> None:
-        self._inc("articles/failed")
-        cause = self.count_failure(failure)
-        self.logger.error("article fetch failed, not exported this run: %s (%s: %s)", failure.request.url, cause,
-                          failure.getErrorMessage())
+        self.count_failure(failure)
+        self.mark_pending(failure, failure_cause(failure), what="article fetch failed")
+
+    def mark_pending(self, target: Any, cause: Cause | str, *, what: str = "article not exported",
+                     log: bool = True) -> None:
+        """The article behind ``target`` (its request, response or failure) was not exported this run: log one
+        line with its URL and cause, count ``tempo/failed/<cause>``, and keep it pending in the store for the
+        next runs (:mod:`tempo_crawler.state.pending`). ``cause``: a :class:`Cause` or a short text
+        (``"blocked by a WAF challenge"``: its first word is the stats key)."""
+        if isinstance(cause, str):
+            cause = Cause(cause.split()[0].lower() if cause.split() else "failed", cause)
+        self.pending.fail(target, cause, what=what if log else None)
 
