@@ -27,15 +27,22 @@ printed ``TEMPO.CO, <City>`` directly followed by the paragraph, as sample 002 s
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from tempo_crawler.context import RunContext
 from tempo_crawler.files import write_atomic
 from tempo_crawler.items import Article, article_from_dict
 from tempo_crawler.text.chrome import scrub_emails
+
+if TYPE_CHECKING:
+    from tempo_crawler.state.store import SeenStore
 
 logger = logging.getLogger(__name__)
 
@@ -114,20 +121,94 @@ def text_file_name(article: Article) -> str | None:
     return f"{aid}.txt" if _SAFE_NAME.match(aid) else None
 
 
+@dataclass
+class Rebuilt:
+    written: int = 0
+    failed: int = 0
+    not_found: int = 0       # no line of that article in the file the store names
+
+
+def _latest_lines(files: Iterable[Path], wanted: set[str] | None) -> dict[str, dict[str, Any]]:
+    """The newest line (highest ``version``, then the later one) per article id in JSON Lines ``files``."""
+    latest: dict[str, dict[str, Any]] = {}
+    for path in files:
+        with open(path, "rb") as fh:
+            for raw in fh:
+                try:
+                    item = json.loads(raw)
+                except ValueError:
+                    continue
+                aid = str(item.get("id") or "") if isinstance(item, dict) else ""
+                if aid and (wanted is None or aid in wanted) and \
+                        int(item.get("version") or 1) >= int(latest.get(aid, {}).get("version") or 0):
+                    latest[aid] = item
+    return latest
+
+
+def rebuild_texts(files: Iterable[Path], directory: Path, *, only: set[str] | None = None,
+                  force: bool = False) -> tuple[Rebuilt, set[str]]:
+    """Write ``<id>.txt`` from the newest line of each article in ``files`` (only ids in ``only`` when given;
+    only missing text files unless ``force``). Returns the counts and the ids written."""
+    out, done = Rebuilt(), set()
+    for aid, item in _latest_lines(files, only).items():
+        article = article_from_dict(item)
+        name = text_file_name(article)
+        if name is None or (not force and (directory / name).exists()):
+            continue
+        try:
+            write_atomic(directory / name, to_text(article))
+        except OSError as exc:
+            logger.error("text form: cannot write %s: %s", directory / name, exc)
+            out.failed += 1
+            continue
+        out.written += 1
+        done.add(aid)
+    return out, done
+
+
+def rebuild_missing(store: SeenStore, directory: Path) -> Rebuilt:
+    """Write the text files the store lists as missing, from the JSON Lines files holding their articles."""
+    by_file: dict[str, set[str]] = {}
+    for aid, file in store.texts_missing():
+        by_file.setdefault(file or "", set()).add(aid)
+    total = Rebuilt()
+    for file, ids in by_file.items():
+        if not file or not Path(file).is_file():
+            total.not_found += len(ids)
+            continue
+        counts, done = rebuild_texts([Path(file)], directory, only=ids, force=True)
+        total.written += counts.written
+        total.failed += counts.failed
+        total.not_found += len(ids) - len(done) - counts.failed
+        store.text_written(done)
+    return total
+
+
 class TextFormPipeline:
     """Write every article's text form to ``TEMPO_TEXT_DIR/<id>.txt`` (default ``output/text/``).
 
-    Stats: ``tempo/text_form/written``; ``tempo/text_form/write_error`` (logged, the item goes on);
-    ``tempo/text_form/skipped_no_id``. The item itself is passed on unchanged.
+    Stats: ``tempo/text_form/written``; ``tempo/text_form/write_error`` (logged, the item goes on, the run
+    exits 1); ``tempo/text_form/skipped_no_id``. The item itself is passed on unchanged.
+
+    A text file that cannot be written is never half there (temporary file + rename). With the seen-store,
+    it is noted as missing (``text_missing``), and at the end of the next run (or ``scrapy state
+    rebuild-text``) the missing ones are written from the JSON Lines files (``tempo/text_form/rebuilt``).
     """
 
-    def __init__(self, directory: str | os.PathLike[str] = DEFAULT_TEXT_DIR, stats: Any = None) -> None:
+    def __init__(self, directory: str | os.PathLike[str] = DEFAULT_TEXT_DIR, stats: Any = None,
+                 context: RunContext | None = None) -> None:
         self.directory = Path(directory)
         self.stats = stats
+        self.context = context
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> TextFormPipeline:
-        return cls(crawler.settings.get("TEMPO_TEXT_DIR") or DEFAULT_TEXT_DIR, crawler.stats)
+        return cls(crawler.settings.get("TEMPO_TEXT_DIR") or DEFAULT_TEXT_DIR, crawler.stats,
+                   RunContext.find(crawler))
+
+    @property
+    def store(self) -> SeenStore | None:
+        return self.context.store if self.context is not None and self.context.active else None
 
     def _inc(self, key: str) -> None:
         if self.stats is not None:
@@ -150,6 +231,22 @@ class TextFormPipeline:
         except Exception as exc:  # never crash the crawl over a text file
             logger.error("text form: cannot write %s: %s", path, exc)
             self._inc("write_error")
+            if self.store is not None:
+                self.store.note_text_missing([article.id], f"{type(exc).__name__}: {exc}")
         else:
             self._inc("written")
+            if self.store is not None:
+                self.store.text_written([article.id])
         return item
+
+    def close_spider(self) -> None:
+        """Catch up: write the text files earlier runs could not (from the JSON Lines files)."""
+        if self.store is None:
+            return
+        done = rebuild_missing(self.store, self.directory)
+        for key, value in (("rebuilt", done.written), ("write_error", done.failed), ("rebuild_not_found",
+                                                                                   done.not_found)):
+            if value and self.stats is not None:
+                self.stats.inc_value(f"tempo/text_form/{key}", value)
+        if done.written:
+            logger.info("text form: wrote %d text file(s) missing since earlier runs", done.written)
