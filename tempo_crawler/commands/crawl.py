@@ -12,15 +12,19 @@ from typing import Any
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
-from tempo_crawler.exitcodes import ERROR, FINISHED, MEANINGS, OK
+from tempo_crawler.exitcodes import ERROR, FINISHED, INCOMPLETE, MEANINGS, OK
 
 OK_REASONS = frozenset(FINISHED)
+# Stats that say a write failed (the output file, a text file, the store's end-of-run record).
+WRITE_FAILURES = ("tempo/export/write_failed", "tempo/text_form/write_error", "tempo/state/write_failed")
 
 
 def exit_status(stats: dict[str, Any], settings: Any) -> tuple[int, str | None]:
     """The process's exit status and, when it is not 0, the line that says why."""
     if stats.get("tempo/run/skipped"):   # another run holds the lock: a clean, deliberate no-op
         return settings.getint("TEMPO_LOCK_BUSY_EXIT", 0), None
+    if stats.get("tempo/run/refused"):   # an unusable state store: nothing was fetched or written
+        return ERROR, str(stats["tempo/run/refused"])
     if "tempo/run/exit_code" in stats:
         code = int(stats["tempo/run/exit_code"])
         failures = stats.get("tempo/run/failures") or []
@@ -35,6 +39,11 @@ def exit_status(stats: dict[str, Any], settings: Any) -> tuple[int, str | None]:
     reason = stats.get("finish_reason")
     if reason not in settings.getlist("SPIDERMON_EXPECTED_FINISH_REASONS", list(OK_REASONS)):
         return ERROR, f"crawl ended with reason {reason!r}"
+    failed_writes = [k for k in WRITE_FAILURES if stats.get(k)]
+    if failed_writes:
+        return ERROR, f"a write failed ({', '.join(failed_writes)}); the next run writes what is missing"
+    if stats.get("tempo/pending"):
+        return INCOMPLETE, f"{stats['tempo/pending']} article(s) left pending for the next run"
     return OK, None
 
 
