@@ -1,5 +1,5 @@
 """Check every item against ``tempo_crawler/schema/article.schema.json`` (JSON Schema 2020-12) and drop
-the ones that break it. Only active when the setting ``TEMPO_VALIDATE_SCHEMA`` is true."""
+the ones that break it. On unless the setting ``TEMPO_VALIDATE_SCHEMA`` is false."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ class SchemaValidationPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SchemaValidationPipeline:
-        if not crawler.settings.getbool("TEMPO_VALIDATE_SCHEMA"):
+        if not crawler.settings.getbool("TEMPO_VALIDATE_SCHEMA", True):
             raise NotConfigured("TEMPO_VALIDATE_SCHEMA is off")
         return cls(crawler.stats)
 

@@ -1,6 +1,7 @@
 """Fault mode of the replica: a share of requests answered the ways a real site fails.
 
-``site.fault_plan = FaultPlan(share=0.3, kinds=KINDS, seed=1, foreign_origin=other.origin)`` (or
+``site.fault_plan = FaultPlan(share=0.3, kinds=KINDS, seed=1, foreign_origin=other.origin)``, or with faults
+named page by page (``FaultPlan(pages={"/internasional/…-9000003": "hang", …})``), or
 ``python -m tests.replica.server --faults 0.3 [--fault-kinds 503,reset,…] [--fault-seed 1]``). Which request
 gets which fault is a pure function of the seed and the page (path without query), so a faulty page stays
 faulty for every retry while the plan is on, and the same pages fail in every run with the same seed; set
@@ -63,17 +64,20 @@ class FaultPlan:
     retry_after: int = 1
     foreign_origin: str | None = None   # where redirect_foreign points (default: 127.0.0.2 on port 9)
     huge_bytes: int = 10 << 20
+    pages: dict[str, str] = field(default_factory=dict)    # path -> kind: these pages fail so, whatever the share
     assigned: dict[str, str] = field(default_factory=dict)
     hits: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
-        unknown = set(self.kinds) - set(KINDS)
+        unknown = (set(self.kinds) | set(self.pages.values())) - set(KINDS)
         if unknown:
             raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {', '.join(KINDS)}")
         self._lock = threading.Lock()
 
     def kind_for(self, path: str) -> str | None:
         """The fault of a page (its path), or None: a pure function of the seed and the path."""
+        if path in self.pages:
+            return self.pages[path]
         digest = hashlib.sha256(f"{self.seed}\0{path}".encode()).digest()
         if int.from_bytes(digest[:8], "big") / 2**64 >= self.share or not self.kinds:
             return None
@@ -114,7 +118,7 @@ class FaultPlan:
         if kind == "wrong_charset":
             return Response(200, "text/html; charset=iso-8859-1", response.body)
         # huge: the page, padded inside an HTML comment before </body>
-        pad = b"<!-- " + b"x" * max(0, self.huge_bytes - len(response.body) - 10) + b" -->"
+        pad = b"<!-- " + b"x" * max(0, self.huge_bytes - len(response.body) - 9) + b" -->"
         body = response.body
         at = body.rfind(b"</body>")
         return Response(200, response.content_type, body[:at] + pad + body[at:] if at >= 0 else body + pad)
