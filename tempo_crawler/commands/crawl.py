@@ -42,8 +42,9 @@ def exit_status(stats: dict[str, Any], settings: Any) -> tuple[int, str | None]:
     failed_writes = [k for k in WRITE_FAILURES if stats.get(k)]
     if failed_writes:
         return ERROR, f"a write failed ({', '.join(failed_writes)}); the next run writes what is missing"
-    if stats.get("tempo/pending"):
-        return INCOMPLETE, f"{stats['tempo/pending']} article(s) left pending for the next run"
+    if stats.get("tempo/pending") or stats.get("tempo/pending_given_up"):   # not read: retried, or given up now
+        return INCOMPLETE, (f"{stats.get('tempo/pending', 0)} article(s) left pending for the next run, "
+                            f"{stats.get('tempo/pending_given_up', 0)} given up")
     return OK, None
 
 
