@@ -105,7 +105,7 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30000  # ms
 # The run lifecycle (tempo_crawler/state/run.py: lock, store, recovery), cross-run dedupe
 # (pipelines/dedupe.py) and the exactly-once writer (exporters/jsonl.py); docs/cron.md. Spider arguments
 # `-a reset=1` and `-a full=1`: tempo_crawler/arguments.py.
-TEMPO_STATE_PATH = "output/state/world.sqlite"   # the seen-store; its lock is <path>.lock
+TEMPO_STATE_PATH = "output/state/world.sqlite"   # the seen-store; the run lock is held on this file
 TEMPO_STATE_MODE = "auto"            # auto: state unless -o/-O/FEEDS are given; on: always; off: never
 TEMPO_OUTPUT = "output/%(name)s-%(run_stamp)s.jsonl"   # the run's file (written as <file>.part, renamed at close)
 TEMPO_REFETCH_WINDOW_HOURS = 48.0    # stored articles this fresh are fetched again to catch edits
