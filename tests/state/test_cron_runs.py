@@ -128,9 +128,9 @@ def test_killed_runs_resume_exactly_once(make_replica, tmp_path: Path) -> None:
 
 def test_overlapping_run_exits_at_once_without_touching_the_store(make_replica, tmp_path: Path) -> None:
     replica = make_replica(synthetic=60, fixtures_dir=None)
-    replica.site.delay = 0.5   # the first run crawls slowly until the overlap has been tested
+    replica.site.delay = 0.5   # the first run crawls slowly (≥ 30 s) until the overlap has been tested
     cron = CronSite(replica.origin, tmp_path, extra=WITHOUT_LEGACY_FEED)
-    slow = {"CONCURRENT_REQUESTS": "2", "CONCURRENT_REQUESTS_PER_DOMAIN": "2"}
+    slow = {"CONCURRENT_REQUESTS": "1", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"}
     first = cron.start(settings=slow)
     assert wait_for(lambda: running_holder(cron.state).startswith("pid "), timeout=60), first.log
     files_before = sorted(cron.output.glob("*")) if cron.output.exists() else []
