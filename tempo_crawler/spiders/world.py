@@ -186,13 +186,13 @@ class WorldSpider(scrapy.Spider):
         if listing is not None:
             yield from self.follow_listing(listing, EXPLICIT, page)
 
-    def count_failure(self, failure: Failure) -> str:
-        """Count a request that failed for good by cause and HTTP status; the cause, for the log line."""
+    def count_failure(self, failure: Failure) -> None:
+        """Count a request that failed for good by coarse cause and HTTP status (the monitors' figures); the
+        log line and the fine cause come from :func:`tempo_crawler.responses.failure_cause`."""
         cause, status = cause_of(failure)
         self._inc(f"failed/cause/{cause}")
         if status is not None:
             self._inc(f"failed/status/{status}")
-        return cause if status is None else f"{cause}, HTTP {status}"
 
     def listing_failed(self, failure: Failure) -> None:
         request = failure.request
@@ -235,7 +235,7 @@ class WorldSpider(scrapy.Spider):
         return not host.endswith("tempo.co") or host.split(".")[0] in ("dunia", "www", "m")
 
     def should_fetch(self, key: str, ref: ArticleRef) -> bool:
-        """False when the store holds the article and knows it unchanged (incremental runs)."""
+        """False when the store holds the article and knows it unchanged, or gave up on it (incremental runs)."""
         if not self.context.active:
             return True
         fetch, reason = incremental.ref_decision(self.context, key, ref)
@@ -243,7 +243,7 @@ class WorldSpider(scrapy.Spider):
             self._inc(f"incremental/fetch/{reason}")
         elif key not in self.unchanged:
             self.unchanged.add(key)
-            self._inc("skipped/unchanged")
+            self._inc(f"skipped/{reason}")   # unchanged, or given_up (failed TEMPO_PENDING_MAX_ATTEMPTS times)
         return fetch
 
     def max_items_reached(self) -> bool:

@@ -67,7 +67,7 @@ def test_a_site_answering_with_challenge_pages_is_blocked(fresh_replica, tmp_pat
     assert f"{result.stats['downloader/response_status_count/403']} of" in reason and "HTTP 403" in reason
     assert "tempo_crawler: exit 3: blocked" in result.log and "Blocked responses:" in result.log
     # Every failed article is named with its cause, and counted.
-    assert "article fetch failed, not exported this run" in result.log and "(blocked, HTTP 403:" in result.log
+    assert "ERROR: article fetch failed: " in result.log and " (HTTP 403)" in result.log
     assert result.stats["tempo/failed/status/403"] == result.stats["tempo/articles/failed"]
 
 
