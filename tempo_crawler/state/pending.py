@@ -12,7 +12,8 @@ An article is **open** from its request until an outcome settles it:
 
 Pending articles are written to the store (``pending`` table) with their URL, source, number of failed
 attempts and last cause; every later listing run requests them again, whatever the sources list, while
-they have failed fewer than ``TEMPO_PENDING_MAX_ATTEMPTS`` times. Stats: ``tempo/pending`` (articles this
+they have failed fewer than ``TEMPO_PENDING_MAX_ATTEMPTS`` times; then they are given up, and listings skip
+them too (``tempo/skipped/given_up``; ``-a full=1`` tries them again). Stats: ``tempo/pending`` (articles this
 run leaves pending), ``tempo/pending_given_up`` (reached the limit in this run), ``tempo/pending/retried``,
 ``tempo/failed_articles`` (``{url: cause}``). A run that leaves articles pending does not mark its listing
 coverage complete and exits with ``exitcodes.INCOMPLETE``.
@@ -62,6 +63,7 @@ class PendingArticles:
         self.open: dict[str, Attempt] = {}
         self.failed: dict[str, tuple[Attempt, Cause]] = {}
         self.given_up: set[str] = set()     # failed TEMPO_PENDING_MAX_ATTEMPTS times by now: not retried
+        self._given_up_before: set[str] | None = None   # given up by earlier runs (read once from the store)
         # Connected before the run lifecycle's handlers (the spider creates this): ``finish`` writes the last
         # pending rows before the lifecycle commits and closes the store.
         for handler, signal in ((self.item_scraped, signals.item_scraped), (self.item_dropped, signals.item_dropped),
@@ -116,6 +118,15 @@ class PendingArticles:
                 logger.warning("giving up on %s after %d failed attempts (last: %s); a listing may still "
                                "bring it back", attempt.url, attempts, cause.text)
         return True
+
+    def gave_up(self, key: str) -> bool:
+        """Did an earlier run give up on this article (``TEMPO_PENDING_MAX_ATTEMPTS`` failures)? Listings
+        then skip it too (``given_up``), so it costs no request and no failure; ``-a full=1`` tries again."""
+        if self._given_up_before is None:
+            store = self.context.store if self.context.active else None
+            self._given_up_before = ({p.key for p in store.pending() if p.attempts >= self.max_attempts}
+                                     if store is not None else set())
+        return key in self._given_up_before
 
     def to_retry(self) -> list[Pending]:
         """Pending articles of earlier runs to request again (an open store only)."""
