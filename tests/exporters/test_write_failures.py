@@ -16,7 +16,7 @@ import pytest
 from tempo_crawler.exporters.text_form import to_text
 from tempo_crawler.items import article_from_dict
 from tests.support.crawl import ROOT
-from tests.support.cron import CronSite, read_union
+from tests.support.cron import WITHOUT_LEGACY_FEED, CronSite, read_union
 from tests.support.diskfull import DiskFaults
 
 pytestmark = pytest.mark.crawl
@@ -41,7 +41,7 @@ def union_items(cron: CronSite) -> dict[str, dict]:
 def test_a_full_output_disk_publishes_nothing_broken_and_the_next_run_finishes(make_replica, tmp_path: Path,
                                                                              disk: DiskFaults) -> None:
     replica = make_replica(synthetic=30, fixtures_dir=None)
-    cron = CronSite(replica.origin, tmp_path / "site")
+    cron = CronSite(replica.origin, tmp_path / "site", extra=WITHOUT_LEGACY_FEED)
     disk.full(cron.output, 64 * 1024)    # room for ~15 lines of 30
 
     first = cron.run("-a", "render=never", env=disk.env)
@@ -52,7 +52,7 @@ def test_a_full_output_disk_publishes_nothing_broken_and_the_next_run_finishes(m
     part = cron.parts()[0].read_bytes()
     assert part.endswith(b"\n") and all(json.loads(line) for line in part.splitlines())   # no torn line
     assert first.stats["tempo/pending"] >= 1                           # the articles not written stay pending
-    assert "ERROR: a write failed" in first.log and "Traceback" not in first.log
+    assert "Writes: a write failed: the output file" in first.log and "Traceback" not in first.log
 
     disk.grow(cron.output)
     second = cron.run("-a", "render=never", env=disk.env)
@@ -66,7 +66,7 @@ def test_a_full_output_disk_publishes_nothing_broken_and_the_next_run_finishes(m
 def test_text_files_that_could_not_be_written_are_written_by_the_next_run(make_replica, tmp_path: Path,
                                                                          disk: DiskFaults) -> None:
     replica = make_replica(synthetic=8, fixtures_dir=None)
-    cron = CronSite(replica.origin, tmp_path / "site")
+    cron = CronSite(replica.origin, tmp_path / "site", extra=WITHOUT_LEGACY_FEED)
     text_dir = cron.root / "text"
     disk.read_only(text_dir)
 
@@ -88,7 +88,7 @@ def test_text_files_that_could_not_be_written_are_written_by_the_next_run(make_r
 
 def test_state_rebuild_text_rederives_text_files_from_the_jsonl(make_replica, tmp_path: Path) -> None:
     replica = make_replica(synthetic=5, fixtures_dir=None)
-    cron = CronSite(replica.origin, tmp_path)
+    cron = CronSite(replica.origin, tmp_path, extra=WITHOUT_LEGACY_FEED)
     assert cron.run("-a", "render=never").returncode == 0
     text_dir = cron.root / "text"
     texts = {p.name: p.read_text("utf-8") for p in text_dir.glob("*.txt")}

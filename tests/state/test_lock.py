@@ -14,14 +14,14 @@ import pytest
 from tempo_crawler.exporters.jsonl import DurableJsonLines
 from tempo_crawler.state.recovery import recover
 from tempo_crawler.state.store import SeenStore
-from tests.support.cron import CronSite, read_union, wait_for
+from tests.support.cron import WITHOUT_LEGACY_FEED, CronSite, read_union, wait_for
 
 
 @pytest.mark.crawl
 def test_deleting_files_beside_the_store_does_not_let_a_second_run_overlap(make_replica, tmp_path: Path) -> None:
     replica = make_replica(synthetic=30, fixtures_dir=None)
     replica.site.delay = 1.0   # the first run crawls slowly until the overlap has been tried
-    cron = CronSite(replica.origin, tmp_path)
+    cron = CronSite(replica.origin, tmp_path, extra=WITHOUT_LEGACY_FEED)
     slow = {"CONCURRENT_REQUESTS": "1", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"}
     first = cron.start("-a", "render=never", settings=slow)
     try:

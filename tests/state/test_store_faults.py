@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tempo_crawler.state.store import SeenStore
-from tests.support.cron import CronSite
+from tests.support.cron import WITHOUT_LEGACY_FEED, CronSite
 
 pytestmark = pytest.mark.crawl
 
@@ -33,7 +33,7 @@ def damage(state: Path, how: str) -> None:
 def stored(make_replica, tmp_path: Path) -> tuple[object, CronSite]:  # noqa: ANN001
     """A replica of 6 articles and a store that has seen them (and 60 more, so it spans several pages)."""
     replica = make_replica(synthetic=6, fixtures_dir=None)
-    cron = CronSite(replica.origin, tmp_path)
+    cron = CronSite(replica.origin, tmp_path, extra=WITHOUT_LEGACY_FEED)
     store = SeenStore(cron.state)
     seen = [{"id": e.id, "url": e.url, "title": e.title, "body": [f"Isi {e.id}."]} for e in replica.site.articles]
     filler = [{"id": str(9500000 + n), "url": f"https://www.tempo.co/internasional/lama-{9500000 + n}",
