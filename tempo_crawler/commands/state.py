@@ -30,8 +30,9 @@ from tempo_crawler.state.store import SeenStore, StoreError
 
 RUNS_LEGEND = """
   run       the run's UTC start stamp and process id (names its output file and report)
-  state     running (in progress, or killed and not yet found), finished, or killed (found and published
-            by a later run)
+  state     running (in progress, or killed and not yet found), finished, killed (found and published
+            by a later run), unpublished (a write failed: its .part waits for the next run) or write_failed
+            (such a run, its file published by a later run)
   outcome   the monitors' verdict (README "Monitors"): ok, error, blocked, layout_drift, data_quality,
             incomplete; - for runs that ended before the monitors existed or were killed
   exit      the exit status `scrapy crawl world` returned (README "Exit status"; 0 = healthy)
