@@ -30,6 +30,7 @@ from tempo_crawler.text.dates import WIB
 
 if TYPE_CHECKING:
     from tempo_crawler.state.notes import FetchNotes
+    from tempo_crawler.state.pending import PendingArticles
     from tempo_crawler.state.store import SeenStore
 
 DEFAULT_OUTPUT = "output/%(name)s-%(run_stamp)s.jsonl"
@@ -84,6 +85,7 @@ class RunContext:
     covered: set[str] = field(default_factory=set)   # listing sources that may stop paging early
     skipped: bool = False                            # another run holds the lock: nothing is done
     notes: FetchNotes | None = None
+    pending: PendingArticles | None = None           # the account of every article request (state/pending.py)
 
     @classmethod
     def create(cls, crawler: Any, spider: str, raw_arguments: dict[str, Any]) -> RunContext:

@@ -73,13 +73,13 @@ EXTENSIONS = {
 TEMPO_STATS_FILE = ""                          # write the run's stats as JSON here at close
 
 # --- Exports (issue 4; docs/exports.md) ---------------------------------------------------------------
-ITEM_PIPELINES["tempo_crawler.pipelines.schema.SchemaValidationPipeline"] = 350  # only if TEMPO_VALIDATE_SCHEMA
+ITEM_PIPELINES["tempo_crawler.pipelines.schema.SchemaValidationPipeline"] = 350  # unless TEMPO_VALIDATE_SCHEMA is off
 ITEM_PIPELINES["tempo_crawler.exporters.text_form.TextFormPipeline"] = 850       # <id>.txt like the samples
 FEED_EXPORT_FIELDS = list(ARTICLE_FIELDS)     # stable, documented column/key order for every feed format
 FEED_EXPORTERS = {"csv": "tempo_crawler.exporters.csv_export.TempoCsvItemExporter"}
 EXTENSIONS["tempo_crawler.exporters.latest.LatestManifest"] = 950                # output/latest.json
 TEMPO_TEXT_DIR = "output/text/"
-TEMPO_VALIDATE_SCHEMA = False
+TEMPO_VALIDATE_SCHEMA = True           # every item checked against the published schema (issue 11)
 # --- end of Exports ----------------------------------------------------------------------------------
 
 # --- Rendering (issue 5) -------------------------------------------------------------------------
@@ -109,7 +109,7 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30000  # ms
 # The run lifecycle (tempo_crawler/state/run.py: lock, store, recovery), cross-run dedupe
 # (pipelines/dedupe.py) and the exactly-once writer (exporters/jsonl.py); docs/cron.md. Spider arguments
 # `-a reset=1` and `-a full=1`: tempo_crawler/arguments.py.
-TEMPO_STATE_PATH = "output/state/world.sqlite"   # the seen-store; its lock is <path>.lock
+TEMPO_STATE_PATH = "output/state/world.sqlite"   # the seen-store; the run lock is held on this file
 TEMPO_STATE_MODE = "auto"            # auto: state unless -o/-O/FEEDS are given; on: always; off: never
 TEMPO_OUTPUT = "output/%(name)s-%(run_stamp)s.jsonl"   # the run's file (written as <file>.part, renamed at close)
 TEMPO_REFETCH_WINDOW_HOURS = 48.0    # stored articles this fresh are fetched again to catch edits
@@ -208,3 +208,13 @@ SPIDER_CONTRACTS = {
     "tempo_crawler.contracts.ListsContract": 10,
 }
 # --- end of Command line (issue 13) --------------------------------------------------------------
+
+# --- Reliability: pending articles, retries, failed writes (issue 11) --------------------------------
+# An article a run could not export stays pending in the store and is fetched again by later runs
+# (tempo_crawler/state/pending.py, docs/cron.md "What happens when…"), until it failed this many times.
+TEMPO_PENDING_MAX_ATTEMPTS = 5
+TEMPO_RETRY_AFTER_MAX = 60.0         # s: cap on the wait a 429/503 asks for with Retry-After (tempo_crawler/retry.py)
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"    # the spider logs each failed request once, with its cause (responses.py)
+DOWNLOADER_MIDDLEWARES.update({"scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+                               "tempo_crawler.retry.RetryAfterMiddleware": 550})
+# --- end of Reliability (issue 11) ---------------------------------------------------------------------

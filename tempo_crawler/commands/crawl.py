@@ -21,10 +21,12 @@ from scrapy.spiders import Spider
 
 from tempo_crawler import blocking, usage
 from tempo_crawler.context import RunContext, mark_crawl
-from tempo_crawler.exitcodes import BLOCKED, ERROR, FINISHED, MEANINGS, OK
+from tempo_crawler.exitcodes import BLOCKED, ERROR, FINISHED, INCOMPLETE, MEANINGS, OK
 from tempo_crawler.failures import nothing_fetched
 
 OK_REASONS = frozenset(FINISHED)
+# Stats that say a write failed (the output file, a text file, the store's end-of-run record).
+WRITE_FAILURES = ("tempo/export/write_failed", "tempo/text_form/write_error", "tempo/state/write_failed")
 
 
 def fetch_targets(crawler: Crawler) -> list[str]:
@@ -39,6 +41,8 @@ def exit_status(stats: dict[str, Any], settings: Any, targets: list[str]) -> tup
     """The process's exit status and, when it is not 0, the line that says why."""
     if stats.get("tempo/run/skipped"):   # another run holds the lock: a clean, deliberate no-op
         return settings.getint("TEMPO_LOCK_BUSY_EXIT", 0), None
+    if stats.get("tempo/run/refused"):   # an unusable state store: nothing was fetched or written
+        return ERROR, str(stats["tempo/run/refused"])
     if "tempo/run/exit_code" in stats:
         code = int(stats["tempo/run/exit_code"])
         failures = stats.get("tempo/run/failures") or []
@@ -56,6 +60,12 @@ def exit_status(stats: dict[str, Any], settings: Any, targets: list[str]) -> tup
     reason = stats.get("finish_reason")
     if reason not in settings.getlist("SPIDERMON_EXPECTED_FINISH_REASONS", list(OK_REASONS)):
         return ERROR, f"crawl ended with reason {reason!r}"
+    failed_writes = [k for k in WRITE_FAILURES if stats.get(k)]
+    if failed_writes:
+        return ERROR, f"a write failed ({', '.join(failed_writes)}); the next run writes what is missing"
+    if stats.get("tempo/pending") or stats.get("tempo/pending_given_up"):   # not read: retried, or given up now
+        return INCOMPLETE, (f"{stats.get('tempo/pending', 0)} article(s) left pending for the next run, "
+                            f"{stats.get('tempo/pending_given_up', 0)} given up")
     return OK, None
 
 

@@ -1,10 +1,15 @@
-"""``scrapy state show|reset``: look at or forget the cron seen-store (``TEMPO_STATE_PATH``).
+"""``scrapy state show|reset|rebuild-text``: look at, forget or repair the cron seen-store (``TEMPO_STATE_PATH``).
 
-* ``show``: articles known, revisions, the last runs (killed ones included) with their outcome and exit
-  status (the columns are explained under the table), whether a run holds the lock. ``--json`` for machines.
+* ``show``: articles known, revisions, articles pending (and given up), text files still to write, the last
+  runs (killed ones included) with their outcome and exit status (the columns are explained under the
+  table), whether a run holds the lock. ``--json`` for machines.
 * ``reset``: under the run lock (refused while a crawl runs), first publish what killed runs left, then
   forget every article: the next ``scrapy crawl world`` exports everything it finds as new (version 1).
-  Output files already written are left alone. Same as ``scrapy crawl world -a reset=1`` minus the crawl.
+  A store that cannot be opened (empty, truncated, corrupt) is moved aside as ``<name>.bad-<UTC>`` and a
+  new one started. Output files already written are left alone. Same as ``-a reset=1`` minus the crawl.
+* ``rebuild-text [FILE.jsonl …] [--force]``: write the text files (``TEMPO_TEXT_DIR/<id>.txt``) from the
+  JSON Lines output: without files, those the store lists as missing (a write failed); with files, every
+  article in them whose text file is missing (``--force``: every one, replacing what is there).
 """
 
 from __future__ import annotations
@@ -17,14 +22,17 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from tempo_crawler.exporters.text_form import DEFAULT_TEXT_DIR, rebuild_missing, rebuild_texts
 from tempo_crawler.state.lock import LockBusy, RunLock
 from tempo_crawler.state.recovery import recover
+from tempo_crawler.state.run import open_locked
 from tempo_crawler.state.store import SeenStore, StoreError
 
 RUNS_LEGEND = """
   run       the run's UTC start stamp and process id (names its output file and report)
-  state     running (in progress, or killed and not yet found), finished, or killed (found and published
-            by a later run)
+  state     running (in progress, or killed and not yet found), finished, killed (found and published
+            by a later run), unpublished (a write failed: its .part waits for the next run) or write_failed
+            (such a run, its file published by a later run)
   outcome   the monitors' verdict (README "Monitors"): ok, error, blocked, layout_drift, data_quality,
             incomplete; - for runs that ended before the monitors existed or were killed
   exit      the exit status `scrapy crawl world` returned (README "Exit status"; 0 = healthy)
@@ -49,50 +57,61 @@ def runs_table(runs: list[dict]) -> str:
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows)
 
 
+ACTIONS = ("show", "reset", "rebuild-text")
+
+
 class Command(ScrapyCommand):
     requires_project = True
     default_settings = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
-        return "show|reset [--json]"
+        return "show [--json] | reset | rebuild-text [FILE.jsonl ...] [--force]"
 
     def short_desc(self) -> str:
-        return "Show or reset the cron seen-store (TEMPO_STATE_PATH)"
+        return "Show, reset or repair the cron seen-store (TEMPO_STATE_PATH)"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("--json", action="store_true", help="show: print JSON")
+        parser.add_argument("--force", action="store_true", help="rebuild-text: replace existing text files")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        if len(args) != 1 or args[0] not in ("show", "reset"):
-            raise UsageError("give `show` or `reset`")
+        if not args or args[0] not in ACTIONS or (args[0] != "rebuild-text" and len(args) != 1):
+            raise UsageError(f"give one of: {', '.join(ACTIONS)}")
         assert self.settings is not None
         path = Path(self.settings.get("TEMPO_STATE_PATH") or "output/state/world.sqlite")
-        lock = RunLock(path.with_name(path.name + ".lock"))
         try:
             if args[0] == "show":
-                self.show(path, lock, opts.json)
+                self.show(path, opts.json)
+            elif args[0] == "reset":
+                self.reset(path)
             else:
-                self.reset(path, lock)
-        except StoreError as exc:
+                self.rebuild_text(path, [Path(a) for a in args[1:]], opts.force)
+        except (StoreError, LockBusy, OSError) as exc:
             print(f"ERROR: {exc}", file=sys.stderr)
             self.exitcode = 1
 
-    def show(self, path: Path, lock: RunLock, as_json: bool) -> None:
-        try:
-            lock.acquire()
-            lock.release()
-            holder = None
-        except LockBusy as exc:
-            holder = exc.holder or "unknown"
-        if not path.exists():
-            info: dict = {"path": str(path), "articles": 0, "runs": [], "note": "no state yet"}
-        else:
+    @property
+    def max_attempts(self) -> int:
+        assert self.settings is not None
+        return self.settings.getint("TEMPO_PENDING_MAX_ATTEMPTS", 5)
+
+    def show(self, path: Path, as_json: bool) -> None:
+        holder = None
+        if path.exists():
+            lock = RunLock(path)
+            try:
+                lock.acquire()
+                lock.release()
+            except LockBusy as exc:
+                holder = exc.holder or "unknown"
             store = SeenStore(path, readonly=True)
             try:
-                info = store.summary()
+                info = store.summary(self.max_attempts)
             finally:
                 store.close()
+        else:
+            info = {"path": str(path), "articles": 0, "runs": [], "note": "no state yet"}
         info["running"] = holder
         if as_json:
             print(json.dumps(info, indent=1, ensure_ascii=False))
@@ -102,29 +121,53 @@ class Command(ScrapyCommand):
               f"{info.get('keys', 0)} URL keys")
         if info.get("newest_first_seen"):
             print(f"newest:    first seen {info['newest_first_seen']}; last page fetch {info['last_seen']}")
+        print(f"pending:   {info.get('pending', 0)} to retry, {info.get('pending_given_up', 0)} given up "
+              f"(after {self.max_attempts} failed attempts)")
+        for p in info.get("pending_articles", [])[:20]:
+            print(f"  {p['url']}: {p['attempts']} attempt(s), last {p['last_failed']}: {p['cause']}")
+        if info.get("text_missing"):
+            print(f"text:      {info['text_missing']} text file(s) still to write (`scrapy state rebuild-text`)")
         print(f"lock:      {'held by ' + holder if holder else 'free'}")
         if info["runs"]:
             print()
             print(runs_table(info["runs"]))
             print(RUNS_LEGEND)
 
-    def reset(self, path: Path, lock: RunLock) -> None:
+    def reset(self, path: Path) -> None:
+        lock = RunLock(path)
         try:
-            lock.acquire()
+            store, aside = open_locked(path, lock, reset_bad=True)
         except LockBusy as exc:
-            print(f"ERROR: {exc}: not resetting while a crawl runs", file=sys.stderr)
-            self.exitcode = 1
-            return
+            raise LockBusy(exc.path, f"{exc.holder or 'holder unknown'}: not resetting while a crawl runs") from None
+        if aside is not None:
+            print(f"the store could not be opened; moved it aside to {aside} and started a new one")
         try:
-            store = SeenStore(path)
-            try:
-                found = recover(store)
-                if found.files:
-                    print(f"published what killed runs left: {', '.join(found.files)}")
-                before = store.summary()["articles"]
-                store.reset()
-            finally:
-                store.close()
+            found = recover(store)
+            if found.files:
+                print(f"published what killed runs left: {', '.join(found.files)}")
+            before = store.summary()["articles"]
+            store.reset()
         finally:
+            store.close()
             lock.release()
         print(f"state {path} reset: {before} article(s) forgotten; the next crawl exports everything it finds")
+
+    def rebuild_text(self, path: Path, files: list[Path], force: bool) -> None:
+        assert self.settings is not None
+        directory = Path(self.settings.get("TEMPO_TEXT_DIR") or DEFAULT_TEXT_DIR)
+        if files:
+            done, _ = rebuild_texts(files, directory, force=force)
+            print(f"text files written to {directory}: {done.written} ({done.failed} failed)")
+        else:
+            lock = RunLock(path)
+            store, _ = open_locked(path, lock)
+            try:
+                done = rebuild_missing(store, directory)
+                store.commit()
+            finally:
+                store.close()
+                lock.release()
+            print(f"text files written to {directory}: {done.written} ({done.failed} failed, "
+                  f"{done.not_found} not found in their output file)")
+        if done.failed:
+            self.exitcode = 1

@@ -207,5 +207,47 @@ class SourcesMonitor(TempoMonitor):
                 f"{name} ({errors[name]} failed request(s))" if errors.get(name) else name for name in silent))
 
 
+@monitors.name("Pending articles")
+class PendingMonitor(TempoMonitor):
+    """No article left pending: each one requested was exported, found unchanged or outside the window. One
+    that failed in any way (fetch, cut-short page, parser, quarantine, drop) is fetched again by the next
+    runs (tempo_crawler/state/pending.py), until TEMPO_PENDING_MAX_ATTEMPTS failures give it up."""
+
+    exit_code = INCOMPLETE
+
+    @monitors.name("no article left pending or given up")
+    def test_pending(self) -> None:
+        pending, given_up = int(self.stats.get("tempo/pending", 0)), int(self.stats.get("tempo/pending_given_up", 0))
+        if not (pending or given_up):
+            return
+        named = self.stats.get("tempo/failed_articles") or {}
+        examples = "; ".join(f"{url} ({cause})" for url, cause in list(named.items())[:3])
+        self.fail(f"{pending} article(s) left pending for the next run"
+                  + (f", {given_up} given up after TEMPO_PENDING_MAX_ATTEMPTS failures" if given_up else "")
+                  + (f": {examples}{'; …' if len(named) > 3 else ''}" if examples else ""))
+
+
+@monitors.name("Writes")
+class WritesMonitor(TempoMonitor):
+    """Every write succeeded: the run's output file, the text files, the store's record of the run. What a
+    failed write left out is written by the next run (docs/cron.md "Failed writes")."""
+
+    exit_code = ERROR
+
+    @monitors.name("no write failed")
+    def test_writes(self) -> None:
+        problems = []
+        if self.stats.get("tempo/export/write_failed"):
+            problems.append(f"the output file ({self.stats.get('tempo/export/write_error')}): left unpublished "
+                            f"as .part, the next run publishes it")
+        if self.stats.get("tempo/text_form/write_error"):
+            problems.append(f"{self.stats['tempo/text_form/write_error']} text file(s): the next run writes them "
+                            f"from the JSON Lines")
+        if self.stats.get("tempo/state/write_failed"):
+            problems.append("the store's record of the run: the next run recovers it")
+        if problems:
+            self.fail("a write failed: " + "; ".join(problems))
+
+
 RUN_MONITORS = (FinishMonitor, FetchedMonitor, ErrorsLoggedMonitor, FailedRequestsMonitor, BlockedMonitor,
-                DiscoveryMonitor, DiscoveryDropMonitor, SourcesMonitor)
+                DiscoveryMonitor, DiscoveryDropMonitor, SourcesMonitor, PendingMonitor, WritesMonitor)

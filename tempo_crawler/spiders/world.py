@@ -34,10 +34,13 @@ from tempo_crawler.monitors.figures import cause_of
 from tempo_crawler.monitors.ledger import RunLedger
 from tempo_crawler.render.browser import configure as configure_rendering
 from tempo_crawler.render.fallback import KIND, Rendering, forwarded_meta, was_rendered
+from tempo_crawler.responses import Cause, cut_short, exception_cause, failure_cause, page_text
 from tempo_crawler.sources import ArticleRef, Listing
 from tempo_crawler.sources.sitemap import rubric_of
 from tempo_crawler.spiders.checks import ContractChecks
 from tempo_crawler.state import incremental
+from tempo_crawler.state.pending import PendingArticles, article_meta
+from tempo_crawler.state.store import Pending
 from tempo_crawler.text.dates import parse_date
 from tempo_crawler.urls import NEW_SITE_HOSTS, is_amp_url, page_host, url_era
 
@@ -65,6 +68,7 @@ class WorldSpider(ContractChecks, scrapy.Spider):
     scheduled: set[str]
     unchanged: set[str]
     layouts: frozenset[str] | None
+    pending: PendingArticles
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WorldSpider:
@@ -81,6 +85,7 @@ class WorldSpider(ContractChecks, scrapy.Spider):
         spider.fallback_pages = 0  # pages read by the JSON-LD fallback (one warning at close)
         spider.rendered_sources = set()   # listing sources whose pages had to be rendered
         crawler.signals.connect(spider.report_fallbacks, signal=signals.spider_closed)
+        spider.pending = context.pending = PendingArticles(crawler, context)   # what became of each article
         return spider
 
     @classmethod
@@ -113,6 +118,10 @@ class WorldSpider(ContractChecks, scrapy.Spider):
             for url in source.first_urls(self.settings):
                 self.listings.add(url)
                 yield self.listing_request(source.name, url)
+        for pending in self.pending.to_retry():
+            request = self.pending_request(pending)
+            if request is not None:
+                yield request
 
     def listing_request(self, source: str, url: str, page: int = 1) -> scrapy.Request:
         meta: dict[str, Any] = {"tempo_source": source}
@@ -128,8 +137,9 @@ class WorldSpider(ContractChecks, scrapy.Spider):
     def explicit_request(self, url: str) -> scrapy.Request:
         self._inc("articles/requested")
         if url_era(url):
-            return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,
-                                  meta={"tempo_source": EXPLICIT, KIND: "article"}, dont_filter=True)
+            return self._requested(scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,
+                                                  meta={**article_meta(url, EXPLICIT), KIND: "article"},
+                                                  dont_filter=True))
         return scrapy.Request(url, callback=self.parse_sniffed, errback=self.listing_failed,
                               meta={"tempo_source": EXPLICIT, KIND: "page"}, dont_filter=True)
 
@@ -230,13 +240,13 @@ class WorldSpider(ContractChecks, scrapy.Spider):
         if listing is not None:
             yield from self.follow_listing(listing, EXPLICIT, page)
 
-    def count_failure(self, failure: Failure) -> str:
-        """Count a request that failed for good by cause and HTTP status; the cause, for the log line."""
+    def count_failure(self, failure: Failure) -> None:
+        """Count a request that failed for good by coarse cause and HTTP status (the monitors' figures); the
+        log line and the fine cause come from :func:`tempo_crawler.responses.failure_cause`."""
         cause, status = cause_of(failure)
         self._inc(f"failed/cause/{cause}")
         if status is not None:
             self._inc(f"failed/status/{status}")
-        return cause if status is None else f"{cause}, HTTP {status}"
 
     def listing_failed(self, failure: Failure) -> None:
         request = failure.request
@@ -245,6 +255,7 @@ class WorldSpider(ContractChecks, scrapy.Spider):
         if failure.check(ChallengeBlocked):
             self._inc(f"source/{source}/blocked")
         self.count_failure(failure)
+        self._inc(f"failed/{failure_cause(failure).key}")
         self.logger.warning("source %s failed: %s", source,
                             failure_line(request.url, failure, request.meta.get("retry_times")))
 
@@ -287,7 +298,7 @@ class WorldSpider(ContractChecks, scrapy.Spider):
         return not host.endswith("tempo.co") or host.split(".")[0] in ("dunia", "m")
 
     def should_fetch(self, key: str, ref: ArticleRef) -> bool:
-        """False when the store holds the article and knows it unchanged (incremental runs)."""
+        """False when the store holds the article and knows it unchanged, or gave up on it (incremental runs)."""
         if not self.context.active:
             return True
         fetch, reason = incremental.ref_decision(self.context, key, ref)
@@ -295,7 +306,7 @@ class WorldSpider(ContractChecks, scrapy.Spider):
             self._inc(f"incremental/fetch/{reason}")
         elif key not in self.unchanged:
             self.unchanged.add(key)
-            self._inc("skipped/unchanged")
+            self._inc(f"skipped/{reason}")   # unchanged, or given_up (failed TEMPO_PENDING_MAX_ATTEMPTS times)
         return fetch
 
     def max_items_reached(self) -> bool:
@@ -315,12 +326,38 @@ class WorldSpider(ContractChecks, scrapy.Spider):
         self.scheduled.add(key)
         self._inc(f"source/{ref.source}/new")
         self._inc("articles/scheduled")
+        return self._article(ref)
+
+    def pending_request(self, pending: Pending) -> scrapy.Request | None:
+        """An article an earlier run could not export: requested again, whatever the listings say."""
+        if pending.key in self.scheduled or self.max_items_reached():
+            return None
+        self.scheduled.add(pending.key)
+        self._inc("pending/retried")
+        self._inc("articles/scheduled")
+        self.logger.info("retrying pending article %s (%d failed attempt(s), last: %s)", pending.url,
+                         pending.attempts, pending.cause)
+        return self._article(ArticleRef(url=pending.url, source=pending.source or "pending"))
+
+    def _article(self, ref: ArticleRef) -> scrapy.Request:
         self._inc("articles/requested")
-        return scrapy.Request(ref.url, callback=self.parse_article, errback=self.article_failed,
-                              meta={"tempo_source": ref.source, "tempo_ref": ref, KIND: "article"}, priority=10)
+        return self._requested(scrapy.Request(
+            ref.url, callback=self.parse_article, errback=self.article_failed,
+            meta={**article_meta(ref.url, ref.source), "tempo_ref": ref, KIND: "article"}, priority=10))
+
+    def _requested(self, request: scrapy.Request) -> scrapy.Request:
+        self.pending.requested(request)
+        return request
 
     def parse_article(self, response: Response, partial: Any = None, pages: list[str] | None = None) -> Iterable[Any]:
         self._inc("responses_ok")
+        try:
+            yield from self.read_article(response, partial, pages)
+        except Exception as exc:  # a parser bug must cost this article only, and be retried later
+            self.logger.debug("parser error on %s", response.url, exc_info=True)
+            self.mark_pending(response, exception_cause(exc, "parser"), what="article page unreadable")
+
+    def read_article(self, response: Response, partial: Any, pages: list[str] | None) -> Iterable[Any]:
         if not isinstance(response, TextResponse):
             self.quarantine(response, "not a text page")
             return
@@ -328,9 +365,13 @@ class WorldSpider(ContractChecks, scrapy.Spider):
             self._inc("limits/page_too_large")
             self.give_up(response, f"page too large to parse ({len(response.body)} bytes, limit {MAX_PAGE_BYTES})")
             return
+        cut = None if was_rendered(response) else cut_short(response)
+        if cut:
+            self.mark_pending(response, Cause("truncated", cut), what="article page incomplete")
+            return
         # The fetch time dates the related list and crawled_at: the one the archive recorded (crawl and reparse).
         fetched_at = response.meta.get(FETCHED_AT) or datetime.now(timezone.utc)
-        page = Page(response.url, response.text, fetched_at)   # kept: the layout canary reads its JSON-LD
+        page = Page(response.url, page_text(response), fetched_at)   # kept: the layout canary reads its JSON-LD
         try:
             if page.over_budget:
                 self._inc("limits/page_too_large")
@@ -346,8 +387,9 @@ class WorldSpider(ContractChecks, scrapy.Spider):
             problem = hosts.canonical_problem(hosts.policy(self.crawler), parsed.article.url, fetched_urls(response))
             if problem is not None:
                 self._inc(f"dropped/{problem}")
-                self.mark_pending(response, f"{problem}: its canonical URL {str(parsed.article.url)[:300]} "
-                                  "names another article or host", what="dropped")
+                self.mark_pending(response, Cause(problem, f"{problem}: its canonical URL "
+                                                  f"{str(parsed.article.url)[:300]} names another article or host"),
+                                  what="dropped")
                 return
         if parsed is None or not parsed.article.body:
             retry = self.rendering.retry(response)
@@ -371,6 +413,7 @@ class WorldSpider(ContractChecks, scrapy.Spider):
             article, remaining = parsed.article, list(parsed.next_pages)
         if partial is None and not self.in_window(article.published_at, response):
             self._inc("skipped/out_of_window")
+            self.pending.settle(response)
             return
         if remaining:
             self._inc("articles/multipage_parts")
@@ -382,17 +425,8 @@ class WorldSpider(ContractChecks, scrapy.Spider):
         yield article
 
     def give_up(self, response: Response, reason: str) -> None:
-        """A page that cannot be read: quarantined with the reason, its article left for a later run."""
+        """A page that cannot be read: quarantined with the reason (its article stays pending)."""
         self.quarantine(response, reason)
-        self.mark_pending(response, reason, log=False)
-
-    def mark_pending(self, target: Any, cause: str, *, what: str = "article not exported", log: bool = True) -> None:
-        """The article behind ``target`` (its response) was not exported this run: counted, and named in one
-        line unless already logged. (The seen-store's pending mechanism of issue 11, branch reliable-state,
-        keeps it for the next runs through this one method.)"""
-        self._inc("articles/not_exported")
-        if log:
-            self.logger.warning("%s: %s (%s)", what, getattr(target, "url", target), cause)
 
     def quarantine(self, response: Response, reason: str) -> None:
         if self.context.inspect:  # scrapy parse/shell/check write nothing
@@ -404,6 +438,7 @@ class WorldSpider(ContractChecks, scrapy.Spider):
         self.crawler.signals.send_catch_log(quarantine.page_quarantined, response=response, reason=reason)
         self._inc("quarantined")
         self.logger.warning("quarantined %s (%s): saved to %s", response.url, reason, path)
+        self.mark_pending(response, Cause("quarantined", f"quarantined: {reason}"), what=None)
 
     def fell_back(self, response: Response) -> None:
         """A page of no known layout read from its JSON-LD alone: counted and kept for review (not quarantined:
@@ -424,12 +459,21 @@ class WorldSpider(ContractChecks, scrapy.Spider):
                                 "layout may need a parser (docs/contributing.md).", self.fallback_pages, directory)
 
     def article_failed(self, failure: Failure) -> None:
-        if failure.check(ChallengeBlocked):   # counted per host by the middleware, warned once per host
-            self.logger.debug("article blocked: %s (%s)", failure.request.url, failure.value)
-            return
-        self._inc("articles/failed")
         self.count_failure(failure)
+        if failure.check(ChallengeBlocked):   # counted per host by the middleware, warned once per host
+            self.mark_pending(failure, failure_cause(failure), what=None)
+            return
         request = failure.request
-        self.logger.warning("article not fetched, not exported this run: %s",
-                            failure_line(request.url, failure, request.meta.get("retry_times")))
+        self.mark_pending(failure, failure_cause(failure), what="article not fetched, not exported this run",
+                          line=failure_line(request.url, failure, request.meta.get("retry_times")))
+
+    def mark_pending(self, target: Any, cause: Cause | str, *, what: str | None = "article not exported",
+                     line: str | None = None) -> None:
+        """The article behind ``target`` (its request, response or failure) was not exported this run: log one
+        line with its URL and cause (unless ``what`` is None: logged already), count ``tempo/failed/<cause>``,
+        and keep it pending in the store for the next runs (:mod:`tempo_crawler.state.pending`). ``cause``: a
+        :class:`Cause` or a short text (its first word is the stats key)."""
+        if isinstance(cause, str):
+            cause = Cause(cause.split()[0].lower() if cause.split() else "failed", cause)
+        self.pending.fail(target, cause, what=what, line=line)
 

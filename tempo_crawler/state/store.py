@@ -10,8 +10,17 @@ what is new or changed.
 * ``content_hash`` covers what a reader reads (title, lead, body, image, people, tags, credits…), not
   ``crawled_at``, dates or the related list (its relative times change on every fetch): a new hash is a
   revision, exported again with ``version`` + 1.
-* ``runs`` records every stateful run with its output file, so a run killed mid-way is found and its
-  file reconciled on the next start (:mod:`tempo_crawler.state.recovery`).
+* ``runs`` records every stateful run with its output file and process (pid + start time), so a run
+  killed mid-way is found and its file reconciled on the next start (:mod:`tempo_crawler.state.recovery`).
+* ``pending`` holds the articles a run could not export (fetch failed, parser error, quarantined,
+  blocked, cut short): later runs fetch them again, up to ``TEMPO_PENDING_MAX_ATTEMPTS`` failures
+  (:mod:`tempo_crawler.state.pending`). Exporting an article, or finding it unchanged, clears it.
+* ``text_missing`` holds exported articles whose ``<id>.txt`` could not be written (or may not have been,
+  after a kill): the next run writes them from the JSON Lines files.
+
+Integrity: a file that is empty, truncated or not a database is refused (:class:`StoreError`), never
+silently recreated; :func:`move_aside` puts it aside for ``scrapy state reset``. A new store is created
+complete under a temporary name and linked into place, so a store file is never legitimately empty.
 
 Durability: WAL journal with ``synchronous=FULL`` (a commit is on disk when ``commit()`` returns; WAL with
 NORMAL could lose the last commits on power loss, and a lost commit whose lines are in an already
@@ -30,60 +39,21 @@ from pathlib import Path
 from typing import Any
 
 from tempo_crawler.identity import content_hash, content_key, mapping_key
+from tempo_crawler.state.store_file import (
+    MIGRATIONS,
+    SCHEMA,
+    SCHEMA_VERSION,
+    StoreError,
+    create,
+    file_problem,
+    init_meta,
+    move_aside,
+    running_holder,
+)
+from tempo_crawler.state.store_pending import Pending, PendingLists
 
-SCHEMA_VERSION = 1
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS articles (
-    rid             INTEGER PRIMARY KEY,
-    canonical_key   TEXT NOT NULL,      -- article_key of the item's canonical url (or id:<id>)
-    url             TEXT,
-    article_id      TEXT,
-    content_hash    TEXT NOT NULL,
-    content_key     TEXT,
-    version         INTEGER NOT NULL,
-    first_seen      TEXT NOT NULL,      -- UTC, first export
-    last_seen       TEXT NOT NULL,      -- UTC, last fetch of the page (exported or found unchanged)
-    revised_at      TEXT,               -- UTC, export of the latest revision (NULL for version 1)
-    published_at    TEXT,
-    modified_at     TEXT,
-    listing_lastmod TEXT,               -- newest lastmod a listing announced when the page was fetched
-    file            TEXT                -- output file holding the latest version
-);
-CREATE TABLE IF NOT EXISTS keys (
-    key TEXT PRIMARY KEY,
-    rid INTEGER NOT NULL REFERENCES articles(rid) ON DELETE CASCADE
-);
-CREATE INDEX IF NOT EXISTS keys_rid ON keys(rid);
-CREATE TABLE IF NOT EXISTS content_keys (
-    ckey TEXT PRIMARY KEY,
-    rid  INTEGER NOT NULL REFERENCES articles(rid) ON DELETE CASCADE
-);
-CREATE TABLE IF NOT EXISTS runs (
-    run_id      TEXT PRIMARY KEY,
-    pid         INTEGER,
-    started_at  TEXT NOT NULL,
-    finished_at TEXT,
-    status      TEXT NOT NULL,          -- running | finished | killed
-    reason      TEXT,                   -- Scrapy finish reason, or how a killed run was found
-    complete    INTEGER,                -- 1: went through every listing page it should; NULL: explicit URLs only
-    exported    INTEGER NOT NULL DEFAULT 0,
-    file        TEXT,
-    outcome     TEXT,                   -- the monitors' verdict: ok | error | blocked | layout_drift | ...
-    exit_code   INTEGER                 -- the exit status `scrapy crawl world` returned (tempo_crawler.exitcodes)
-);
-CREATE TABLE IF NOT EXISTS coverage (   -- per listing source: did the last run page it to the usual bounds?
-    source   TEXT PRIMARY KEY,
-    complete INTEGER NOT NULL,
-    run_id   TEXT
-);
-"""
-
-
-class StoreError(RuntimeError):
-    """The state file cannot be used (corrupt, newer schema, not a database)."""
-
+__all__ = ["SCHEMA_VERSION", "Pending", "Record", "RunRow", "SeenStore", "StoreError", "Verdict", "create", "later",
+           "move_aside", "parse_time", "running_holder", "utc_now"]
 
 def utc_now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
@@ -140,17 +110,34 @@ class Verdict:
     record: Record | None = None
 
 
-class SeenStore:
+@dataclass
+class RunRow:
+    """A run the store records as not finished: still ``running`` (or killed), or ``unpublished`` (its file
+    was left as ``.part`` after a write failed)."""
+
+    run_id: str
+    file: str | None
+    status: str
+    pid: int | None
+    proc_start: str | None
+
+
+class SeenStore(PendingLists):
     def __init__(self, path: str | Path, *, synchronous: str = "FULL", check: bool = True,
                  readonly: bool = False) -> None:
+        """Open the store at ``path`` (created when there is no file, unless ``readonly``); raises
+        :class:`StoreError` for a file that is empty, truncated, corrupt or of a newer schema."""
         self.path = Path(path)
-        self._in_tx = False
+        if not readonly and not self.path.exists():
+            create(self.path)
+        problem = file_problem(self.path)
+        if problem:
+            raise StoreError(self.path, problem)
         try:
             if readonly:
                 self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None, timeout=30.0)
                 self.db.execute("SELECT count(*) FROM articles").fetchone()
                 return
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute(f"PRAGMA synchronous={synchronous}")
@@ -158,48 +145,58 @@ class SeenStore:
             if check:
                 result = self.db.execute("PRAGMA quick_check").fetchone()[0]
                 if result != "ok":
-                    raise StoreError(f"{self.path}: integrity check failed ({result})")
-            self.db.executescript(SCHEMA)
-            self._add_columns()
-            found = self.db.execute("SELECT value FROM meta WHERE name='schema_version'").fetchone()
-            if found is None:
-                self.db.execute("INSERT INTO meta VALUES ('schema_version', ?), ('created_at', ?)",
-                                (str(SCHEMA_VERSION), utc_now()))
-            elif int(found[0]) > SCHEMA_VERSION:
-                raise StoreError(f"{self.path}: schema version {found[0]} is newer than this crawler's "
-                                 f"({SCHEMA_VERSION})")
+                    raise StoreError(self.path, f"integrity check failed ({result})")
+            self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a usable state database ({exc}); move it aside or "
-                             f"`scrapy state reset`") from exc
+            self._abandon()
+            raise StoreError(self.path, f"not a usable SQLite database ({exc})") from exc
+        except StoreError:
+            self._abandon()
+            raise
 
-    def _add_columns(self) -> None:
-        """Columns added after schema version 1 (nullable: older crawlers ignore them)."""
-        have = {row[1] for row in self.db.execute("PRAGMA table_info(runs)")}
-        for name, kind in (("outcome", "TEXT"), ("exit_code", "INTEGER")):
-            if name not in have:
-                self.db.execute(f"ALTER TABLE runs ADD COLUMN {name} {kind}")
+    def _abandon(self) -> None:
+        db = getattr(self, "db", None)
+        if db is not None:
+            db.close()
+
+    def _migrate(self) -> None:
+        """Bring the tables up to :data:`SCHEMA_VERSION` (refusing a store of a newer crawler)."""
+        has_meta = self.db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+        found = self.db.execute("SELECT value FROM meta WHERE name='schema_version'").fetchone() if has_meta else None
+        if found is not None and int(found[0]) > SCHEMA_VERSION:
+            raise StoreError(self.path, f"schema version {found[0]} is newer than this crawler's ({SCHEMA_VERSION})")
+        self.db.executescript(SCHEMA)
+        for table, column, declaration in MIGRATIONS:
+            if column not in {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+        if found is None:
+            init_meta(self.db)
+        elif int(found[0]) < SCHEMA_VERSION:
+            self.db.execute("UPDATE meta SET value=? WHERE name='schema_version'", (str(SCHEMA_VERSION),))
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"migrated_from_{found[0]}_at", utc_now()))
 
     # -- transactions --------------------------------------------------------------------------
+    # The connection's own ``in_transaction``, not a flag of ours: SQLite rolls a transaction back by itself
+    # on some errors (SQLITE_FULL, SQLITE_IOERR), and a write after that must open a new one, never autocommit.
     def _write(self) -> sqlite3.Connection:
-        if not self._in_tx:
+        if not self.db.in_transaction:
             self.db.execute("BEGIN IMMEDIATE")
-            self._in_tx = True
         return self.db
 
     def commit(self) -> None:
-        if self._in_tx:
+        if self.db.in_transaction:
             self.db.execute("COMMIT")
-            self._in_tx = False
 
     def rollback(self) -> None:
-        if self._in_tx:
+        if self.db.in_transaction:
             self.db.execute("ROLLBACK")
-            self._in_tx = False
 
     def close(self) -> None:
         """Close without committing: an uncommitted transaction is rolled back (nothing durable claimed)."""
-        self.rollback()
-        self.db.close()
+        try:
+            self.rollback()
+        finally:
+            self.db.close()
 
     # -- lookups -------------------------------------------------------------------------------
     def _record(self, row: tuple[Any, ...] | None) -> Record | None:
@@ -267,6 +264,7 @@ class SeenStore:
                              values)
             rid = int(cur.lastrowid)
         self._link(rid, keys, replace=True)
+        self.clear_pending(keys)
         if values["content_key"]:
             db.execute("INSERT OR REPLACE INTO content_keys (ckey, rid) VALUES (?, ?)", (values["content_key"], rid))
         return rid
@@ -280,6 +278,7 @@ class SeenStore:
         lastmod = later(row[0] if row else None, listing_lastmod)
         db.execute("UPDATE articles SET last_seen=?, listing_lastmod=? WHERE rid=?", (now or utc_now(), lastmod, rid))
         self._link(rid, keys, replace=False)
+        self.clear_pending(keys)
 
     def reconcile(self, items: Iterable[Mapping[str, Any]], file: str | None = None) -> int:
         """Make the store agree with lines found in an output file (a killed run's): every line there was
@@ -298,12 +297,14 @@ class SeenStore:
         return added
 
     # -- runs ----------------------------------------------------------------------------------
-    def begin_run(self, run_id: str, file: str | None, *, pid: int, listing: bool = True) -> None:
-        """Record a run before its output file exists (committed at once): a kill is found from here."""
+    def begin_run(self, run_id: str, file: str | None, *, pid: int, listing: bool = True,
+                  proc_start: str | None = None) -> None:
+        """Record a run before its output file exists (committed at once): a kill is found from here.
+        ``pid`` + ``proc_start`` name its process, so recovery can tell a live run from a dead one."""
         self.commit()
-        self._write().execute("INSERT INTO runs (run_id, pid, started_at, status, complete, file) "
-                              "VALUES (?, ?, ?, 'running', ?, ?)", (run_id, pid, utc_now(), 0 if listing else None,
-                                                                    file))
+        self._write().execute("INSERT INTO runs (run_id, pid, started_at, status, complete, file, proc_start) "
+                              "VALUES (?, ?, ?, 'running', ?, ?, ?)",
+                              (run_id, pid, utc_now(), 0 if listing else None, file, proc_start))
         self.commit()
 
     def end_run(self, run_id: str, *, status: str, reason: str | None, complete: bool | None, exported: int,
@@ -313,8 +314,11 @@ class SeenStore:
                               "exit_code=?, complete=CASE WHEN complete IS NULL THEN NULL ELSE ? END WHERE run_id=?",
                               (utc_now(), status, reason, exported, file, outcome, exit_code, done, run_id))
 
-    def unfinished_runs(self) -> list[tuple[str, str | None]]:
-        return list(self.db.execute("SELECT run_id, file FROM runs WHERE status='running' ORDER BY rowid"))
+    def unfinished_runs(self) -> list[RunRow]:
+        """Runs whose file may still be a ``.part``: ``running`` (killed, or alive elsewhere) or ``unpublished``."""
+        return [RunRow(*row) for row in self.db.execute(
+            "SELECT run_id, file, status, pid, proc_start FROM runs WHERE status IN ('running', 'unpublished') "
+            "ORDER BY rowid")]
 
     def coverage_complete(self) -> bool:
         """True when the latest listing run went through every listing page it should have: only then may a
@@ -337,13 +341,15 @@ class SeenStore:
     # -- housekeeping --------------------------------------------------------------------------
     def reset(self) -> None:
         db = self._write()
-        for table in ("keys", "content_keys", "articles", "runs", "coverage"):
+        for table in ("keys", "content_keys", "articles", "runs", "coverage", "pending", "text_missing"):
             db.execute(f"DELETE FROM {table}")
         db.execute("INSERT OR REPLACE INTO meta VALUES ('reset_at', ?)", (utc_now(),))
         self.commit()
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self, max_attempts: int = 5) -> dict[str, Any]:
         one = self.db.execute
+        tables = {name for (name,) in one("SELECT name FROM sqlite_master WHERE type='table'")}
+        pending = self.pending() if "pending" in tables else []
         return {
             "path": str(self.path),
             "articles": one("SELECT count(*) FROM articles").fetchone()[0],
@@ -352,6 +358,10 @@ class SeenStore:
             "newest_first_seen": one("SELECT max(first_seen) FROM articles").fetchone()[0],
             "last_seen": one("SELECT max(last_seen) FROM articles").fetchone()[0],
             "meta": dict(one("SELECT name, value FROM meta")),
+            "pending": sum(p.attempts < max_attempts for p in pending),
+            "pending_given_up": sum(p.attempts >= max_attempts for p in pending),
+            "pending_articles": [vars(p) for p in pending[:50]],
+            "text_missing": one("SELECT count(*) FROM text_missing").fetchone()[0] if "text_missing" in tables else 0,
             "runs": self._recent_runs(10),
         }
 

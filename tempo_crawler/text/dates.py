@@ -133,3 +133,27 @@ def w3c_datetime(text: str | None, default_tz: timezone = WIB) -> str | None:
     except ValueError:
         return None
     return _iso(dt)
+
+
+# Dates outside this range are not taken for an article's dates: Tempo's web archive begins in the 1990s, and
+# nothing is published more than a day after it was fetched (a page's clock may be ahead by hours, not days).
+EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+FUTURE_SLACK = timedelta(days=1)
+
+
+def plausible(iso: str | None, fetched_at: str | None = None) -> bool:
+    """Is ``iso`` (ISO 8601) a date an article can carry: from :data:`EARLIEST` up to a day after the fetch
+    time ``fetched_at`` (default: now)? False for an unreadable value."""
+    if not iso:
+        return False
+    try:
+        when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+        fetched = datetime.fromisoformat(fetched_at.replace("Z", "+00:00")) if fetched_at else None
+    except ValueError:
+        return False
+    if not EARLIEST.year <= when.year <= 9998:   # compare years first: year 1 or 9999 overflow in UTC
+        return False
+    when = when if when.tzinfo else when.replace(tzinfo=WIB)
+    fetched = fetched if fetched and fetched.tzinfo else (fetched.replace(tzinfo=timezone.utc) if fetched
+                                                         else datetime.now(timezone.utc))
+    return EARLIEST <= when <= fetched + FUTURE_SLACK

@@ -67,7 +67,7 @@ def test_a_healthy_run_passes_and_history_checks_wait_for_history() -> None:
     assert outcome.exit_code == OK and failed(outcome) == {}
     skipped = {c.name for c in outcome.checks if c.status == "skipped"}
     assert skipped == {"Discovery vs recent runs", "Fill rates vs recent runs", "Dominant layout"}
-    assert len(outcome.checks) == 13
+    assert len(outcome.checks) == 15
 
 
 def test_finish_reason_shutdown_is_an_error_and_cut_short_counts_are_not_judged() -> None:
@@ -217,3 +217,28 @@ def test_the_worst_failure_decides() -> None:
     outcome = check(stats, ledger)
     assert set(failed(outcome)) == {"Layout canary", "Field fill rates", "Pages read from the DOM", "Failed requests"}
     assert outcome.exit_code == LAYOUT_DRIFT and outcome.status == "layout_drift"
+
+
+def test_articles_left_pending_or_given_up_make_the_run_incomplete() -> None:
+    """Issue 11: an article that failed in any way stays pending; the run says so, naming the first ones."""
+    named = {f"https://www.tempo.co/internasional/berita-{n}-{1000000 + n}": "quarantined: no known layout"
+             for n in range(4)}
+    stats = {**healthy_stats(), "tempo/pending": 3, "tempo/pending_given_up": 1, "tempo/failed_articles": named}
+    code, reason = failed(check(stats))["Pending articles"]
+    first = next(iter(named))
+    assert code == INCOMPLETE and reason.startswith(
+        f"3 article(s) left pending for the next run, 1 given up after TEMPO_PENDING_MAX_ATTEMPTS failures: "
+        f"{first} (quarantined: no known layout); ")
+    assert reason.endswith("; …")
+    assert "Pending articles" not in failed(check({**healthy_stats(), "tempo/pending": 0}))
+
+
+def test_a_failed_write_is_an_error() -> None:
+    stats = {**healthy_stats(), "tempo/export/write_failed": 1, "tempo/text_form/write_error": 3,
+             "tempo/export/write_error": "OSError: [Errno 28] No space left on device"}
+    outcome = check(stats)
+    code, reason = failed(outcome)["Writes"]
+    assert code == ERROR and outcome.exit_code == ERROR
+    assert reason == ("a write failed: the output file (OSError: [Errno 28] No space left on device): left "
+                      "unpublished as .part, the next run publishes it; 3 text file(s): the next run writes them "
+                      "from the JSON Lines")

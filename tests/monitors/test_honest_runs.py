@@ -69,6 +69,8 @@ def test_a_site_answering_with_challenge_pages_is_blocked(fresh_replica, tmp_pat
     assert "tempo_crawler: exit 3: blocked" in result.log and "Blocked responses:" in result.log
     # Challenge pages are recognised (tempo_crawler/blocking.py): one warning for the host, never parsed.
     assert result.log.count("answers with a challenge page") == 1 and not stats.get("tempo/quarantined")
+    # Every blocked article stays pending, counted with its cause.
+    assert stats["tempo/failed/blocked"] >= stats["tempo/articles/blocked"]
 
 
 def test_two_healthy_runs_the_second_with_nothing_new(replica, tmp_path: Path) -> None:  # noqa: ANN001

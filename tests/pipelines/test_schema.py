@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
 from tempo_crawler.items import ARTICLE_FIELDS, Article, Link, RelatedArticle, article_from_dict, article_to_dict
@@ -114,13 +115,14 @@ def test_missing_and_unknown_properties_are_reported() -> None:
     assert any("'email' was unexpected" in e for e in errors)
 
 
-def test_pipeline_is_off_unless_the_setting_is_true() -> None:
-    with pytest.raises(NotConfigured):
-        SchemaValidationPipeline.from_crawler(get_crawler())
+def test_pipeline_is_on_unless_the_setting_is_false() -> None:
+    """Issue 11: schema-invalid items were exported because validation was off by default."""
     with pytest.raises(NotConfigured):
         SchemaValidationPipeline.from_crawler(get_crawler(settings_dict={"TEMPO_VALIDATE_SCHEMA": "false"}))
+    assert isinstance(SchemaValidationPipeline.from_crawler(get_crawler()), SchemaValidationPipeline)
     crawler = get_crawler(settings_dict={"TEMPO_VALIDATE_SCHEMA": True})
     assert isinstance(SchemaValidationPipeline.from_crawler(crawler), SchemaValidationPipeline)
+    assert get_project_settings().getbool("TEMPO_VALIDATE_SCHEMA") is True
 
 
 def test_pipeline_passes_valid_and_drops_invalid_items() -> None:

@@ -230,7 +230,7 @@ def test_a_page_that_never_fills_times_out_and_is_quarantined(chromium: str, sit
     url = site.url("/csr" + b_paths(site, synthetic=True)[0] + "?stall=1")
     result = crawl(site.origin, tmp_path, "-a", f"start_urls={url}", TEMPO_RENDER_WAIT_TIMEOUT="1")
     assert result.returncode == DATA_QUALITY, result.log[-3000:]   # its only page quarantined: said, not hidden
-    assert result.items == []
+    assert result.items == [] and result.stats["tempo/failed/quarantined"] == 1   # and pending (issue 11)
     stats = result.stats
     assert (stats["tempo/render/pages"], stats["tempo/render/timeouts"], stats["tempo/render/empty"]) == (1, 1, 1)
     assert stats["tempo/quarantined"] == 1 and len(list((tmp_path / "quarantine").glob("*.html"))) == 1
