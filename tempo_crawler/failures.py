@@ -1,14 +1,16 @@
-"""What a failed fetch means, in words an operator reads: the cause of one failure (DNS, refused, timeout,
-TLS, connection lost, bad URL, blocked, HTTP status, robots.txt), and why a whole crawl fetched nothing.
+"""What a failed fetch means: the one place that names the cause of a failure (for the log, the stats and the
+monitors), writes the log line of a failed request, and says why a whole crawl fetched nothing.
 
-:func:`cause` names the cause of one failure (an exception, a Twisted ``Failure`` or Scrapy's ``HttpError``);
-:func:`failure_line` is the one log line for a failed request; :func:`nothing_fetched` reads the run's
-stats (Scrapy's ``downloader/exception_type_count/…`` and ``downloader/response_status_count/…``) into the
-final error line of a crawl that fetched nothing.
+A :class:`Cause` has three names: ``key`` for the fine stats ``tempo/failed/<key>`` (``http_503``, ``timeout``,
+``dns``, ``connection_refused``, ``connection_lost``, ``tls``, ``truncated``, ``too_large``, ``redirect_loop``,
+``robots``, ``offsite``, ``blocked``, ``quarantined``, ``parser_error``…), ``kind`` for the coarse
+``tempo/failed/cause/<kind>`` the monitors and the report group by (``dns``, ``refused``, ``timeout``, ``tls``,
+``connection``, ``bad_url``, ``offsite``, ``blocked``, ``http``, ``robots``, ``other``) and ``text`` for people.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -18,63 +20,84 @@ from urllib.parse import urlsplit
 
 @dataclass(frozen=True)
 class Cause:
-    kind: str   # dns, refused, timeout, tls, connection, bad_url, blocked, http, robots, other
-    text: str   # what happened, e.g. "connection refused"
+    """Why an article or listing was not read."""
+
+    key: str                  # tempo/failed/<key>
+    text: str                 # what happened, for the log line
+    kind: str = "other"       # tempo/failed/cause/<kind>: the coarse group
+    status: int | None = None  # the HTTP status, when there was one
 
 
-# Exception class names (Scrapy's own, Twisted's, OpenSSL's) → cause kind.
-_KIND_OF_CLASS = {
-    "CannotResolveHostError": "dns", "DNSLookupError": "dns", "NoRouteError": "dns",
-    "DownloadConnectionRefusedError": "refused", "ConnectionRefusedError": "refused",
-    "DownloadTimeoutError": "timeout", "TimeoutError": "timeout", "TCPTimedOutError": "timeout",
-    "UserTimeoutError": "timeout",
-    "SSLError": "tls", "TLSError": "tls",
-    "ResponseDataLossError": "connection", "ConnectionLost": "connection", "ConnectionDone": "connection",
-    "ResponseFailed": "connection", "ResponseNeverReceived": "connection", "DownloadFailedError": "connection",
-    "ConnectError": "connection", "ConnectionAborted": "connection", "DownloadCancelledError": "connection",
-    "UnsupportedURLSchemeError": "bad_url", "NotSupported": "bad_url", "InvalidURL": "bad_url",
-}
-_TEXT_OF_KIND = {
-    "dns": "DNS lookup failed (no such host, or no DNS)",
-    "refused": "connection refused (nothing listens there)",
-    "timeout": "timed out",
-    "tls": "TLS handshake failed",
-    "connection": "connection lost",
-    "bad_url": "unsupported URL",
-    "robots": "forbidden by robots.txt",
-}
+# Exception class names (Scrapy's, Twisted's, OpenSSL's, ours) → (key, kind, text).
+_BY_CLASS: dict[str, tuple[str, str, str]] = {}
+for _names, _entry in (
+    (("CannotResolveHostError", "DNSLookupError", "NoRouteError", "NoResolverError"),
+     ("dns", "dns", "DNS lookup failed (no such host, or no DNS)")),
+    (("DownloadConnectionRefusedError", "ConnectionRefusedError"),
+     ("connection_refused", "refused", "connection refused (nothing listens there)")),
+    (("DownloadTimeoutError", "TimeoutError", "TCPTimedOutError", "UserTimeoutError"),
+     ("timeout", "timeout", "timed out")),
+    (("SSLError", "TLSError"), ("tls", "tls", "TLS handshake failed")),
+    (("ResponseDataLossError", "PotentialDataLoss"),
+     ("truncated", "connection", "response cut short (fewer bytes than its Content-Length)")),
+    (("ConnectionLost", "ConnectionDone", "ResponseFailed", "ResponseNeverReceived", "DownloadFailedError",
+      "ConnectError", "ConnectionAborted", "TunnelError"), ("connection_lost", "connection", "connection lost")),
+    (("UnsupportedURLSchemeError", "NotSupported", "InvalidURL"), ("bad_url", "bad_url", "unsupported URL")),
+    (("OffsiteRefused",), ("offsite", "offsite", "refused: not a Tempo host (TEMPO_ALLOWED_ORIGINS)")),
+):
+    for _name in _names:
+        _BY_CLASS[_name] = _entry
+ROBOTS = ("robots", "robots", "forbidden by robots.txt")   # key, kind, text
 BLOCKING_STATUSES = (401, 403, 429, 451)
 
 
-def _kind_of_class(cls: type) -> str | None:
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _by_class(cls: type) -> tuple[str, str, str] | None:
     for klass in cls.__mro__:
-        if klass.__module__.startswith("OpenSSL") or klass.__name__ in ("SSLError", "TLSError"):
-            return "tls"
-        kind = _KIND_OF_CLASS.get(klass.__name__)
-        if kind:
-            return kind
+        if klass.__module__.startswith("OpenSSL"):
+            return _BY_CLASS["SSLError"]
+        found = _BY_CLASS.get(klass.__name__)
+        if found:
+            return found
     return None
 
 
 def status_cause(status: int) -> Cause:
     if status in BLOCKING_STATUSES:
-        return Cause("blocked", f"blocked (HTTP {status})")
-    return Cause("http", f"HTTP {status}")
+        return Cause(f"http_{status}", f"blocked (HTTP {status})", "blocked", status)
+    return Cause(f"http_{status}", f"HTTP {status}", "http", status)
 
 
 def cause(error: Any) -> Cause:
     """The cause of ``error``: an exception or a Twisted ``Failure`` (its ``value`` is read)."""
     exc = getattr(error, "value", error)
+    if type(exc).__name__ == "ChallengeBlocked":   # tempo_crawler.blocking: a WAF challenge page
+        return Cause("blocked", f"blocked by a challenge page ({getattr(exc, 'reason', exc)})", "blocked")
     response = getattr(exc, "response", None)
-    if response is not None and getattr(response, "status", None):   # Scrapy's HttpError
+    if response is not None and isinstance(getattr(response, "status", None), int):   # Scrapy's HttpError
         return status_cause(int(response.status))
-    if type(exc).__name__ == "IgnoreRequest" and "robots" in str(exc).lower():
-        return Cause("robots", _TEXT_OF_KIND["robots"])
-    kind = _kind_of_class(type(exc))
-    if kind:
-        return Cause(kind, _TEXT_OF_KIND[kind])
-    detail = " ".join(str(exc).split())[:200]
-    return Cause("other", f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__)
+    found = _by_class(type(exc))
+    if found:
+        return Cause(key=found[0], kind=found[1], text=found[2])
+    message = " ".join(str(exc).split())[:200]
+    name = type(exc).__name__
+    if name == "IgnoreRequest" or any(k.__name__ == "IgnoreRequest" for k in type(exc).__mro__):
+        if "robots" in message.lower():
+            return Cause(key=ROBOTS[0], kind=ROBOTS[1], text=ROBOTS[2])
+        if "redirect" in message.lower():
+            return Cause("redirect_loop", f"too many redirects ({message})", "http")
+        return Cause("ignored", f"request ignored ({message or name})")
+    if name == "DownloadCancelledError" and "max size" in message:
+        return Cause("too_large", "larger than DOWNLOAD_MAXSIZE", "other")
+    return Cause(_snake(name), f"{name}: {message}" if message else name)
+
+
+def exception_cause(exc: BaseException, where: str) -> Cause:
+    """A bug met while reading a page (a parser, a pipeline): ``where`` says which."""
+    return Cause(f"{where}_error", f"{where} error: {type(exc).__name__}: {exc}"[:300])
 
 
 def host_of(url: str | None) -> str:
@@ -87,8 +110,19 @@ def failure_line(url: str, error: Any, retries: int | None = None) -> str:
     return f"{host_of(url)}: {cause(error).text}{tries}: {url}"
 
 
-def _class_name(stats_key: str) -> str:
-    return stats_key.rsplit("/", 1)[-1].rsplit(".", 1)[-1].strip("<>'")
+def kind_of_class_name(name: str) -> str:
+    """The coarse kind of an exception class name as Scrapy's download stats spell it (dotted or not)."""
+    short = name.rsplit("/", 1)[-1].rsplit(".", 1)[-1].strip("<>'")
+    found = _BY_CLASS.get(short)
+    if found:
+        return found[1]
+    return "tls" if "SSL" in short or "TLS" in short else "other"
+
+
+def _text_of_class_name(name: str) -> str:
+    short = name.rsplit("/", 1)[-1].rsplit(".", 1)[-1].strip("<>'")
+    found = _BY_CLASS.get(short)
+    return found[2] if found else ("TLS handshake failed" if "SSL" in short or "TLS" in short else short)
 
 
 def causes_in(stats: Mapping[str, Any]) -> Counter[str]:
@@ -96,15 +130,15 @@ def causes_in(stats: Mapping[str, Any]) -> Counter[str]:
     found: Counter[str] = Counter()
     for key, n in stats.items():
         if key.startswith("downloader/exception_type_count/"):
-            name = _class_name(key)
-            kind = _KIND_OF_CLASS.get(name) or ("tls" if "SSL" in name or "TLS" in name else None)
-            found[_TEXT_OF_KIND[kind] if kind else name] += int(n)
+            found[_text_of_class_name(key)] += int(n)
         elif key.startswith("downloader/response_status_count/"):
             status = int(key.rsplit("/", 1)[-1])
             if status >= 400:
                 found[status_cause(status).text] += int(n)
+        elif key.startswith("tempo/offsite/"):   # refused before any request: tempo_crawler/hosts.py
+            found[_BY_CLASS["OffsiteRefused"][2]] += int(n)
     if stats.get("robotstxt/forbidden"):
-        found[_TEXT_OF_KIND["robots"]] += int(stats["robotstxt/forbidden"])
+        found[ROBOTS[2]] += int(stats["robotstxt/forbidden"])
     return found
 
 

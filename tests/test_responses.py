@@ -5,54 +5,11 @@ pages are recognised; a page's text is UTF-8 whatever a wrong header says."""
 from __future__ import annotations
 
 import pytest
-from scrapy.exceptions import (
-    CannotResolveHostError,
-    DownloadCancelledError,
-    DownloadConnectionRefusedError,
-    DownloadFailedError,
-    DownloadTimeoutError,
-    IgnoreRequest,
-    ResponseDataLossError,
-)
-from scrapy.http import HtmlResponse, Request, Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.python.failure import Failure
+from scrapy.http import HtmlResponse, TextResponse
 
-from tempo_crawler.responses import cut_short, exception_cause, failure_cause, page_text
+from tempo_crawler.responses import cut_short, page_text
 
 URL = "https://www.tempo.co/internasional/judul-1234567"
-
-
-def failed(exc: Exception, retries: int = 0) -> Failure:
-    failure = Failure(exc)
-    failure.request = Request(URL, meta={"retry_times": retries} if retries else {})
-    return failure
-
-
-@pytest.mark.parametrize(("exc", "retries", "key", "text"), [
-    (HttpError(Response(URL, status=503), "Ignoring non-200 response"), 3, "http_503", "HTTP 503 after 3 retries"),
-    (HttpError(Response(URL, status=404), "Ignoring non-200 response"), 0, "http_404", "HTTP 404"),
-    (DownloadTimeoutError("Getting x took longer than 30 seconds."), 2, "timeout", "timeout after 2 retries"),
-    (CannotResolveHostError("DNS lookup failed: no results for hostname lookup: x"), 0, "dns", "DNS lookup failed"),
-    (DownloadConnectionRefusedError("Connection was refused by other side"), 1, "connection_refused",
-     "connection refused after 1 retry"),
-    (DownloadFailedError(""), 0, "connection_lost", "connection lost"),
-    (ResponseDataLossError(), 0, "truncated", "response cut short (fewer bytes than its Content-Length)"),
-    (DownloadCancelledError("Cancelling download of x: expected response size (11000000) larger than download "
-                            "max size (10485760)."), 0, "too_large", "larger than DOWNLOAD_MAXSIZE"),
-    (IgnoreRequest("max redirections reached"), 0, "redirect_loop", "too many redirects (max redirections reached)"),
-    (IgnoreRequest("Forbidden by robots.txt"), 0, "robots", "forbidden by robots.txt"),
-    (ValueError("Invalid IPv6 URL"), 0, "value_error", "ValueError: Invalid IPv6 URL"),
-])
-def test_every_failure_has_a_cause(exc: Exception, retries: int, key: str, text: str) -> None:
-    cause = failure_cause(failed(exc, retries))
-    assert (cause.key, cause.text) == (key, text)
-    assert cause.text.strip() and "()" not in cause.text
-
-
-def test_a_bug_names_where_it_happened() -> None:
-    cause = exception_cause(TypeError("expected str, got int"), "parser")
-    assert (cause.key, cause.text) == ("parser_error", "parser error: TypeError: expected str, got int")
 
 
 @pytest.mark.parametrize(("body", "flags", "ctype", "why"), [

@@ -66,4 +66,5 @@ def test_retries_wait_what_retry_after_asks_within_the_cap(make_replica, tmp_pat
     for path in paths:
         [gap] = gaps(seen, path)
         assert low <= gap <= high, (path, gap)
-    assert f"{paths[0]} (HTTP 429 after 1 retry)" in result.log
+    assert any(line.endswith(paths[0]) and "blocked (HTTP 429) after 2 tries: " in line
+               for line in result.log.splitlines())

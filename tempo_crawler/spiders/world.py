@@ -24,17 +24,16 @@ from tempo_crawler.archive import FETCHED_AT
 from tempo_crawler.archive import META as ARCHIVED
 from tempo_crawler.blocking import ChallengeBlocked
 from tempo_crawler.context import RunContext
-from tempo_crawler.failures import failure_line
+from tempo_crawler.failures import Cause, cause, exception_cause, failure_line
 from tempo_crawler.identity import request_key
 from tempo_crawler.layouts import enabled as enabled_layouts
 from tempo_crawler.layouts import parse
 from tempo_crawler.layouts.base import Page, merge_pages
 from tempo_crawler.limits import MAX_PAGE_BYTES
-from tempo_crawler.monitors.figures import cause_of
 from tempo_crawler.monitors.ledger import RunLedger
 from tempo_crawler.render.browser import configure as configure_rendering
 from tempo_crawler.render.fallback import KIND, Rendering, forwarded_meta, was_rendered
-from tempo_crawler.responses import Cause, cut_short, exception_cause, failure_cause, page_text
+from tempo_crawler.responses import cut_short, page_text
 from tempo_crawler.sources import ArticleRef, Listing
 from tempo_crawler.sources.sitemap import rubric_of
 from tempo_crawler.spiders.checks import ContractChecks
@@ -241,12 +240,12 @@ class WorldSpider(ContractChecks, scrapy.Spider):
             yield from self.follow_listing(listing, EXPLICIT, page)
 
     def count_failure(self, failure: Failure) -> None:
-        """Count a request that failed for good by coarse cause and HTTP status (the monitors' figures); the
-        log line and the fine cause come from :func:`tempo_crawler.responses.failure_cause`."""
-        cause, status = cause_of(failure)
-        self._inc(f"failed/cause/{cause}")
-        if status is not None:
-            self._inc(f"failed/status/{status}")
+        """Count a request that failed for good by coarse cause and HTTP status (the monitors' figures;
+        :mod:`tempo_crawler.failures`)."""
+        found = cause(failure)
+        self._inc(f"failed/cause/{found.kind}")
+        if found.status is not None:
+            self._inc(f"failed/status/{found.status}")
 
     def listing_failed(self, failure: Failure) -> None:
         request = failure.request
@@ -255,7 +254,7 @@ class WorldSpider(ContractChecks, scrapy.Spider):
         if failure.check(ChallengeBlocked):
             self._inc(f"source/{source}/blocked")
         self.count_failure(failure)
-        self._inc(f"failed/{failure_cause(failure).key}")
+        self._inc(f"failed/{cause(failure).key}")
         self.logger.warning("source %s failed: %s", source,
                             failure_line(request.url, failure, request.meta.get("retry_times")))
 
@@ -381,7 +380,8 @@ class WorldSpider(ContractChecks, scrapy.Spider):
         except Exception as exc:  # noqa: BLE001 - a parser bug must cost one page, named and counted
             self._inc("parse_errors")
             self.logger.debug("parser error on %s", response.url, exc_info=True)
-            self.give_up(response, f"parser error {type(exc).__name__}: {str(exc)[:200]}")
+            found = exception_cause(exc, "parser")
+            self.quarantine(response, found.text, cause=found)
             return
         if parsed is not None:
             problem = hosts.canonical_problem(hosts.policy(self.crawler), parsed.article.url, fetched_urls(response))
@@ -428,17 +428,20 @@ class WorldSpider(ContractChecks, scrapy.Spider):
         """A page that cannot be read: quarantined with the reason (its article stays pending)."""
         self.quarantine(response, reason)
 
-    def quarantine(self, response: Response, reason: str) -> None:
+    def quarantine(self, response: Response, reason: str, cause: Cause | None = None) -> None:
+        """Save a page that was not read for review; its article stays pending (with ``cause``, else
+        "quarantined")."""
         if self.context.inspect:  # scrapy parse/shell/check write nothing
             self._inc("quarantined")
             self.logger.warning("not read (%s), would be quarantined by a crawl: %s", reason, response.url)
+            self.mark_pending(response, cause or Cause("quarantined", f"quarantined: {reason}"), what=None)
             return
         directory = self.settings.get("TEMPO_QUARANTINE_DIR", "output/quarantine")
         path = quarantine.save(directory, response.url, response.body, reason, archived=response.meta.get(ARCHIVED))
         self.crawler.signals.send_catch_log(quarantine.page_quarantined, response=response, reason=reason)
         self._inc("quarantined")
         self.logger.warning("quarantined %s (%s): saved to %s", response.url, reason, path)
-        self.mark_pending(response, Cause("quarantined", f"quarantined: {reason}"), what=None)
+        self.mark_pending(response, cause or Cause("quarantined", f"quarantined: {reason}"), what=None)
 
     def fell_back(self, response: Response) -> None:
         """A page of no known layout read from its JSON-LD alone: counted and kept for review (not quarantined:
@@ -461,10 +464,10 @@ class WorldSpider(ContractChecks, scrapy.Spider):
     def article_failed(self, failure: Failure) -> None:
         self.count_failure(failure)
         if failure.check(ChallengeBlocked):   # counted per host by the middleware, warned once per host
-            self.mark_pending(failure, failure_cause(failure), what=None)
+            self.mark_pending(failure, cause(failure), what=None)
             return
         request = failure.request
-        self.mark_pending(failure, failure_cause(failure), what="article not fetched, not exported this run",
+        self.mark_pending(failure, cause(failure), what="article not fetched, not exported this run",
                           line=failure_line(request.url, failure, request.meta.get("retry_times")))
 
     def mark_pending(self, target: Any, cause: Cause | str, *, what: str | None = "article not exported",

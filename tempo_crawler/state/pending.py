@@ -28,8 +28,9 @@ from typing import Any
 from scrapy import signals
 
 from tempo_crawler.context import RunContext
+from tempo_crawler.failures import Cause, exception_cause
 from tempo_crawler.identity import request_key
-from tempo_crawler.responses import Cause, exception_cause, request_of
+from tempo_crawler.responses import request_of
 from tempo_crawler.state.store import Pending, utc_now
 
 logger = logging.getLogger(__name__)

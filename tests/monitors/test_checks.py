@@ -83,11 +83,13 @@ def test_finish_reason_shutdown_is_an_error_and_cut_short_counts_are_not_judged(
 
 def test_nothing_fetched_names_the_causes() -> None:
     stats = {"finish_reason": "finished", "downloader/request_count": 6, "tempo/failed/cause/dns": 6,
+             "downloader/exception_type_count/scrapy.exceptions.CannotResolveHostError": 6,
              **{f"tempo/source/{name}/errors": 1 for name in SOURCES}}
     outcome = check(stats, RunLedger())
     assert outcome.exit_code == ERROR
     code, reason = failed(outcome)["Fetched anything"]
-    assert code == ERROR and reason.startswith("fetched nothing from https://www.tempo.co (dns 6)")
+    assert code == ERROR and reason.startswith(
+        "crawl fetched nothing from www.tempo.co: DNS lookup failed (no such host, or no DNS) (6 attempts)")
     assert {c.name for c in outcome.checks if c.status == "skipped"} >= {"Discovery", "Every source"}
 
 

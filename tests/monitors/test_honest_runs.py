@@ -107,7 +107,7 @@ def test_failed_runs_leave_latest_json_on_the_last_good_file(replica, tmp_path: 
     manifest = latest(cron)
     assert manifest["file"] == good.output.name and manifest["items"] == 3 and manifest["status"] == "ok"
     assert (manifest["last_run"]["status"], manifest["last_run"]["file"]) == ("error", None)
-    assert any("Fetched anything: fetched nothing from" in f for f in manifest["last_run"]["failures"])
+    assert any("Fetched anything: crawl fetched nothing from" in f for f in manifest["last_run"]["failures"])
 
     bad_start = cron.run("-a", f"start_urls={replica.origin}/internasional/no-such-page")
     assert bad_start.returncode == ERROR, bad_start.log[-3000:]

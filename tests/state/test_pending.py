@@ -80,7 +80,8 @@ def test_pending_attempts_are_bounded(make_replica, tmp_path: Path) -> None:
 
     first = cron.run("-a", "render=never", settings=settings)
     assert first.returncode == 6 and first.stats["tempo/failed/http_404"] == 1, first.log[-3000:]
-    assert "article fetch failed: " in first.log and f"{path} (HTTP 404)" in first.log
+    assert "article not fetched, not exported this run: " in first.log and "HTTP 404: " in first.log
+    assert path in first.log
     second = cron.run("-a", "render=never", settings=settings)   # retried once more, then given up
     assert second.stats["tempo/pending/retried"] == 1 and second.stats["tempo/pending_given_up"] == 1
     assert second.stats["tempo/pending"] == 0 and second.returncode == 6, second.log[-3000:]
@@ -120,7 +121,7 @@ def test_a_parser_error_costs_one_article_and_leaves_it_pending(spider, monkeypa
         def parse(self, page: object) -> None:
             raise TypeError("expected string or bytes-like object, got 'int'")
 
-    monkeypatch.setattr("tempo_crawler.spiders.world.detect", lambda *args: Broken())
+    monkeypatch.setattr("tempo_crawler.spiders.world.parse", lambda page, layouts: Broken().parse(page))
     response = article_response(spider, b"<html><body>x</body></html>")
     assert list(spider.parse_article(response)) == []          # no exception escapes
     stats = spider.crawler.stats.values
