@@ -24,10 +24,10 @@ pytestmark = pytest.mark.crawl
 # What run 1 says about an article, per fault: a substring of its cause in tempo/failed_articles (None: the
 # article may come out in run 1 already, read correctly, or fail: a 10 MB page under a size limit).
 CAUSES: dict[str, tuple[str, ...] | None] = {
-    "500": ("HTTP 500 after 2 retries",), "502": ("HTTP 502 after 2 retries",), "503": ("HTTP 503 after 2 retries",),
-    "429": ("HTTP 429 after 2 retries",), "403_challenge": ("HTTP 403", "blocked"),
-    "reset": ("connection lost",), "hang": ("timeout",), "truncated": ("cut short",),
-    "truncated_nolength": ("cut short",), "empty": ("empty response",), "redirect_loop": ("redirect loop",),
+    "500": ("HTTP 500",), "502": ("HTTP 502",), "503": ("HTTP 503",),
+    "429": ("HTTP 429",), "403_challenge": ("HTTP 403", "blocked"),
+    "reset": ("connection lost",), "hang": ("timed out",), "truncated": ("cut short",),
+    "truncated_nolength": ("cut short",), "empty": ("empty response",), "redirect_loop": ("too many redirects", "redirect loop"),
     "redirect_foreign": ("",), "non_html": ("quarantined: not a text page",), "wrong_charset": None, "huge": None,
 }
 SETTINGS = {"DOWNLOAD_TIMEOUT": "1.5", "TEMPO_RETRY_AFTER_MAX": "1", "RETRY_TIMES": "2"}

@@ -56,7 +56,7 @@ def test_oversized_page_and_parser_exception_are_quarantined(fresh_replica, tmp_
     assert result.stats.get("tempo/quarantined") == 3
     reasons = {json.loads(p.read_text("utf-8"))["url"].rsplit("/", 2)[-2]: json.loads(p.read_text("utf-8"))["reason"]
                for p in (tmp_path / "run" / "quarantine").glob("*.json")}
-    assert reasons["1879931"] == "parser error RuntimeError: injected parser bug"
+    assert reasons["1879931"] == "parser error: RuntimeError: injected parser bug"
     assert reasons["7100001"].startswith("page too large to parse")
     assert reasons["7100002"] == f"page too large to parse (more than {MAX_ELEMENTS} elements)"
     assert "Traceback" not in result.log and "injected parser bug" in result.log

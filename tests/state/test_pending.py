@@ -121,7 +121,7 @@ def test_a_parser_error_costs_one_article_and_leaves_it_pending(spider, monkeypa
         def parse(self, page: object) -> None:
             raise TypeError("expected string or bytes-like object, got 'int'")
 
-    monkeypatch.setattr("tempo_crawler.spiders.world.parse", lambda page, layouts: Broken().parse(page))
+    monkeypatch.setattr("tempo_crawler.spiders.articles.parse", lambda page, layouts: Broken().parse(page))
     response = article_response(spider, b"<html><body>x</body></html>")
     assert list(spider.parse_article(response)) == []          # no exception escapes
     stats = spider.crawler.stats.values
