@@ -27,7 +27,8 @@ CAUSES: dict[str, tuple[str, ...] | None] = {
     "500": ("HTTP 500",), "502": ("HTTP 502",), "503": ("HTTP 503",),
     "429": ("HTTP 429",), "403_challenge": ("HTTP 403", "blocked"),
     "reset": ("connection lost",), "hang": ("timed out",), "truncated": ("cut short",),
-    "truncated_nolength": ("cut short",), "empty": ("empty response",), "redirect_loop": ("too many redirects", "redirect loop"),
+    "truncated_nolength": ("cut short",), "empty": ("empty response",),
+    "redirect_loop": ("too many redirects", "redirect loop"),
     "redirect_foreign": ("",), "non_html": ("quarantined: not a text page",), "wrong_charset": None, "huge": None,
 }
 SETTINGS = {"DOWNLOAD_TIMEOUT": "1.5", "TEMPO_RETRY_AFTER_MAX": "1", "RETRY_TIMES": "2"}
