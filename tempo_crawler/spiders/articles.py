@@ -146,6 +146,8 @@ class ArticlePages:
         it gave an item); one warning at close names how many (:meth:`report_fallbacks`)."""
         self.fallback_pages += 1
         self._inc("fallback/jsonld")
+        if self.context.inspect:  # scrapy parse/shell/check write nothing
+            return
         directory = self.settings.get("TEMPO_QUARANTINE_DIR", "output/quarantine")
         path = quarantine.save(f"{directory}/jsonld", response.url, response.body,
                                "no known layout: read from its JSON-LD alone (layout JSONLD)",
