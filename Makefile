@@ -4,8 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8765
 ARGS ?=
+BENCH_ARGS ?=
 
-.PHONY: install install-test crawl test demo replica lint golden clean-output bench-distributed
+.PHONY: install install-test install-bench crawl test demo replica lint golden bench bench-kill clean-output bench-distributed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,9 +18,17 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@
 
+# fundus --no-deps: its lxml<6 pin would downgrade the crawler's lxml (pyproject.toml, the bench extra)
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[bench]'
+	$(PY) -m pip install -q --no-deps 'fundus==0.5.7'
+	touch $@
+
 install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
+
+install-bench: $(VENV)/.installed-bench
 
 ## crawl the live site into output/world-<UTC>.jsonl (pass spider arguments with ARGS="-a since=2025-01-01")
 crawl: install
@@ -37,6 +46,16 @@ demo: install
 ## serve the replica on 127.0.0.1:$(PORT) until stopped
 replica: install
 	$(PY) -m tests.replica.server --port $(PORT)
+
+## issue 14's benchmarks (parse cost, accuracy against trafilatura/newspaper4k/Fundus, crawl throughput and
+## memory against a minimal Scrapy spider, incremental cost, a small kill test); ~15 min; rewrites the README
+## performance table and docs/performance.md. Smaller: make bench BENCH_ARGS="--articles 2000 --runs 1"
+bench: install-bench
+	$(PY) -m benchmarks.run_all $(BENCH_ARGS)
+
+## exactly-once export under kill -9 (600 articles, 3 rounds x 4 kills)
+bench-kill: install-test
+	$(PY) -m benchmarks.kill_test
 
 ## issue 15: 1, 2 and 4 distributed workers (redis-server on loopback) on a replica taking 1 s per request,
 ## budget off: pages/s and speed-up against one worker (goals 1.8x and 3.2x); ~4 min; options: DIST_ARGS="--articles 480"

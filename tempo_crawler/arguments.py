@@ -7,11 +7,13 @@ with a one-line message naming the argument (an unknown name gets the closest kn
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 RENDER_MODES = ("auto", "always", "never")
 ROLES = ("auto", "seed", "worker")   # distributed runs (docs/distributed.md)
@@ -21,6 +23,14 @@ _FALSE = ("0", "false", "no", "off", "n", "")
 
 class ArgumentError(ValueError):
     """A spider argument that cannot be used; the message is one line for the operator."""
+
+
+_PASSWORD = re.compile(r"(://[^/@\s:]*):[^/@\s]*@")
+
+
+def shown(value: Any) -> str:
+    """``repr(value)`` for an error message, a password in a URL (``redis://:secret@host``) masked."""
+    return _PASSWORD.sub(r"\1:***@", repr(value))
 
 
 def _day(value: str) -> date:
@@ -40,16 +50,60 @@ def _count(value: str) -> int:
     return n
 
 
+def web_url(value: str) -> str:
+    """``value`` when it is an absolute http(s) URL with a host, else :class:`ArgumentError`."""
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ArgumentError("expected an http(s) URL such as https://www.tempo.co")
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise ArgumentError("bad port in the URL") from None
+    return value
+
+
+def page_url(value: str) -> str:
+    """An http(s) URL, or a ``file://`` URL of an existing file (a saved page)."""
+    parts = urlsplit(value)
+    if parts.scheme.lower() == "file":
+        if not Path(parts.path).is_file():
+            raise ArgumentError("no such file")
+        return value
+    return web_url(value)
+
+
 def _urls(value: str) -> list[str]:
-    return [u.strip() for u in value.split(",") if u.strip()]
+    given = [u.strip() for u in value.split(",") if u.strip()]
+    if not given:
+        raise ArgumentError("expected one or more comma-separated http(s) URLs")
+    urls = []
+    for url in given:
+        try:
+            urls.append(page_url(url))
+        except ArgumentError as exc:
+            raise ArgumentError(f"{shown(url)}: {exc}" if len(given) > 1 else str(exc)) from None
+    return urls
 
 
 def _urls_file(value: str) -> list[str]:
     path = Path(value)
     if not path.is_file():
-        raise ArgumentError("no such file")
-    lines = path.read_text("utf-8").splitlines()
-    return [u.strip() for u in lines if u.strip() and not u.lstrip().startswith("#")]
+        raise ArgumentError("no such file" if not path.exists() else "not a file")
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ArgumentError(f"cannot read it ({type(exc).__name__})") from None
+    urls = []
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if line and not line.startswith("#"):
+            try:
+                urls.append(page_url(line))
+            except ArgumentError as exc:
+                raise ArgumentError(f"line {number}, {shown(line)}: {exc}") from None
+    if not urls:
+        raise ArgumentError("the file lists no URL")
+    return urls
 
 
 def _render(value: str) -> str:
@@ -116,13 +170,13 @@ def parse_arguments(raw: Mapping[str, Any]) -> dict[str, Any]:
         if argument is None:
             close = difflib.get_close_matches(name, NAMES, n=1)
             hint = f"; did you mean -a {close[0]}=…?" if close else f"; known: {', '.join(NAMES)}"
-            raise ArgumentError(f"-a {name}={value!r}: unknown argument{hint}")
+            raise ArgumentError(f"-a {name}={shown(value)}: unknown argument{hint}")
         if value is None:
             continue
         try:
             out[name] = argument.read(value) if isinstance(value, str) else argument.read(str(value))
         except ArgumentError as exc:
-            raise ArgumentError(f"-a {name}={value!r}: {exc}") from None
+            raise ArgumentError(f"-a {name}={shown(value)}: {exc}") from None
     if "since" in out and "until" in out and out["since"] > out["until"]:
         raise ArgumentError(f"-a since={out['since']} is after -a until={out['until']}")
     return out

@@ -5,6 +5,15 @@ no component reads another's attributes.
 ``RunContext.create(crawler, name, arguments)`` is called by the spider's ``from_crawler`` (the first
 component built); every other component gets it with ``RunContext.of(crawler)``. The run lifecycle
 (:mod:`tempo_crawler.state.run`) fills in the runtime part (``store``, ``covered``, ``skipped``).
+
+What a run may write depends on the command and the outputs asked for:
+
+* ``scrapy crawl`` (its command marks the crawler, :func:`mark_crawl`; so does ``scrapy reparse``) without
+  ``-o``/``-O``: a cron run — the seen-store, the run file, ``latest.json``, the text form, the archive;
+* ``scrapy crawl … -o/-O FILE``: a one-off export — only the feeds named (the text form or the archive only
+  when ``TEMPO_TEXT_DIR`` / ``TEMPO_ARCHIVE_ENABLED`` is set explicitly; ``TEMPO_STATE_MODE=on`` makes it a
+  cron run as well);
+* ``scrapy parse``/``shell``/``check`` (any crawler not marked): inspection — nothing is written.
 """
 
 from __future__ import annotations
@@ -15,34 +24,33 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tempo_crawler.arguments import parse_arguments
+from tempo_crawler.config import STATE_MODES, check_settings
+from tempo_crawler.distributed.config import check_run
 from tempo_crawler.files import free_name
 from tempo_crawler.text.dates import WIB
 
 if TYPE_CHECKING:
     from tempo_crawler.state.notes import FetchNotes
+    from tempo_crawler.state.pending import PendingArticles
     from tempo_crawler.state.store import SeenStore
 
-STATE_MODES = ("auto", "on", "off")
 DEFAULT_OUTPUT = "output/%(name)s-%(run_stamp)s.jsonl"
 _ATTR = "tempo_run_context"
+_CRAWL_MARK = "tempo_crawl_command"
+__all__ = ["DEFAULT_OUTPUT", "STATE_MODES", "RunContext", "mark_crawl"]
 
 
-def _distributed(settings: Any, mode: str, feeds: bool, args: dict[str, Any]) -> bool:
-    """True with ``TEMPO_REDIS_URL`` (setting or environment); -a worker/role need it, and it needs the state."""
-    from tempo_crawler.arguments import ArgumentError
-    from tempo_crawler.distributed.config import check_url, redis_url
+def mark_crawl(crawler: Any) -> Any:
+    """Mark ``crawler`` as run by ``scrapy crawl`` (a run that may write); returns it."""
+    setattr(crawler, _CRAWL_MARK, True)
+    return crawler
 
-    url = redis_url(settings)
-    if not url:
-        for name in ("worker", "role"):
-            if name in args:
-                raise ArgumentError(f"-a {name}=…: only for distributed runs (-s TEMPO_REDIS_URL=redis://host:port/0)")
-        return False
-    check_url(url)
-    if mode == "off" or (mode == "auto" and feeds):
-        raise ArgumentError("TEMPO_REDIS_URL: a distributed run keeps its state in Redis and writes one file per "
-                            "worker; drop -o/-O/FEEDS and TEMPO_STATE_MODE=off")
-    return True
+
+def _explicit(settings: Any, name: str) -> bool:
+    """Was ``name`` set above the project's own settings (``-s``, the command, the spider)?"""
+    from scrapy.settings import SETTINGS_PRIORITIES
+
+    return (settings.getpriority(name) or 0) > SETTINGS_PRIORITIES["project"]
 
 
 def _start_of(day: date | None, plus_days: int = 0) -> datetime | None:
@@ -64,8 +72,12 @@ class RunContext:
     reset: bool = False
     render: str = "auto"
     state_mode: str = "auto"
+    inspect: bool = False                       # scrapy parse/shell/check: nothing is written
     store_enabled: bool = True                  # the seen-store is read and written
     writer_enabled: bool = True                 # the exactly-once JSON Lines file is written
+    latest_enabled: bool = True                 # latest.json is written (runs with a run file)
+    text_enabled: bool = True                   # the text form is written (TEMPO_TEXT_DIR)
+    archive_enabled: bool = True                # fetched pages are archived (TEMPO_ARCHIVE_ENABLED permitting)
     state_path: Path = Path("output/state/world.sqlite")
     refetch_window: timedelta = timedelta(hours=48)
     output: Path | None = None                  # the run's exactly-once file (when writer_enabled)
@@ -74,6 +86,7 @@ class RunContext:
     covered: set[str] = field(default_factory=set)   # listing sources that may stop paging early
     skipped: bool = False                            # another run holds the lock: nothing is done
     notes: FetchNotes | None = None
+    pending: PendingArticles | None = None           # the account of every article request (state/pending.py)
     in_run: set[str] = field(default_factory=set)    # article keys the in-run dedupe let through
     # -- distributed runs (TEMPO_REDIS_URL; tempo_crawler.distributed, docs/distributed.md) -----------------
     distributed: bool = False
@@ -87,11 +100,11 @@ class RunContext:
         """Validate the spider arguments and the state settings; attach the context to ``crawler``."""
         args = parse_arguments(raw_arguments)
         s = crawler.settings
-        mode = str(s.get("TEMPO_STATE_MODE", "auto") or "auto").lower()
-        if mode not in STATE_MODES:
-            raise ValueError(f"TEMPO_STATE_MODE={mode!r}: expected one of {', '.join(STATE_MODES)}")
+        mode = check_settings(s).get("TEMPO_STATE_MODE", "auto")
         feeds = bool(s.getdict("FEEDS"))
-        distributed = _distributed(s, mode, feeds, args)
+        crawl = bool(getattr(crawler, _CRAWL_MARK, False))
+        writer = crawl and (mode == "on" or not feeds)
+        distributed = crawl and check_run(s, args)   # usage.py refused a bad combination
         now = datetime.now(timezone.utc)
         explicit = list(args.get("start_urls", [])) + list(args.get("urls_file", []))
         context = cls(
@@ -100,8 +113,11 @@ class RunContext:
             max_items=args.get("max_items"), explicit_urls=explicit,
             full=args.get("full", False), reset=args.get("reset", False),
             render=args.get("render") or str(s.get("TEMPO_RENDER") or "auto").lower(),
-            state_mode=mode, store_enabled=mode == "on" or (mode == "auto" and not feeds),
-            writer_enabled=mode == "on" or not feeds,
+            state_mode=mode, inspect=not crawl,
+            store_enabled=crawl and (mode == "on" or (mode == "auto" and not feeds)),
+            writer_enabled=writer, latest_enabled=writer,
+            text_enabled=crawl and (writer or _explicit(s, "TEMPO_TEXT_DIR")),
+            archive_enabled=crawl and (writer or _explicit(s, "TEMPO_ARCHIVE_ENABLED")),
             state_path=Path(s.get("TEMPO_STATE_PATH") or "output/state/world.sqlite"),
             refetch_window=timedelta(hours=s.getfloat("TEMPO_REFETCH_WINDOW_HOURS", 48.0)),
             distributed=distributed, role=args.get("role", "auto"),

@@ -17,18 +17,25 @@ import json
 import re
 import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from tempo_crawler.urls import article_key
 
 # What a reader reads: a change in any of these is a revision. Not crawled_at/dates/related/layout.
 CONTENT_FIELDS = ("title", "lead", "dateline", "body", "image_url", "image_caption", "reporters", "editors",
-                  "tags", "editors_pick", "read_also", "agency", "is_free", "truncated")
+                  "tags", "editors_pick", "read_also", "closing_credit", "is_free", "truncated")
+# The closing credit line was hashed as "agency" before it had its own field (agency now holds only the
+# agencies it names): hashed under that name, so the stored hashes of earlier runs stay valid.
+_HASHED_AS = {"closing_credit": "agency"}
+# Read too, but added to the item later: hashed only when set, so a store written before they existed keeps
+# the hashes of its articles (an article without them is not taken for revised).
+LATER_CONTENT_FIELDS = ("print_title", "summary")
 
 _WORD = re.compile(r"\w+")
 
-__all__ = ["CONTENT_FIELDS", "article_key", "content_hash", "content_key", "item_key", "mapping_key",
-           "normalised_words", "request_key", "url_keys"]
+__all__ = ["CONTENT_FIELDS", "LATER_CONTENT_FIELDS", "article_key", "content_hash", "content_key", "item_key",
+           "mapping_key", "normalised_words", "request_key", "url_keys"]
 
 
 def item_key(url: str | None, article_id: str | None) -> str | None:
@@ -64,15 +71,24 @@ def normalised_words(text: str | None) -> str:
 
 
 def content_hash(item: Mapping[str, Any]) -> str:
-    """Hash of the fields a reader reads (:data:`CONTENT_FIELDS`) of an item as a dict."""
-    payload = {name: item.get(name) for name in CONTENT_FIELDS}
+    """Hash of the fields a reader reads (:data:`CONTENT_FIELDS`, and :data:`LATER_CONTENT_FIELDS` when set)
+    of an item as a dict."""
+    payload = {_HASHED_AS.get(name, name): item.get(name) for name in CONTENT_FIELDS}
+    if "closing_credit" not in item:   # a line written before the field existed
+        payload["agency"] = item.get("agency")
+    payload.update({name: item[name] for name in LATER_CONTENT_FIELDS if item.get(name)})
     return _sha(json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")))[:32]
 
 
 def content_key(item: Mapping[str, Any]) -> str | None:
     """Normalised title + hash of the normalised body; None when either is empty."""
-    title = normalised_words(item.get("title"))
-    body = normalised_words(" ".join(item.get("body") or []))
+    return _content_key(item.get("title"), tuple(item.get("body") or ()))
+
+
+@lru_cache(maxsize=256)   # an exported item's key is asked for twice (cross-run dedupe, then the store's record)
+def _content_key(title: str | None, body: tuple[str, ...]) -> str | None:
+    title = normalised_words(title)
+    body = normalised_words(" ".join(body))
     if not title or not body:
         return None
     return f"{title}#{_sha(body)[:24]}"

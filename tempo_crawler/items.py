@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 
@@ -35,7 +35,9 @@ class Article:
     layout: str | None = None
     section: str | None = None
     title: str | None = None
+    print_title: str | None = None  # the title the print edition used ("Di edisi cetak, … judul \"…\"")
     lead: str | None = None
+    summary: list[str] = field(default_factory=list)  # the "Ringkasan Berita" bullets shown before the body
     reporters: list[str] = field(default_factory=list)
     editors: list[str] = field(default_factory=list)
     published_at: str | None = None
@@ -47,7 +49,8 @@ class Article:
     body: list[str] = field(default_factory=list)
     editors_pick: Link | None = None
     read_also: list[Link] = field(default_factory=list)
-    agency: str | None = None
+    agency: str | None = None         # the news agencies the closing credit names ("REUTERS", "AP | AL JAZEERA")
+    closing_credit: str | None = None  # the closing credit line as printed: agencies and/or a writer's name
     tags: list[str] = field(default_factory=list)
     related: list[RelatedArticle] = field(default_factory=list)
     is_free: bool = True
@@ -62,11 +65,32 @@ class Article:
 ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Article))
 
 
-def article_to_dict(article: Article) -> dict[str, Any]:
-    """Plain JSON-ready dict in field order (nested dataclasses become dicts)."""
-    from dataclasses import asdict
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
-    return asdict(article)
+
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain(value: Any) -> Any:
+    """``dataclasses.asdict`` semantics (dataclasses to dicts, lists and dicts copied) without its deepcopy."""
+    if type(value) in _ATOMS:
+        return value
+    names = _FIELD_NAMES.get(type(value))
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def article_to_dict(article: Article) -> dict[str, Any]:
+    """Plain JSON-ready dict in field order (nested dataclasses become dicts): what ``dataclasses.asdict``
+    returns, several times faster (called for every exported item)."""
+    return _plain(article)
 
 
 def article_from_dict(data: dict[str, Any]) -> Article:

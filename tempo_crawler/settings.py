@@ -23,7 +23,7 @@ TEMPO_QUARANTINE_DIR = "output/quarantine"
 TEMPO_LAYOUTS: list[str] = []                 # layouts the parsers may use (A1, A2, AMP, B); empty: all
 
 # --- Politeness ----------------------------------------------------------------------------------
-# A desktop-browser UA: the site's WAF refused a plain client (MARKUP.md §10).
+# A desktop-browser UA: the site's WAF refused a plain client (docs/site.md §10).
 USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/156.0.0.0 Safari/537.36"
@@ -62,6 +62,10 @@ LOG_LEVEL = "INFO"
 LOGSTATS_INTERVAL = 30.0                       # the progress line (tempo_crawler/monitors/progress.py)
 STATS_DUMP = False                             # the full stats: DEBUG log and TEMPO_STATS_FILE; a summary at INFO
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+# Scrapy (2.19, asyncio reactor) starts CONCURRENT_ITEMS + 1 tasks for the output of every response. An article
+# page yields one item, a listing page requests only: 16 instead of the default 100 costs nothing in parallelism
+# and saves ~0.8 ms of CPU per article page (issue 14, benchmarks/crawl_throughput.py).
+CONCURRENT_ITEMS = 16
 
 EXTENSIONS = {
     "tempo_crawler.extensions.StatsFile": 900,
@@ -69,13 +73,13 @@ EXTENSIONS = {
 TEMPO_STATS_FILE = ""                          # write the run's stats as JSON here at close
 
 # --- Exports (issue 4; docs/exports.md) ---------------------------------------------------------------
-ITEM_PIPELINES["tempo_crawler.pipelines.schema.SchemaValidationPipeline"] = 350  # only if TEMPO_VALIDATE_SCHEMA
+ITEM_PIPELINES["tempo_crawler.pipelines.schema.SchemaValidationPipeline"] = 350  # unless TEMPO_VALIDATE_SCHEMA is off
 ITEM_PIPELINES["tempo_crawler.exporters.text_form.TextFormPipeline"] = 850       # <id>.txt like the samples
 FEED_EXPORT_FIELDS = list(ARTICLE_FIELDS)     # stable, documented column/key order for every feed format
 FEED_EXPORTERS = {"csv": "tempo_crawler.exporters.csv_export.TempoCsvItemExporter"}
 EXTENSIONS["tempo_crawler.exporters.latest.LatestManifest"] = 950                # output/latest.json
 TEMPO_TEXT_DIR = "output/text/"
-TEMPO_VALIDATE_SCHEMA = False
+TEMPO_VALIDATE_SCHEMA = True           # every item checked against the published schema (issue 11)
 # --- end of Exports ----------------------------------------------------------------------------------
 
 # --- Rendering (issue 5) -------------------------------------------------------------------------
@@ -105,11 +109,11 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30000  # ms
 # The run lifecycle (tempo_crawler/state/run.py: lock, store, recovery), cross-run dedupe
 # (pipelines/dedupe.py) and the exactly-once writer (exporters/jsonl.py); docs/cron.md. Spider arguments
 # `-a reset=1` and `-a full=1`: tempo_crawler/arguments.py.
-TEMPO_STATE_PATH = "output/state/world.sqlite"   # the seen-store; its lock is <path>.lock
+TEMPO_STATE_PATH = "output/state/world.sqlite"   # the seen-store; the run lock is held on this file
 TEMPO_STATE_MODE = "auto"            # auto: state unless -o/-O/FEEDS are given; on: always; off: never
 TEMPO_OUTPUT = "output/%(name)s-%(run_stamp)s.jsonl"   # the run's file (written as <file>.part, renamed at close)
 TEMPO_REFETCH_WINDOW_HOURS = 48.0    # stored articles this fresh are fetched again to catch edits
-TEMPO_EXPORT_SYNC_ITEMS = 1          # fsync the file + commit the store every N lines…
+TEMPO_EXPORT_SYNC_ITEMS = 100        # fsync the file + commit the store every N lines… (docs/cron.md)
 TEMPO_EXPORT_SYNC_SECONDS = 1.0      # …or when the oldest unsynced line is this old
 TEMPO_LOCK_WAIT_SECONDS = 0.0        # wait this long for a previous run's lock before giving up
 TEMPO_LOCK_BUSY_EXIT = 0             # exit status of a run skipped because a previous one is still active
@@ -141,7 +145,7 @@ TEMPO_MONITOR_MAX_BLOCKED_SHARE = 0.2      # responses 403/429/challenge ÷ all 
 TEMPO_MONITOR_DISCOVERY_MIN_RATIO = 0.5    # articles discovered ≥ this × median of recent healthy runs → 5
 TEMPO_MONITOR_FILL_RATES = {               # share of exported items with the field filled, at least → 5
     "title": 0.99, "body": 0.99, "published_at": 0.99, "image_url": 0.8, "reporters_or_editors": 0.4,
-    "image_caption": 0.4, "dateline": 0.4, "tags": 0.4,
+    "image_caption": 0.2, "dateline": 0.4, "tags": 0.4,
 }
 TEMPO_MONITOR_FILL_MIN_ITEMS = 10          # fewer exported items: fill rates are not judged
 TEMPO_MONITOR_FILL_MAX_DROP = 0.25         # a fill rate this far below its median over recent runs → 5
@@ -163,6 +167,57 @@ EXTENSIONS["tempo_crawler.monitors.extension.RunMonitors"] = 450   # before RunL
 EXTENSIONS["scrapy.extensions.logstats.LogStats"] = None
 EXTENSIONS["tempo_crawler.monitors.progress.Progress"] = 0
 # --- end of Monitors (issue 10) ------------------------------------------------------------------
+# --- Blocking and the 2026 site (issue 9; docs/site.md §10) --------------------------------------
+# WAF challenge pages (Cloudflare "Just a moment...", cf-mitigated, 403/429/503 block pages) are recognised at
+# 585, after decompression (590) and before the retry middleware (550): counted per host (tempo/blocked/<host>),
+# never retried, parsed or quarantined (the archive, at 950, still keeps them as downloaded). A run with
+# more than TEMPO_MONITOR_MAX_BLOCKED_SHARE of its responses so answered exits with status 3 (the Blocked
+# monitor; tempo_crawler/exitcodes.py). On a blocked network, Scrapy's HttpProxyMiddleware reads HTTPS_PROXY /
+# https_proxy / http_proxy from the environment (README).
+DOWNLOADER_MIDDLEWARES["tempo_crawler.blocking.ChallengeMiddleware"] = 585
+# --- end of Blocking -----------------------------------------------------------------------------
+
+# --- Bounds and confinement (issue 11; tempo_crawler/hosts.py, tempo_crawler/limits.py) ------------------
+# One allow-list for every request, redirect and discovered link: tempo.co and its subdomains, and the host
+# and port of TEMPO_BASE_URL; http/https only. Scrapy's offsite and redirect middlewares, with that policy.
+DOWNLOADER_MIDDLEWARES.update({
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "tempo_crawler.hosts.ConfinementMiddleware": 50,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "tempo_crawler.hosts.ConfinedMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "tempo_crawler.hosts.ConfinedRedirectMiddleware": 600,
+})
+TEMPO_ALLOWED_ORIGINS: list[str] = []  # more origins (scheme://host:port) to allow; scrapy reparse sets its archive's
+DOWNLOAD_HANDLERS.update({"file": None, "data": None, "ftp": None, "s3": None})  # never read a local file
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024     # bigger responses are cancelled (article pages: limits.MAX_PAGE_BYTES)
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+ITEM_PIPELINES["tempo_crawler.pipelines.bounds.BoundsPipeline"] = 50           # field limits, before clean
+# --- end of Bounds and confinement ---------------------------------------------------------------------
+# --- Command line (issue 13) ---------------------------------------------------------------------
+# Every TEMPO_* setting is declared and checked in tempo_crawler/config.py (a bad value or an unknown
+# name is a usage error: one line, exit status 2). Network failures and robots.txt fetch failures are
+# logged as one WARNING line with host and cause (tracebacks only with LOG_LEVEL=DEBUG).
+EXTENSIONS["tempo_crawler.logfilter.ReadableNetworkErrors"] = 0
+# `scrapy check`: one check per layout and per source, against TEMPO_BASE_URL (tempo_crawler/contracts.py).
+SPIDER_CONTRACTS = {
+    "tempo_crawler.contracts.TempoUrlContract": 10,
+    "tempo_crawler.contracts.SourceContract": 10,
+    "tempo_crawler.contracts.LayoutContract": 10,
+    "tempo_crawler.contracts.ExportsContract": 10,
+    "tempo_crawler.contracts.ListsContract": 10,
+}
+# --- end of Command line (issue 13) --------------------------------------------------------------
+
+# --- Reliability: pending articles, retries, failed writes (issue 11) --------------------------------
+# An article a run could not export stays pending in the store and is fetched again by later runs
+# (tempo_crawler/state/pending.py, docs/cron.md "What happens when…"), until it failed this many times.
+TEMPO_PENDING_MAX_ATTEMPTS = 5
+TEMPO_RETRY_AFTER_MAX = 60.0         # s: cap on the wait a 429/503 asks for with Retry-After (tempo_crawler/retry.py)
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"    # the spider logs each failed request once, with its cause (responses.py)
+DOWNLOADER_MIDDLEWARES.update({"scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+                               "tempo_crawler.retry.RetryAfterMiddleware": 550})
+# --- end of Reliability (issue 11) ---------------------------------------------------------------------
 
 # --- Distributed runs (issue 15) ------------------------------------------------------------------
 # `-s TEMPO_REDIS_URL=redis://[:password@]host:port/db` (or that environment variable) makes `scrapy crawl

@@ -1,27 +1,57 @@
-"""Tempo URL forms: article ids, canonical URLs, the dedupe key, and what kind of page a URL names."""
+"""Tempo URL forms: article ids, canonical URLs, the dedupe key, and what kind of page a URL names.
+
+Every form of docs/site.md §2 yields an article key, whatever the length of its id: the old scheme
+``/read/news/YYYY/MM/DD/<subkanal+id>/``, the old system's ``/read/<id>/`` (still publishing in 2026),
+AMP ``/amp/<id>/`` (also inside a Google AMP-cache URL), partner pages ``/abc/<id>/`` (short ids), and the
+new site's ``/<rubric>/<slug>-<id>`` on ``www.tempo.co``, bare ``tempo.co`` or ``satu.tempo.co`` (its host
+until mid-2025), all three one site whose canonical host is ``www.tempo.co``.
+"""
 
 from __future__ import annotations
 
 import re
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
-# Old scheme (<=2017): /read/news/YYYY/MM/DD/<subkanal+id>/<slug>; A era: /read/<id>/<slug>;
+# Old scheme (<=2017): /read/news/YYYY/MM/DD/<subkanal+id>/<slug>; old system: /read/<id>/<slug>;
 # AMP: /amp/<id>/<slug>; ABC partner pages: /abc/<id>/<slug>.
-_A_PATH = re.compile(r"^/(?:read/news/\d{4}/\d{2}/\d{2}|read|amp|abc)/(\d{5,})(?:/|$)")
+_A_PATH = re.compile(r"^/(?:read/news/\d{4}/\d{2}/\d{2}|read|amp|abc)/(\d{1,12})(?:/|$)")
 _AMP_PATH = re.compile(r"^/amp/\d+")
+# A Google AMP-cache URL wraps the page's own host and path: /v/s/<host>/<path> (also /c/s/, /i/s/).
+_AMP_CACHE_HOST = re.compile(r"(?:^|\.)cdn\.ampproject\.org$")
+_AMP_CACHE_PATH = re.compile(r"^/[a-z]/s/(?P<host>[a-z0-9.-]+\.[a-z]{2,})(?P<path>/.*)?$", re.IGNORECASE)
 # B: /<rubric>/<slug>-<id>, slugs often end in "-" so the URL ends "--<id>".
-_B_LAST = re.compile(r"^[a-z0-9][a-z0-9-]*-(\d{3,})$")
+_B_LAST = re.compile(r"^[a-z0-9][a-z0-9-]*-(\d{1,12})$")
 _B_RESERVED = frozenset({"penulis", "tag", "indeks", "search", "api", "read", "amp", "abc", "_nuxt", "_ipx"})
 _A_SUFFIX = re.compile(r"/full&view=ok$")
+CANONICAL_HOST = "www.tempo.co"
+# The new site's hosts (docs/site.md §2): one site, canonical on www.tempo.co.
+NEW_SITE_HOSTS = frozenset({"www.tempo.co", "tempo.co", "satu.tempo.co"})
+
+
+def unwrap(url: str) -> str:
+    """The page's own URL inside a Google AMP-cache URL (``…cdn.ampproject.org/v/s/dunia.tempo.co/amp/…``, or
+    that path on a mirror of the cache); any other URL unchanged."""
+    parts = urlsplit(url.strip())
+    m = _AMP_CACHE_PATH.match(parts.path or "")
+    if not m:
+        return url
+    inner = m.group("host").lower()
+    if not (_AMP_CACHE_HOST.search(parts.netloc.lower()) or inner == "tempo.co" or inner.endswith(".tempo.co")):
+        return url
+    # the cache serves https pages only (an http:// origin would be ``/c/…``, served as https anyway)
+    return urlunsplit(("https", inner, m.group("path") or "/", parts.query, parts.fragment))
 
 
 def _path(url: str) -> str:
-    return urlsplit(url).path or "/"
+    try:
+        return _A_SUFFIX.sub("", urlsplit(unwrap(url)).path or "/")
+    except (ValueError, AttributeError):  # unparsable (``http://[::1``) or not a string: no article path
+        return "/"
 
 
 def url_era(url: str) -> str | None:
-    """``"a"`` for old-site article URLs (desktop, AMP, partner), ``"b"`` for new-site ones, else None."""
-    path = _A_SUFFIX.sub("", _path(url))
+    """``"a"`` for old-system article URLs (desktop, AMP, partner), ``"b"`` for new-site ones, else None."""
+    path = _path(url)
     if _A_PATH.match(path):
         return "a"
     parts = [p for p in path.split("/") if p]
@@ -46,7 +76,7 @@ def is_amp_url(url: str) -> bool:
 
 def article_id(url: str) -> str | None:
     """Tempo's article id from any URL form of an article (None for non-article URLs)."""
-    path = _A_SUFFIX.sub("", _path(url))
+    path = _path(url)
     m = _A_PATH.match(path)
     if m:
         return m.group(1)
@@ -65,12 +95,22 @@ def article_key(url: str) -> str | None:
 
 
 def canonical_url(url: str) -> str:
-    """Drop query, fragment, ``/full&view=ok`` and a trailing slash; bare ``tempo.co`` becomes ``www.tempo.co``."""
-    parts = urlsplit(url.strip())
+    """Drop query, fragment, ``/full&view=ok`` and a trailing slash; unwrap an AMP-cache URL; the new site's
+    hosts (bare ``tempo.co``, ``satu.tempo.co``) become ``www.tempo.co``. A URL that does not parse is returned
+    as given (stripped)."""
+    try:
+        parts = urlsplit(unwrap(url.strip()))
+    except ValueError:
+        return url.strip()
     host = parts.netloc.lower()
-    if host == "tempo.co":
-        host = "www.tempo.co"
+    if host in NEW_SITE_HOSTS:
+        host = CANONICAL_HOST
     path = _A_SUFFIX.sub("", parts.path)
     if len(path) > 1:
         path = path.rstrip("/")
     return urlunsplit((parts.scheme or "https", host, path, "", ""))
+
+
+def page_host(url: str) -> str:
+    """The host that published the page (AMP-cache URLs unwrapped, new-site hosts as ``www.tempo.co``)."""
+    return urlsplit(canonical_url(url)).netloc

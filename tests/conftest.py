@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.replica.server import Replica
+
+# ---------------------------------------------------------------- Hypothesis (property tests)
+# "ci" (CI=true): derandomized, so a run is reproducible, no example database. "dev": random, with the
+# database (.hypothesis/). Example counts are set per test (the property tests add up to > 1,000); each
+# example has a deadline. HYPOTHESIS_PROFILE picks another profile.
+_COMMON: dict[str, Any] = {"deadline": 2000, "print_blob": True,
+                           "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
+settings.register_profile("ci", derandomize=True, database=None, **_COMMON)
+settings.register_profile("dev", **_COMMON)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 # ---------------------------------------------------------------- the replica (tests/replica/server.py)
 

@@ -51,3 +51,39 @@ def test_content_hash_covers_what_readers_read_only() -> None:
     assert content_hash(article(body=["Paragraf satu.", "Paragraf dua (diperbarui)."])) != base
     assert content_hash(article(title="Judul Baru")) != base
     assert content_hash(article(tags=["a", "b"])) != base
+
+
+@pytest.mark.parametrize("url", [
+    "https://www.tempo.co/cekfakta/keliru-video-pertempuran-iran-israel-pada-6-juli-2025-1935199",
+    "https://satu.tempo.co/cekfakta/keliru-video-pertempuran-iran-israel-pada-6-juli-2025-1935199",
+    "https://tempo.co/cekfakta/keliru-video-pertempuran-iran-israel-pada-6-juli-2025-1935199?utm_source=rss",
+])
+def test_the_new_sites_hosts_share_one_key(url: str) -> None:
+    """Until mid-2025 the gateway feeds linked the new site on satu.tempo.co (docs/site.md §2, §6)."""
+    assert item_key(url, None) == request_key(url) == "b:1935199"
+
+
+def test_fields_added_later_change_the_hash_only_when_set() -> None:
+    """A store written before print_title/summary existed keeps its hashes; setting them is a revision."""
+    base = content_hash(article())
+    assert content_hash({**article(), "print_title": None, "summary": []}) == base
+    assert content_hash({**article(), "summary": ["Satu poin ringkasan."]}) != base
+    assert content_hash({**article(), "print_title": "Judul Cetak"}) != base
+
+
+def test_closing_credit_field_keeps_the_hashes_of_earlier_runs() -> None:
+    """Before closing_credit existed, the credit line was stored (and hashed) as agency: an article exported
+    then and fetched again now must not count as revised."""
+    import hashlib
+    import json
+
+    from tempo_crawler.identity import CONTENT_FIELDS
+
+    old_fields = tuple("agency" if f == "closing_credit" else f for f in CONTENT_FIELDS)
+    before = {**article("1", "https://dunia.tempo.co/read/1/x"), "agency": "IRA GUSLINA SUFA"}
+    before.pop("closing_credit", None)
+    old_hash = hashlib.sha256(json.dumps({f: before.get(f) for f in old_fields}, ensure_ascii=False, sort_keys=True,
+                                         separators=(",", ":")).encode("utf-8")).hexdigest()[:32]
+    now = {**before, "agency": None, "closing_credit": "IRA GUSLINA SUFA"}
+    assert content_hash(now) == content_hash(before) == old_hash
+    assert content_hash({**now, "closing_credit": "REUTERS"}) != old_hash   # a changed credit is a revision

@@ -58,6 +58,7 @@ class ArchiveMiddleware:
                                     s.getint("TEMPO_ARCHIVE_MAX_FILE_BYTES", MAX_FILE_BYTES),
                                     warcinfo=lambda name: records.warcinfo(name, software))
         self.failed = False
+        self.off = False   # scrapy shell: the spider (and its run context) comes after this middleware
         self.originals: dict[tuple[str, int, bool], tuple[str, records.Original]] = {}
         self.originals_path: Path | None = None
 
@@ -66,6 +67,9 @@ class ArchiveMiddleware:
         s = crawler.settings
         if not s.getbool("TEMPO_ARCHIVE_ENABLED", True):
             raise NotConfigured("TEMPO_ARCHIVE_ENABLED is off")
+        context = RunContext.find(crawler)
+        if context is not None and not context.archive_enabled:
+            raise NotConfigured  # a one-off -o/-O export or scrapy parse/check (tempo_crawler/context.py)
         mw = cls(crawler, Path(s.get("TEMPO_ARCHIVE_DIR") or "output/archive"))
         crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
@@ -77,6 +81,10 @@ class ArchiveMiddleware:
         return self.crawler.stats
 
     def spider_opened(self, spider: Any) -> None:
+        context = RunContext.find(self.crawler)
+        if context is not None and not context.archive_enabled:
+            self.off = True
+            return
         try:
             self._housekeeping()
         except OSError as exc:
@@ -119,7 +127,7 @@ class ArchiveMiddleware:
 
     def _write(self, build: Any) -> tuple[list[Any], list[tuple[Path, int, int]]] | None:
         """Build the records (``build()``) and append them: (records, places), or None when archiving is off."""
-        if self.failed:
+        if self.failed or self.off:
             return None
         try:
             recs = build()

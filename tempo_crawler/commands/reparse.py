@@ -17,13 +17,18 @@ import tempfile
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.commands import ScrapyCommand
 
 from tempo_crawler import exitcodes
 from tempo_crawler.archive.index import ArchiveIndex, Capture, Replay, select
 from tempo_crawler.archive.replay import attach, page_text
+from tempo_crawler.arguments import ArgumentError
 from tempo_crawler.commands.crawl import OK_REASONS
+from tempo_crawler.config import check_settings
+from tempo_crawler.context import mark_crawl
+from tempo_crawler.distributed.config import redis_url
 from tempo_crawler.layouts import NAMES, detect
 from tempo_crawler.layouts.base import Page
 
@@ -116,7 +121,11 @@ class Command(ScrapyCommand):
             unknown = [name for name in layouts if name not in known]
             if unknown:
                 raise ArgumentProblem(f"--layout {unknown[0]!r}: unknown layout; known: {', '.join(known)}")
-        except ArgumentProblem as exc:
+            check_settings(self.settings)   # every -s TEMPO_* (tempo_crawler/config.py)
+            if redis_url(self.settings):    # its replayed requests must never reach a shared queue
+                raise ArgumentProblem("TEMPO_REDIS_URL is set: scrapy reparse re-extracts on one machine, into "
+                                      "its own store (TEMPO_STATE_PATH); run it without TEMPO_REDIS_URL")
+        except (ArgumentProblem, ArgumentError) as exc:
             self.fail(exitcodes.USAGE, f"ERROR: {exc}")
             return
         directory = Path(self.settings.get("TEMPO_ARCHIVE_DIR") or "output/archive")
@@ -146,6 +155,10 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         for name, value in RUN_SETTINGS.items():
             self.settings.set(name, value, priority="cmdline")
+        # The archive holds what crawls fetched within their allow-lists: its origins stay allowed (hosts.py).
+        origins = {f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for c in replay.best.values()
+                   for u in (c.uri, c.final_uri) if u}
+        self.settings.set("TEMPO_ALLOWED_ORIGINS", sorted(origins), priority="cmdline")
         middlewares = dict(self.settings.getdict("DOWNLOADER_MIDDLEWARES"))
         middlewares[REPLAY_MIDDLEWARE] = 1000
         self.settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
@@ -153,7 +166,7 @@ class Command(ScrapyCommand):
         with tempfile.TemporaryDirectory(prefix="tempo-reparse-") as tmp:
             urls_file = Path(tmp) / "urls.txt"
             urls_file.write_text("".join(c.uri + "\n" for c in captures), "utf-8")
-            crawler = self.crawler_process.create_crawler("world")
+            crawler = mark_crawl(self.crawler_process.create_crawler("world"))   # a run that writes
             attach(crawler, replay)
             self.crawler_process.crawl(crawler, urls_file=str(urls_file))
             self.crawler_process.start()

@@ -28,8 +28,9 @@ from scrapy import Request
 from scrapy.exceptions import NotConfigured
 
 from tempo_crawler.context import RunContext
-from tempo_crawler.distributed.config import Keys, Tunables, redis_url
+from tempo_crawler.distributed.config import Keys, Tunables, redact, redis_url
 from tempo_crawler.distributed.session import connect
+from tempo_crawler.failures import redis_cause, redis_line
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,8 @@ class SharedBudget:
         self.burst = tunables.burst
         self.client = connect(url)
         self.script = self.client.register_script(GCRA)
+        self.label = redact(url)
+        self.last_error_log = -30.0
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SharedBudget:
@@ -85,8 +88,11 @@ class SharedBudget:
             try:
                 wait = self.wait_for(host)
             except redis.RedisError as exc:   # no budget reachable: fall back to this worker's own delays
-                logger.warning("shared budget unavailable (%s: %s): %s goes by this worker's delays only",
-                               type(exc).__name__, exc, request.url)
+                stats.inc_value(f"tempo/redis/failed/{redis_cause(exc).key}")
+                if time.monotonic() - self.last_error_log >= 30:   # one line per 30 s, not one per request
+                    self.last_error_log = time.monotonic()
+                    logger.warning("%s", redis_line(self.label, exc, f"shared budget unavailable: {request.url} "
+                                                    "and what follows go by this worker's delays only"))
                 return
             if wait <= 0:
                 return

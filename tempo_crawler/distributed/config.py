@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from tempo_crawler.arguments import ArgumentError
 
 ENV = "TEMPO_REDIS_URL"
+SHARED = "tempo_shared"    # request meta: an article request for the shared queue (spider → scheduler)
 SCHEMES = ("redis", "rediss", "unix")
 _NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _PASSWORD = re.compile(r"^(\w+://[^:@/]*:)([^@]*)(@)")
@@ -59,22 +60,49 @@ def redis_url(settings: Any) -> str | None:
     return plain(value).strip() or None if value else None
 
 
-def check_url(url: str) -> str:
-    """The URL if it is a usable Redis URL; else :class:`ConfigError` (the message never holds the password)."""
+def url_problem(url: str) -> str | None:
+    """Why ``url`` is not a usable Redis URL (never showing its password), or None."""
     try:
         parts = urlsplit(url)
-        port = parts.port
+        parts.port   # noqa: B018 - raises ValueError for a port that is not a number
     except ValueError as exc:
-        raise ConfigError(f"TEMPO_REDIS_URL={redact(url)!r}: not a URL ({exc})") from None
+        return f"not a URL ({redact(str(exc))})"
     if parts.scheme not in SCHEMES:
-        raise ConfigError(f"TEMPO_REDIS_URL={redact(url)!r}: expected redis://[:password@]host:port/db")
+        return "expected redis://[:password@]host:port/db"
     if parts.scheme != "unix" and not parts.hostname:
-        raise ConfigError(f"TEMPO_REDIS_URL={redact(url)!r}: no host")
+        return "no host"
     db = parts.path.strip("/")
     if db and not db.isdigit():
-        raise ConfigError(f"TEMPO_REDIS_URL={redact(url)!r}: the database must be a number (/0)")
-    del port
+        return "the database must be a number (/0)"
+    return None
+
+
+def check_url(url: str) -> str:
+    """The URL if it is a usable Redis URL; else :class:`ConfigError` (the message never holds the password)."""
+    problem = url_problem(url)
+    if problem:
+        raise ConfigError(f"TEMPO_REDIS_URL={redact(url)!r}: {problem}")
     return url
+
+
+def check_run(settings: Any, args: dict[str, Any]) -> bool:
+    """Is this run distributed (``TEMPO_REDIS_URL``, the setting or the environment variable)? A combination
+    that cannot be is a :class:`ConfigError` (a usage error, :mod:`tempo_crawler.usage`): ``-a worker``/``-a role``
+    without the URL; the URL with ``-o``/``-O``/``FEEDS`` or ``TEMPO_STATE_MODE=off`` (a distributed run keeps
+    its state in Redis and writes one file per worker); a URL that is not one."""
+    url = redis_url(settings)
+    if not url:
+        for name in ("worker", "role"):
+            if name in args:
+                raise ConfigError(f"-a {name}={args[name]}: only for distributed runs "
+                                  "(-s TEMPO_REDIS_URL=redis://host:port/0)")
+        return False
+    check_url(url)
+    mode = str(settings.get("TEMPO_STATE_MODE") or "auto").strip().lower()
+    if mode == "off" or (mode == "auto" and settings.getdict("FEEDS")):
+        raise ConfigError("TEMPO_REDIS_URL: a distributed run keeps its state in Redis and writes one file per "
+                          "worker; drop -o/-O/FEEDS and TEMPO_STATE_MODE=off")
+    return True
 
 
 def default_worker() -> str:
@@ -125,20 +153,15 @@ class Tunables:
 
     @classmethod
     def of(cls, settings: Any) -> Tunables:
+        """The tunables of ``settings`` (their values were checked before the crawl: :mod:`tempo_crawler.config`)."""
         rate = settings.get("TEMPO_REDIS_RATE")
         if rate in (None, ""):
             delay = settings.getfloat("DOWNLOAD_DELAY", 0.0)
             rate_value = 1.0 / delay if delay > 0 else 0.0
         else:
             rate_value = float(rate)
-        lease = settings.getfloat("TEMPO_REDIS_LEASE_S", 30.0)
-        values = cls(idle_s=settings.getfloat("TEMPO_REDIS_IDLE_S", 10.0), lease_s=lease,
-                     cycle_s=settings.getfloat("TEMPO_REDIS_CYCLE_S", 60.0), rate=rate_value,
-                     burst=max(1, settings.getint("TEMPO_REDIS_BURST", 1)),
-                     tick_s=settings.getfloat("TEMPO_REDIS_TICK_S", 0.5))
-        for name in ("idle_s", "lease_s", "tick_s"):
-            if getattr(values, name) <= 0:
-                raise ConfigError(f"TEMPO_REDIS_{name.upper()}: expected a positive number of seconds")
-        if values.rate < 0 or values.cycle_s < 0:
-            raise ConfigError("TEMPO_REDIS_RATE and TEMPO_REDIS_CYCLE_S cannot be negative")
-        return values
+        return cls(idle_s=settings.getfloat("TEMPO_REDIS_IDLE_S", 10.0),
+                   lease_s=settings.getfloat("TEMPO_REDIS_LEASE_S", 30.0),
+                   cycle_s=settings.getfloat("TEMPO_REDIS_CYCLE_S", 60.0), rate=rate_value,
+                   burst=max(1, settings.getint("TEMPO_REDIS_BURST", 1)),
+                   tick_s=settings.getfloat("TEMPO_REDIS_TICK_S", 0.5))

@@ -39,11 +39,12 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 
 from tempo_crawler.context import RunContext
+from tempo_crawler.distributed.config import SHARED
+from tempo_crawler.failures import redis_cause, redis_line
 
 logger = logging.getLogger(__name__)
 
-SHARED = "tempo_shared"     # meta: this request goes to the shared queue
-KEY = "tempo_key"           # meta: its article key (identity.request_key)
+KEY = "tempo_key"           # meta: its article key (identity.request_key; state/pending.KEY)
 CLAIMED = "tempo_claimed"   # meta: popped and claimed by this worker: it and its follow-ups stay local
 
 
@@ -121,14 +122,25 @@ class SharedScheduler(RedisScheduler):
     def _failed(self, what: str, exc: Exception) -> None:
         """A Redis error: counted, logged at most every 30 s; the worker loop stops the run if it lasts."""
         self._inc("tempo/redis/errors")
+        self._inc(f"tempo/redis/failed/{redis_cause(exc).key}")
         if time.monotonic() - self.last_error_log >= 30:
             self.last_error_log = time.monotonic()
-            logger.error("shared queue: %s failed (%s: %s)", what, type(exc).__name__, exc)
+            logger.error("%s", redis_line(self.label, exc, f"shared queue: {what} failed"))
+
+    @property
+    def label(self) -> str:
+        context = self.context
+        session = context.cluster if context is not None else None
+        return session.label if session is not None else "TEMPO_REDIS_URL"
+
+    @property
+    def context(self) -> RunContext | None:
+        return RunContext.find(self.crawler)
 
     @property
     def shared(self) -> bool:
         """The shared queue is served: the run's session is up and done discovering."""
-        context = RunContext.find(self.crawler)
+        context = self.context
         session = context.cluster if context is not None else None
         return session is not None and session.working
 
@@ -164,6 +176,9 @@ class SharedScheduler(RedisScheduler):
             request.meta[CLAIMED] = True
             self._inc("scheduler/dequeued/redis")
             self._inc("tempo/redis/popped")
+            context = self.context
+            if context is not None and context.pending is not None:   # this worker now accounts for it
+                context.pending.requested(request)
         return request
 
     def next_request(self) -> Request | None:

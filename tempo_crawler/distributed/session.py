@@ -28,9 +28,10 @@ from redis.retry import Retry
 from tempo_crawler.context import RunContext
 from tempo_crawler.distributed.claims import Claims
 from tempo_crawler.distributed.config import Keys, Tunables, plain, redact, redis_url
+from tempo_crawler.failures import redis_line
 from tempo_crawler.state.lock import LockBusy
+from tempo_crawler.state.redis_io import unavailable
 from tempo_crawler.state.redis_store import RedisStore
-from tempo_crawler.state.run import StateUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -75,40 +76,52 @@ class ClusterSession:
         self.last_beat_error = 0.0
         self.discovering = False
         self.working = False
+        self.locked = False   # this run holds the worker lock
 
     @property
     def lease_ms(self) -> int:
         return max(1, int(self.tunables.lease_s * 1000))
 
     # -- the lifecycle's session interface -----------------------------------------------------
+    def open(self, reset_bad: bool = False) -> tuple[RedisStore, None]:
+        """Take the worker lock, start the heartbeat and open the shared store (``reset_bad`` is for files:
+        a shared store is never moved aside). :class:`WorkerBusy`: this worker's previous run still lives;
+        :class:`StoreUnavailable`: Redis cannot be used (one line, :func:`tempo_crawler.failures.redis_line`)."""
+        try:
+            self.acquire()
+            return RedisStore(self.client, self.keys, claims=self.claims, host=self.host, worker=self.worker,
+                              label=self.label), None
+        except redis.RedisError as exc:
+            self.release()
+            raise unavailable(self.label, exc, "this worker cannot start") from None
+        except BaseException:
+            self.release()
+            raise
+
     def acquire(self) -> None:
         k = self.keys
-        try:
-            self.client = connect(self.url)
-            self.client.ping()
-            taken = self.client.set(k.of_run("worker", self.worker), self.run_id, nx=True, px=self.lease_ms)
-        except redis.RedisError as exc:
-            self.client = None
-            raise StateUnavailable(f"cannot use Redis at {self.label} ({type(exc).__name__}: {exc})") from None
-        if not taken:
-            holder = self.client.get(k.of_run("worker", self.worker))
-            self.client.close()
-            self.client = None
-            raise WorkerBusy(self.worker, holder.decode() if holder else "")
-        self.client.set(k.of_run("alive", self.run_id), self.worker, px=self.lease_ms)
+        self.client = connect(self.url)
         self._drop = self.client.register_script(DROP)
+        self.client.ping()
+        if not self.client.set(k.of_run("worker", self.worker), self.run_id, nx=True, px=self.lease_ms):
+            holder = self.client.get(k.of_run("worker", self.worker))
+            raise WorkerBusy(self.worker, holder.decode() if holder else "")
+        self.locked = True
+        self.client.set(k.of_run("alive", self.run_id), self.worker, px=self.lease_ms)
         self.claims = Claims(self.client, k, self.run_id)
         self.context.cluster = self
         self.heartbeat = threading.Thread(target=self._beat_until_stopped, name=f"heartbeat:{self.run_id}",
                                           daemon=True)
         self.heartbeat.start()
 
-    def open_store(self) -> RedisStore:
-        return RedisStore(self.client, self.keys, claims=self.claims, host=self.host, worker=self.worker,
-                          label=self.label)
-
     def elect(self) -> bool:
         """Does this run discover? (See the module doc.)"""
+        try:
+            return self._elect()
+        except redis.RedisError as exc:
+            raise unavailable(self.label, exc, "this worker cannot start") from None
+
+    def _elect(self) -> bool:
         context, k = self.context, self.keys
         if context.explicit_urls:
             self.working = False
@@ -163,9 +176,9 @@ class ClusterSession:
         except redis.RedisError as exc:
             if time.monotonic() - self.last_beat_error >= 30:
                 self.last_beat_error = time.monotonic()
-                logger.error("heartbeat to Redis at %s failed (%s: %s); after TEMPO_REDIS_LEASE_S=%g s without one "
-                             "other workers take over this worker's articles", self.label, type(exc).__name__, exc,
-                             self.tunables.lease_s)
+                logger.error("%s", redis_line(self.label, exc, f"heartbeat failed; after TEMPO_REDIS_LEASE_S="
+                                              f"{self.tunables.lease_s:g} s without one other workers take over "
+                                              "this worker's articles"))
 
     def release(self) -> None:
         self.stopping.set()
@@ -176,13 +189,15 @@ class ClusterSession:
             return
         k = self.keys
         try:
-            if self.discovering:
-                self._drop(keys=[k.discovery], args=[self.run_id])
-            self.client.delete(k.of_run("alive", self.run_id))
-            self._drop(keys=[k.of_run("worker", self.worker)], args=[self.run_id])
+            if self.locked:
+                if self.discovering:
+                    self._drop(keys=[k.discovery], args=[self.run_id])
+                self.client.delete(k.of_run("alive", self.run_id))
+                self._drop(keys=[k.of_run("worker", self.worker)], args=[self.run_id])
         except redis.RedisError as exc:
-            logger.warning("could not release this worker's locks in Redis (%s); they expire after %g s",
-                           exc, self.tunables.lease_s)
+            logger.warning("%s", redis_line(self.label, exc, "could not release this worker's locks; they expire "
+                                            f"after {self.tunables.lease_s:g} s"))
         finally:
+            self.locked = False
             self.client.close()
             self.client = None

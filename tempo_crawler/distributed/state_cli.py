@@ -1,5 +1,6 @@
-"""``scrapy state show|reset|recover`` for a distributed run (``TEMPO_REDIS_URL``): the shared store, whatever
-machine it is run on (:mod:`tempo_crawler.commands.state` hands over to this module)."""
+"""``scrapy state show|reset|recover|rebuild-text`` for a distributed run (``TEMPO_REDIS_URL``): the shared store,
+whatever machine it is run on (:mod:`tempo_crawler.commands.state` hands over to this module). ``recover`` and
+``rebuild-text`` work on this machine's files (its dead runs, its text folder)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import os
 import socket
 import time
+from pathlib import Path
 from typing import Any
 
 import redis
@@ -14,10 +16,12 @@ import redis
 from tempo_crawler.distributed.claims import Claims
 from tempo_crawler.distributed.config import Keys, check_url, redact, redis_url
 from tempo_crawler.distributed.session import connect
+from tempo_crawler.failures import redis_line
+from tempo_crawler.state.backend import StoreUnavailable
 from tempo_crawler.state.recovery import recover
 from tempo_crawler.state.redis_io import text
 from tempo_crawler.state.redis_store import RedisStore
-from tempo_crawler.state.store import utc_now
+from tempo_crawler.state.rows import utc_now
 
 SPIDER = "world"   # the project's one spider: its keys are tempo:world:*, world:requests, world:dupefilter
 
@@ -31,21 +35,28 @@ class ClusterState:
         self.keys = Keys.of(settings, SPIDER)
         self.command = command
 
-    def run(self, action: str, opts: Any) -> None:
+    def run(self, action: str, opts: Any, files: list[Path]) -> None:
         from scrapy.exceptions import UsageError
 
         if opts.lost and not opts.worker:
             raise UsageError("--lost needs --worker NAME")
         if opts.worker and action != "recover":
             raise UsageError("--worker/--lost go with recover")
+        if action == "rebuild-text" and files:   # from the files given: no store needed
+            self.command.rebuild_text(Path(self.label), files, opts.force)
+            return
         try:
             client = connect(self.url)
             client.ping()
         except redis.RedisError as exc:
-            self.command.fail(f"cannot use Redis at {self.label} ({type(exc).__name__}: {exc})")
+            self.command.fail(redis_line(self.label, exc, f"`scrapy state {action}` did nothing"))
             return
         try:
-            getattr(self, action)(client, opts)
+            getattr(self, action.replace("-", "_"))(client, opts)
+        except redis.RedisError as exc:
+            self.command.fail(redis_line(self.label, exc, f"`scrapy state {action}` stopped"))
+        except StoreUnavailable as exc:
+            self.command.fail(str(exc))
         finally:
             client.close()
 
@@ -68,13 +79,13 @@ class ClusterState:
     def show(self, client: Any, opts: Any) -> None:
         from tempo_crawler.commands.state import print_runs, print_summary
 
-        info = RedisStore(client, self.keys, label=self.label).summary()
+        info = RedisStore(client, self.keys, label=self.label).summary(self.command.max_attempts)
         info["cluster"] = cluster = self.cluster(client)
         info["running"] = [r["run_id"] for r in cluster["open_runs"] if r["alive"]] or None
         if opts.json:
             print(json.dumps(info, indent=1, ensure_ascii=False))
             return
-        print_summary(info)
+        print_summary(info, self.command.max_attempts)
         print(f"queue:     {cluster['queue']} request(s) waiting, {cluster['claims']} article(s) claimed, "
               f"{cluster['fingerprints']} fingerprint(s) this cycle")
         print(f"discovery: {'by run ' + cluster['discovering'] if cluster['discovering'] else 'idle'}; "
@@ -94,12 +105,12 @@ class ClusterState:
         store = self._store(client, opts.worker)
         if opts.lost:
             runs = store.unfinished_runs()
-            for run_id, file in runs:
-                store.end_run(run_id, status="killed", reason="machine lost (scrapy state recover --lost)",
+            for run in runs:
+                store.end_run(run.run_id, status="killed", reason="machine lost (scrapy state recover --lost)",
                               complete=False, exported=0, file=None)
-                back = store.release_run(run_id, finished=False)
-                print(f"run {run_id}: {back} article request(s) back on the shared queue; its file {file or '-'} "
-                      "was not published")
+                back = store.release_run(run.run_id, finished=False)
+                print(f"run {run.run_id}: {back} article request(s) back on the shared queue; its file "
+                      f"{run.file or '-'} was not published")
             if not runs:
                 print(f"no dead run of worker {opts.worker}")
             return
@@ -129,3 +140,19 @@ class ClusterState:
         client.hset(k.meta, "reset_at", utc_now())
         print(f"state {self.label} reset: {before} article(s) forgotten, the shared queue emptied; the next crawl "
               "exports everything it finds")
+
+    def rebuild_text(self, client: Any, opts: Any) -> None:
+        """The text files this machine still has to write (noted by its workers), from their JSON Lines files."""
+        from tempo_crawler.exporters.text_form import DEFAULT_TEXT_DIR, rebuild_missing
+
+        directory = Path(self.command.settings.get("TEMPO_TEXT_DIR") or DEFAULT_TEXT_DIR)
+        store = self._store(client)
+        try:
+            done = rebuild_missing(store, directory)
+            store.commit()
+        finally:
+            store.close()
+        print(f"text files written to {directory}: {done.written} ({done.failed} failed, "
+              f"{done.not_found} not found in their output file)")
+        if done.failed:
+            self.command.exitcode = 1

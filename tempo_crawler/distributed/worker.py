@@ -29,6 +29,7 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
 from tempo_crawler.context import RunContext
+from tempo_crawler.failures import redis_cause, redis_line
 
 logger = logging.getLogger(__name__)
 
@@ -169,12 +170,13 @@ class WorkerLoop:
     def _redis_failed(self, exc: Exception) -> None:
         session, now = self.session, time.monotonic()
         self.stats.inc_value("tempo/redis/errors")
+        self.stats.inc_value(f"tempo/redis/failed/{redis_cause(exc).key}")
         if self.down_since is None:
             self.down_since = now
-            logger.error("Redis at %s: %s: %s; this worker stops if it lasts %g s (TEMPO_REDIS_LEASE_S)",
-                         session.label, type(exc).__name__, exc, session.tunables.lease_s)
+            logger.error("%s", redis_line(session.label, exc, f"this worker stops if it lasts "
+                                          f"{session.tunables.lease_s:g} s (TEMPO_REDIS_LEASE_S)"))
         elif now - self.down_since >= session.tunables.lease_s and not self.closing:
             self.stats.set_value("tempo/redis/unavailable", 1)
-            logger.error("Redis at %s unreachable for %.0f s: worker %s stops", session.label, now - self.down_since,
-                         session.worker)
+            logger.error("%s", redis_line(session.label, exc, f"unreachable for {now - self.down_since:.0f} s: "
+                                          f"worker {session.worker} stops"))
             self._close("redis_unavailable")

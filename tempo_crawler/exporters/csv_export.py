@@ -4,7 +4,8 @@ Cell conventions:
 
 * null → empty cell;
 * ``reporters``, ``editors``, ``tags`` → values joined with ``" | "``;
-* ``body`` → paragraphs joined with a blank line (``"\\n\\n"``), as in the text form; the cell is quoted;
+* ``body``, ``summary`` → paragraphs / bullets joined with a blank line (``"\\n\\n"``), as in the text form; the
+  cell is quoted;
 * ``editors_pick``, ``read_also``, ``related`` → compact JSON (UTF-8, not ASCII-escaped); ``[]`` when empty,
   empty cell when ``editors_pick`` is null;
 * booleans → ``true`` / ``false``; numbers as written; strings as they are.
@@ -23,7 +24,7 @@ from tempo_crawler.items import ARTICLE_FIELDS
 LIST_SEPARATOR = " | "
 PARAGRAPH_SEPARATOR = "\n\n"
 JOINED_FIELDS = frozenset({"reporters", "editors", "tags"})
-PARAGRAPH_FIELDS = frozenset({"body"})
+PARAGRAPH_FIELDS = frozenset({"body", "summary"})
 JSON_FIELDS = frozenset({"editors_pick", "read_also", "related"})
 
 

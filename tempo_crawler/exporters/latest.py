@@ -34,6 +34,9 @@ went. A run whose outcome is unknown (the monitors disabled, another spider) mov
 ``items`` is the count of items the feed exporter wrote to that file; ``feeds`` lists every local feed file
 of the run. The file is replaced atomically (temporary file + ``os.replace``). It is not written when a
 feed file of the run is itself called ``latest.json`` in that folder (``-O latest.json``).
+
+Only cron runs write it (runs with a run file, :attr:`RunContext.latest_enabled`): a one-off ``-o``/``-O``
+export writes exactly the feeds named, and ``scrapy parse``/``check``/``shell`` nothing.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import signals
+from scrapy.exceptions import NotConfigured
 from scrapy.extensions.feedexport import FileFeedStorage
 
 from tempo_crawler.context import RunContext
@@ -89,6 +93,9 @@ class LatestManifest:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> LatestManifest:
+        context = RunContext.find(crawler)
+        if context is not None and not context.latest_enabled:
+            raise NotConfigured  # a one-off export or an inspection (no message: not worth a log line)
         ext = cls(crawler)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.feed_slot_closed, signal=signals.feed_slot_closed)

@@ -1,6 +1,7 @@
 """The text form of an article: one UTF-8 ``<id>.txt`` that reads like Tempo's own page text, minus the chrome.
 
-Lines, in the order of the A2 page text (MARKUP.md §11), one blank line between blocks::
+Lines, in the order of the A2 page text (docs/site.md §11; the 2025-2026 blocks where the B pages show them,
+§8), one blank line between blocks::
 
     <title>
     Reporter                      always (the page always has the reporter box)
@@ -8,11 +9,14 @@ Lines, in the order of the A2 page text (MARKUP.md §11), one blank line between
     Editor                        only when the item has editors
     <editor>                      one line per name
     <image caption>               once
+    Ringkasan Berita              only with a summary; its bullets on the next lines, one per line, with no
+    <bullet>                      blank line between them (the box is one block)
     TEMPO.CO, <City> - <first paragraph>
     <paragraph> ...
     Baca juga: <title>            one per "read also" link (their place in the body is not kept)
     Pilihan Editor: <title>
-    <AGENCY>
+    <CLOSING CREDIT>              the closing credit line (agency or writer), as printed
+    Di edisi cetak, artikel ini terbit di bawah judul "<print title>"   only with a print title
     Video Pilihan                 only when there are related entries, then per entry:
     <title>
     <relative time>
@@ -27,15 +31,24 @@ printed ``TEMPO.CO, <City>`` directly followed by the paragraph, as sample 002 s
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from scrapy.exceptions import NotConfigured
+
+from tempo_crawler.context import RunContext
 from tempo_crawler.files import write_atomic
 from tempo_crawler.items import Article, article_from_dict
 from tempo_crawler.text.chrome import scrub_emails
+
+if TYPE_CHECKING:
+    from tempo_crawler.state.store import SeenStore
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +57,8 @@ EDITOR_LABEL = "Editor"
 RELATED_HEADING = "Video Pilihan"
 EDITORS_PICK_PREFIX = "Pilihan Editor: "
 READ_ALSO_PREFIX = "Baca juga: "
+SUMMARY_HEADING = "Ringkasan Berita"
+PRINT_TITLE_NOTE = 'Di edisi cetak, artikel ini terbit di bawah judul "{}"'
 DATELINE_PREFIX = "TEMPO.CO, "
 DATELINE_SEPARATOR = " - "
 DEFAULT_TEXT_DIR = "output/text/"
@@ -81,6 +96,9 @@ def to_text(article: Article) -> str:
         blocks.append(EDITOR_LABEL)
         blocks.extend(editors)
     add(article.image_caption)
+    bullets = [_line(b) for b in article.summary if _line(b)]
+    if bullets:
+        blocks.append("\n".join([SUMMARY_HEADING, *bullets]))
     body = [_line(p) for p in article.body if _line(p)]
     prefix = dateline_prefix(article)
     if prefix:
@@ -94,7 +112,9 @@ def to_text(article: Article) -> str:
             blocks.append(READ_ALSO_PREFIX + _line(link.title))
     if article.editors_pick and _line(article.editors_pick.title):
         blocks.append(EDITORS_PICK_PREFIX + _line(article.editors_pick.title))
-    add(article.agency)
+    add(article.closing_credit)
+    if _line(article.print_title):
+        blocks.append(PRINT_TITLE_NOTE.format(_line(article.print_title)))
     related = [r for r in article.related if _line(r.title)]
     if related:
         blocks.append(RELATED_HEADING)
@@ -114,20 +134,106 @@ def text_file_name(article: Article) -> str | None:
     return f"{aid}.txt" if _SAFE_NAME.match(aid) else None
 
 
+@dataclass
+class Rebuilt:
+    written: int = 0
+    failed: int = 0
+    not_found: int = 0       # no line of that article in the file the store names
+
+
+def _latest_lines(files: Iterable[Path], wanted: set[str] | None) -> dict[str, dict[str, Any]]:
+    """The newest line (highest ``version``, then the later one) per article id in JSON Lines ``files``."""
+    latest: dict[str, dict[str, Any]] = {}
+    for path in files:
+        with open(path, "rb") as fh:
+            for raw in fh:
+                try:
+                    item = json.loads(raw)
+                except ValueError:
+                    continue
+                aid = str(item.get("id") or "") if isinstance(item, dict) else ""
+                if aid and (wanted is None or aid in wanted) and \
+                        int(item.get("version") or 1) >= int(latest.get(aid, {}).get("version") or 0):
+                    latest[aid] = item
+    return latest
+
+
+def rebuild_texts(files: Iterable[Path], directory: Path, *, only: set[str] | None = None,
+                  force: bool = False) -> tuple[Rebuilt, set[str]]:
+    """Write ``<id>.txt`` from the newest line of each article in ``files`` (only ids in ``only`` when given;
+    only missing text files unless ``force``). Returns the counts and the ids written."""
+    out, done = Rebuilt(), set()
+    for aid, item in _latest_lines(files, only).items():
+        article = article_from_dict(item)
+        name = text_file_name(article)
+        if name is None or (not force and (directory / name).exists()):
+            continue
+        try:
+            write_atomic(directory / name, to_text(article))
+        except OSError as exc:
+            logger.error("text form: cannot write %s: %s", directory / name, exc)
+            out.failed += 1
+            continue
+        out.written += 1
+        done.add(aid)
+    return out, done
+
+
+def rebuild_missing(store: SeenStore, directory: Path) -> Rebuilt:
+    """Write the text files the store lists as missing, from the JSON Lines files holding their articles."""
+    by_file: dict[str, set[str]] = {}
+    for aid, file in store.texts_missing():
+        by_file.setdefault(file or "", set()).add(aid)
+    total = Rebuilt()
+    for file, ids in by_file.items():
+        if not file or not Path(file).is_file():
+            total.not_found += len(ids)
+            continue
+        counts, done = rebuild_texts([Path(file)], directory, only=ids, force=True)
+        total.written += counts.written
+        total.failed += counts.failed
+        total.not_found += len(ids) - len(done) - counts.failed
+        store.text_written(done)
+    return total
+
+
 class TextFormPipeline:
     """Write every article's text form to ``TEMPO_TEXT_DIR/<id>.txt`` (default ``output/text/``).
 
-    Stats: ``tempo/text_form/written``; ``tempo/text_form/write_error`` (logged, the item goes on);
-    ``tempo/text_form/skipped_no_id``. The item itself is passed on unchanged.
+    Written by cron runs; a one-off ``-o``/``-O`` export only when ``TEMPO_TEXT_DIR`` is set explicitly
+    (``-s TEMPO_TEXT_DIR=…``); ``scrapy parse``/``check``/``shell`` never (:class:`RunContext`).
+
+    Stats: ``tempo/text_form/written``; ``tempo/text_form/write_error`` (logged, the item goes on, the run
+    exits 1); ``tempo/text_form/skipped_no_id``. The item itself is passed on unchanged.
+
+    A text file that cannot be written is never half there (temporary file + rename). With the seen-store,
+    it is noted as missing (``text_missing``), and at the end of the next run (or ``scrapy state
+    rebuild-text``) the missing ones are written from the JSON Lines files (``tempo/text_form/rebuilt``).
+
+    In a crawl (``from_crawler``, ``threaded``) the file is written by Twisted's thread pool: the atomic
+    write with its fsync (~0.5 ms here) then waits on the disk beside the crawl instead of blocking it;
+    ``process_item`` returns a coroutine that Scrapy awaits, so the item (and the spider's close) waits for
+    its file. Built directly, the pipeline writes before ``process_item`` returns.
     """
 
-    def __init__(self, directory: str | os.PathLike[str] = DEFAULT_TEXT_DIR, stats: Any = None) -> None:
+    def __init__(self, directory: str | os.PathLike[str] = DEFAULT_TEXT_DIR, stats: Any = None,
+                 context: RunContext | None = None, threaded: bool = False) -> None:
         self.directory = Path(directory)
         self.stats = stats
+        self.context = context
+        self.threaded = threaded
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> TextFormPipeline:
-        return cls(crawler.settings.get("TEMPO_TEXT_DIR") or DEFAULT_TEXT_DIR, crawler.stats)
+        context = RunContext.find(crawler)
+        if context is not None and not context.text_enabled:
+            raise NotConfigured  # no message: Scrapy then logs nothing
+        return cls(crawler.settings.get("TEMPO_TEXT_DIR") or DEFAULT_TEXT_DIR, crawler.stats, context,
+                   threaded=True)
+
+    @property
+    def store(self) -> SeenStore | None:
+        return self.context.store if self.context is not None and self.context.active else None
 
     def _inc(self, key: str) -> None:
         if self.stats is not None:
@@ -145,11 +251,52 @@ class TextFormPipeline:
             self._inc("skipped_no_id")
             return item
         path = self.directory / name
+        text = to_text(article)
+        if self.threaded:
+            return self._write_in_thread(path, text, article.id, item)
         try:
-            write_atomic(path, to_text(article))
+            write_atomic(path, text)
         except Exception as exc:  # never crash the crawl over a text file
-            logger.error("text form: cannot write %s: %s", path, exc)
-            self._inc("write_error")
+            self._failed(path, exc, article.id)
         else:
-            self._inc("written")
+            self._written(article.id)
         return item
+
+    async def _write_in_thread(self, path: Path, text: str, article_id: str | None, item: Any) -> Any:
+        from scrapy.utils.defer import maybe_deferred_to_future
+        from twisted.internet.threads import deferToThread
+
+        try:
+            await maybe_deferred_to_future(deferToThread(write_atomic, path, text))
+        except Exception as exc:  # never crash the crawl over a text file
+            self._failed(path, exc, article_id)
+        else:
+            self._written(article_id)   # counted (and noted) on the reactor's thread, never from the writer's
+        return item
+
+    def _written(self, article_id: str | None) -> None:
+        self._inc("written")
+        if self.store is not None:
+            self.store.text_written([article_id])
+
+    def _failed(self, path: Path, exc: Exception, article_id: str | None) -> None:
+        logger.error("text form: cannot write %s: %s", path, exc)
+        self._inc("write_error")
+        if self.store is not None:
+            self.store.note_text_missing([article_id], f"{type(exc).__name__}: {exc}")
+
+    def close_spider(self) -> None:
+        """Catch up: write the text files earlier runs could not (from the JSON Lines files)."""
+        if self.store is None:
+            return
+        try:
+            done = rebuild_missing(self.store, self.directory)
+        except OSError as exc:   # the shared store is gone (Redis): said once by the run's end; caught up later
+            logger.warning("text form: missing text files left for the next run (%s)", exc)
+            return
+        for key, value in (("rebuilt", done.written), ("write_error", done.failed), ("rebuild_not_found",
+                                                                                   done.not_found)):
+            if value and self.stats is not None:
+                self.stats.inc_value(f"tempo/text_form/{key}", value)
+        if done.written:
+            logger.info("text form: wrote %d text file(s) missing since earlier runs", done.written)

@@ -1,13 +1,13 @@
 """Read a Tempo article text back into an :class:`Article` (no Scrapy needed).
 
 Accepts the text form written by :mod:`.text_form` and raw text dumps of A-layout pages as people saved
-them (the two samples, ``shared/tempo/pages``): the login / e-mail block, ``image-gnews``, the doubled
-caption, ``Iklan`` labels and the footer widgets are dropped with the chrome lexicon
+them (the two samples, stored page texts; docs/site.md §11): the login / e-mail block, ``image-gnews``, the
+doubled caption, ``Iklan`` labels and the footer widgets are dropped with the chrome lexicon
 (:func:`~tempo_crawler.text.chrome.is_chrome`); e-mail addresses are scrubbed from every value.
 
 How the lines are recognised (the text has no markup, so some of this is heuristic; see docs/exports.md):
 
-* an optional first line that is an ``http(s)://`` URL (the ``shared/tempo/pages`` dumps) gives url and id;
+* an optional first line that is an ``http(s)://`` URL (stored page texts) gives url and id;
 * title: the first line, unless it is already a label or the dateline paragraph;
 * ``Reporter`` / ``Editor`` labels, each followed by names; without a following label, a line counts as
   a name while it looks like one (a few capitalised words, no digits, no credit slash, no full stop
@@ -19,7 +19,10 @@ How the lines are recognised (the text has no markup, so some of this is heurist
   and ``Pilihan Editor:`` taken out, a repeat of the caption dropped, and a closing line in capitals
   taken as the agency;
 * related list: after the last ``Video Pilihan``, entries of title / relative time / caption + repeated
-  title / summary.
+  title / summary;
+* the "Ringkasan Berita" box (2025-2026 pages): its bullets become ``summary`` (the text form prints them as
+  one block; in a raw page text they end where the body opens); the print-edition note
+  ``Di edisi cetak, … judul "…"`` becomes ``print_title``.
 """
 
 from __future__ import annotations
@@ -30,8 +33,15 @@ from datetime import datetime, timezone
 
 from tempo_crawler.exporters.text_form import EDITOR_LABEL, RELATED_HEADING, REPORTER_LABEL
 from tempo_crawler.items import Article, Link, RelatedArticle
-from tempo_crawler.text.chrome import is_chrome, scrub_emails
-from tempo_crawler.text.credits import editors_pick_title, is_agency_line, read_also_title, split_dateline
+from tempo_crawler.text.chrome import is_chrome, is_summary_heading, print_title, scrub_emails
+from tempo_crawler.text.credits import (
+    SummaryBox,
+    credit_agency,
+    editors_pick_title,
+    is_credit_line,
+    read_also_title,
+    split_dateline,
+)
 from tempo_crawler.text.dates import parse_relative
 from tempo_crawler.urls import article_id, canonical_url
 
@@ -70,6 +80,8 @@ def _is_relative_time(value: str) -> bool:
 def looks_like_name(value: str) -> bool:
     """A person's name (or two joined by ``dan``/commas): a few capitalised words, nothing else."""
     if not value or len(value) > 80 or _NAME_BAD_CHARS.search(value) or _is_dateline_line(value):
+        return False
+    if value.isupper():  # a line in capitals is a label or subhead ("BRASIL"), or an agency credit
         return False
     words = value.replace(",", " ").split()
     if not 1 <= len(words) <= 6:
@@ -206,6 +218,27 @@ def _take_names(units: list[_Unit], pos: int) -> tuple[list[str], int]:
     return names, pos
 
 
+def _take_summary(lines: list[str]) -> tuple[list[str], list[str]]:
+    """The lines without the first "Ringkasan Berita" box, and the box's bullets. The text form prints the
+    box as one block (a blank line ends it); a raw page text runs the body on (the first line that opens
+    the body ends it, :class:`~tempo_crawler.text.credits.SummaryBox`)."""
+    start = next((i for i, ln in enumerate(lines) if is_summary_heading(_line(ln))), None)
+    if start is None:
+        return lines, []
+    box = SummaryBox()
+    box.take(_line(lines[start]))
+    end = start + 1
+    while end < len(lines):
+        text = _line(lines[end])
+        if not text:
+            if box.bullets:
+                break
+        elif not is_chrome(text) and not box.take(text):
+            break
+        end += 1
+    return lines[:start] + lines[end:], box.bullets
+
+
 def read_text(text: str, *, fetched_at: datetime | None = None) -> Article:
     """Parse an article text (text form or raw page dump) into an :class:`Article`.
 
@@ -216,10 +249,11 @@ def read_text(text: str, *, fetched_at: datetime | None = None) -> Article:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     heading = [i for i, ln in enumerate(lines) if _key(ln) == RELATED_HEADING.casefold()]
     cut = heading[-1] if heading else len(lines)
-    units = _units(lines[:cut])
+    head, summary = _take_summary(lines[:cut])
+    units = _units(head)
     related = _read_related(lines[cut + 1:], fetched_at)
 
-    art = Article(related=related)
+    art = Article(related=related, summary=summary)
     pos = 0
     if units and _URL_LINE.match(units[0].text):
         art.url = canonical_url(units[0].text)
@@ -261,6 +295,10 @@ def read_text(text: str, *, fetched_at: datetime | None = None) -> Article:
             line = rest
             if not line:
                 continue
+        printed = print_title(line)
+        if printed is not None:
+            art.print_title = printed
+            continue
         if want_pick:  # a bare "Pilihan Editor:" line, its title on the next line
             art.editors_pick, want_pick = Link(title=line), False
             continue
@@ -283,8 +321,9 @@ def read_text(text: str, *, fetched_at: datetime | None = None) -> Article:
         if caption_key and line.casefold() == caption_key:
             continue
         body.append(line)
-    if body and is_agency_line(body[-1]):
-        art.agency = body.pop()
+    if body and is_credit_line(body[-1]):
+        art.closing_credit = body.pop()
+        art.agency = credit_agency(art.closing_credit)
     art.body = body
     # A field once items.py has it (proposed); until then a plain attribute, which exports ignore.
     art.dateline_glued = glued

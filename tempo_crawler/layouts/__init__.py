@@ -2,9 +2,10 @@
 
 A layout is named by its item code (the ``layout`` field): ``A1`` desktop ≈2018–2020 (``a1.py``), ``A2``
 desktop 2021–Nov 2024 (``a2.py``), ``AMP`` the A-era AMP pages (``amp.py``), ``B`` the Nuxt site since
-Nov 2024 (``b.py``). ``detect`` asks each parser of ``PARSERS`` in order whether the page is of its layout;
-``parse_page`` returns the first one's parse, or None when no known layout fits (the caller quarantines
-such a page).
+Nov 2024 (``b.py``); ``JSONLD`` the fallback for a page no layout recognises that carries a complete
+schema.org article (``jsonld_only.py``). ``detect`` asks each parser of ``PARSERS`` in order whether the page
+is of its layout; ``parse_page`` (``parse`` for a :class:`Page`) returns the first one's parse, or None when
+nothing fits or the page is over the parse budget (the caller quarantines such a page).
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from tempo_crawler.layouts.a2 import A2Parser
 from tempo_crawler.layouts.amp import AMPParser
 from tempo_crawler.layouts.b import BParser
 from tempo_crawler.layouts.base import LayoutParser, Page, ParsedPage, ShellMarkers
+from tempo_crawler.layouts.jsonld_only import JSONLDParser
 
-# AMP first: it reuses desktop class names. B before A: its markers are unambiguous.
-PARSERS: tuple[LayoutParser, ...] = (AMPParser(), BParser(), A2Parser(), A1Parser())
+# AMP first: it reuses desktop class names. B before A: its markers are unambiguous. JSONLD last, always:
+# it takes any page with a complete article JSON-LD, so it must only see pages every layout refused.
+PARSERS: tuple[LayoutParser, ...] = (AMPParser(), BParser(), A2Parser(), A1Parser(), JSONLDParser())
 
 
 NAMES: tuple[str, ...] = tuple(p.name for p in PARSERS)
@@ -40,11 +43,19 @@ def detect(page: Page, layouts: Collection[str] | None = None) -> LayoutParser |
     return next((p for p in PARSERS if (layouts is None or p.name in layouts) and p.matches(page)), None)
 
 
-def parse_page(url: str, html: str, fetched_at: datetime | None = None,
-               layouts: Collection[str] | None = None) -> ParsedPage | None:
-    page = Page(url, html) if fetched_at is None else Page(url, html, fetched_at)
+def parse(page: Page, layouts: Collection[str] | None = None) -> ParsedPage | None:
+    """The page read by the parser of its layout (of ``layouts``, default all); None when no known layout fits
+    or when the page is over the parse budget (:attr:`Page.over_budget`: the caller quarantines it with that
+    reason)."""
+    if page.over_budget:
+        return None
     parser = detect(page, layouts)
     return parser.parse(page) if parser else None
+
+
+def parse_page(url: str, html: str, fetched_at: datetime | None = None,
+               layouts: Collection[str] | None = None) -> ParsedPage | None:
+    return parse(Page(url, html) if fetched_at is None else Page(url, html, fetched_at), layouts)
 
 
 def _union(values: list[str]) -> tuple[str, ...]:
@@ -65,5 +76,5 @@ def shell_markers() -> ShellMarkers:
                         stubs=_union([m for s in shells for m in s.stubs]))
 
 
-__all__ = ["NAMES", "PARSERS", "A1Parser", "A2Parser", "AMPParser", "BParser", "ShellMarkers", "detect", "enabled",
-           "parse_page", "ready_selector", "shell_markers"]
+__all__ = ["NAMES", "PARSERS", "A1Parser", "A2Parser", "AMPParser", "BParser", "JSONLDParser", "Page",
+           "ShellMarkers", "detect", "enabled", "parse", "parse_page", "ready_selector", "shell_markers"]

@@ -1,4 +1,4 @@
-"""Layout A1: the Tempo desktop article page of ≈2018–2020 (MARKUP.md §3, A1 column).
+"""Layout A1: the Tempo desktop article page of ≈2018–2020 (docs/site.md §3, A1 column).
 
 Signature: ``div#isi`` (body), ``h1[itemprop=headline]``, ``span#date`` and ``#article #author`` whose
 text carries ``reporter:`` / ``editor:`` prefixes, without the A2 markers (``article.detail-artikel``,
@@ -17,7 +17,7 @@ from tempo_crawler.layouts.jsonld import ld_article, ld_image, ld_keywords, ld_p
 from tempo_crawler.text.normalize import clean_or_none, unique_texts
 from tempo_crawler.urls import article_id
 
-# "reporter: Name editor: Name" (MARKUP.md §3, A1 ``#article #author``).
+# "reporter: Name editor: Name" (docs/site.md §3, A1 ``#article #author``).
 _ROLE_RE = re.compile(r"\b(reporter|penulis|editor)\s*:\s*", re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\s&\s|\sdan\s)\s*")
 
@@ -38,6 +38,7 @@ def author_roles(text: str | None) -> tuple[list[str], list[str]]:
 
 class A1Parser(LayoutParser):
     name = "A1"
+    example = "https://dunia.tempo.co/read/1221983/masyarakat-iran-tak-mencemaskan-ketegangan-dengan-amerika-serikat"
     ready = "div#isi p"
     # Not AMP, not the Nuxt site, not A2 (its article box and avatar block).
     excludes = (AMP_HTML, NUXT_SITE, f"//article[{has_class('detail-artikel')}] | //div[{has_class('block-avatar')}]")

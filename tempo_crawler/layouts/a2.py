@@ -1,6 +1,6 @@
 """Layout A2: Tempo desktop 2021 – Oct/Nov 2024 (``article.detail-artikel``), the layout of the samples.
 
-Selectors follow MARKUP.md §3 (A2 column); dates §7; datelines, chrome and inserts §8; the sample
+Selectors follow docs/site.md §3 (A2 column); dates §7; datelines, chrome and inserts §8; the sample
 mapping §11. JSON-LD (the ``NewsArticle``, in practice the 2nd ``application/ld+json`` block) is read
 first; the DOM supplies what it lacks (editor, caption, body, inserts, agency, related list, tags, kanal).
 """
@@ -11,6 +11,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from lxml import etree
 from parsel import Selector
 
 from tempo_crawler.items import Article, RelatedArticle
@@ -25,9 +26,11 @@ from tempo_crawler.layouts.base import (
     has_class,
     related_entry,
 )
-from tempo_crawler.layouts.jsonld import ld_article, ld_image, ld_keywords, ld_people
-from tempo_crawler.text.chrome import is_chrome, scrub_emails
+from tempo_crawler.layouts.jsonld import ld_article, ld_image, ld_keywords, ld_people, ld_text
+from tempo_crawler.limits import MAX_ARTICLE_PAGES
+from tempo_crawler.text.chrome import is_chrome
 from tempo_crawler.text.dates import parse_date
+from tempo_crawler.text.emails import scrub_emails
 from tempo_crawler.text.normalize import clean_text, unique_texts
 from tempo_crawler.urls import article_id
 
@@ -37,17 +40,7 @@ _SKIP_CLASSES = AD_CLASSES + ("bacajuga", "baca-juga", "box-tag-detail", "captio
                               "pagination", "paging", "card-box")
 _BACA_CLASSES = ("bacajuga", "baca-juga")
 
-_EXCLUDED = " or ".join(
-    [f"self::{t}" for t in _SKIP_TAGS]
-    + [has_class(c) for c in _SKIP_CLASSES]
-    + [f"@id='{i}'" for i in AD_IDS]
-)
-# Body blocks in document order: paragraphs, subheads, list items and "Baca juga" boxes.
-_BLOCKS = (
-    f".//*[(self::p or self::h2 or self::h3 or self::h4 or self::li) and not(ancestor-or-self::*[{_EXCLUDED}])"
-    f" and not(self::li and .//p) and not(.//a[contains(@href, 'page_num=')])]"
-    f" | .//*[({' or '.join(has_class(c) for c in _BACA_CLASSES)}) and not(ancestor::*[{_EXCLUDED}])]"
-)
+_BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "li"})
 _ARTICLE = f"//article[{has_class('detail-artikel')}]"
 _BODY_CONTAINERS = (
     f"//div[@id='isi']//div[{has_class('detail-konten')}]",
@@ -59,7 +52,7 @@ _BODY_CONTAINERS = (
 )
 _DATELINE_START = re.compile(r"^\s*TEMPO\.CO\b")
 _DATELINE_ONLY = re.compile(r"TEMPO\.CO\s*,?\s*[A-Z][A-Za-z'.]+(?:[ -][A-Z][A-Za-z'.]+)*")
-# Old items (MARKUP.md §8): everything from this list on is site furniture, not the article.
+# Old items (docs/site.md §8): everything from this list on is site furniture, not the article.
 _TAIL_MARKERS = re.compile(r"^\s*Berita\s+terpopuler\s+lainnya\b", re.IGNORECASE)
 
 
@@ -77,6 +70,43 @@ def _first_href(node: Selector, page: Page) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _excluded(el: Any) -> bool:
+    """Never body: the skipped tags, ad and furniture classes, ad ids (the "Baca juga" boxes included)."""
+    return (walk.tag(el) in _SKIP_TAGS or bool(walk.classes(el).intersection(_SKIP_CLASSES))
+            or (el.get("id") or "") in AD_IDS)
+
+
+def _blocks(container: Any) -> list[Any]:
+    """Body blocks of a container in document order: paragraphs, subheads, list items (not one holding a
+    ``<p>``; not one holding a ``page_num=`` pagination link) and "Baca juga" boxes; nothing inside an
+    excluded element (:func:`_excluded`). One walk down the tree and one up (the descendant tests), so the
+    cost is linear in the size of the container, however deep or wide."""
+    if any(_excluded(a) for a in [container, *container.iterancestors()]):
+        return []
+    holds_p: set[Any] = set()
+    holds_pager: set[Any] = set()
+    for _, el in etree.iterwalk(container, events=("end",)):
+        for child in el:
+            name = walk.tag(child)
+            if name == "p" or child in holds_p:
+                holds_p.add(el)
+            if (name == "a" and "page_num=" in (child.get("href") or "")) or child in holds_pager:
+                holds_pager.add(el)
+    out: list[Any] = []
+    stack = list(reversed([c for c in container if walk.tag(c)]))
+    while stack:
+        el = stack.pop()
+        if walk.classes(el).intersection(_BACA_CLASSES):
+            out.append(el)
+            continue
+        if _excluded(el):
+            continue
+        if walk.tag(el) in _BLOCK_TAGS and not (walk.tag(el) == "li" and el in holds_p) and el not in holds_pager:
+            out.append(el)
+        stack.extend(reversed([c for c in el if walk.tag(c)]))
+    return out
+
+
 def _date(raw: str | None) -> str | None:
     raw = clean_text(raw) or None
     return (parse_date(raw) or raw) if raw else None
@@ -84,12 +114,13 @@ def _date(raw: str | None) -> str | None:
 
 class A2Parser(LayoutParser):
     name = "A2"
+    example = "https://dunia.tempo.co/read/1879931/nato-setujui-bantuan-keamanan-dan-pelatihan-baru-untuk-ukraina"
     ready = "article p, div.detail-konten p"
     excludes = (AMP_HTML, NUXT_SITE)
     markers = (
         _ARTICLE,
         # a body container on a page that also has A2's avatar block or date line
-        f"//div[{has_class('detail-konten')} or @id='isi'][//div[{has_class('block-avatar')}]"
+        f"(//div[{has_class('detail-konten')} or @id='isi'])[1][//div[{has_class('block-avatar')}]"
         f" or //p[{has_class('date')}]]",
     )
 
@@ -102,16 +133,16 @@ class A2Parser(LayoutParser):
         art.crawled_at = page.crawled_at()
 
         art.section = self._section(sel, ld)
-        art.title = clean_text(ld.get("headline")) or self._dom_title(sel) or None
-        art.lead = None  # A2 shows no standfirst (MARKUP.md §3/§11)
+        art.title = ld_text(ld, "headline") or self._dom_title(sel) or None
+        art.lead = None  # A2 shows no standfirst (docs/site.md §3/§11)
 
         dom_reporters, dom_editors = self._dom_people(sel)
         art.reporters = ld_people(ld.get("author")) or dom_reporters
         art.editors = ld_people(ld.get("editor")) or dom_editors
 
         art.published_at = _date(
-            ld.get("datePublished") or page.meta("article:published_time") or self._dom_date(sel))
-        art.modified_at = _date(ld.get("dateModified") or page.meta("article:modified_time"))
+            ld_text(ld, "datePublished") or page.meta("article:published_time") or self._dom_date(sel))
+        art.modified_at = _date(ld_text(ld, "dateModified") or page.meta("article:modified_time"))
 
         ld_url, ld_caption = ld_image(ld)
         foto = sel.xpath(f"//div[{has_class('foto-detail')}]")
@@ -190,13 +221,13 @@ class A2Parser(LayoutParser):
         for xp in _BODY_CONTAINERS:
             nodes = sel.xpath(xp)
             if nodes:
-                roots = [n.root for n in nodes]
+                roots = {n.root for n in nodes}
                 return [n for n in nodes if not any(a in roots for a in n.root.iterancestors())]
         return []
 
     def _body_paras(self, sel: Selector, page: Page) -> list[Para]:
         out: list[Para] = []
-        blocks = [b for c in self._body_containers(sel) for b in c.xpath(_BLOCKS)]
+        blocks = [Selector(root=b, type="html") for c in self._body_containers(sel) for b in _blocks(c.root)]
         for node in blocks:
             classes = f" {node.attrib.get('class', '')} "
             if any(f" {c} " in classes for c in _BACA_CLASSES):
@@ -241,11 +272,12 @@ class A2Parser(LayoutParser):
 
     @staticmethod
     def _related(sel: Selector, page: Page) -> list[RelatedArticle]:
-        """Related cards under the article (MARKUP.md §3, container unverified): ``div.card-box`` with
+        """Related cards under the article (docs/site.md §3, container unverified): ``div.card-box`` with
         ``figure.img-card img`` (alt = caption), ``article.text-card h3.title a``, ``h4.date``, summary ``p``."""
         out = []
-        cards = sel.xpath(f"//div[{has_class('card-box')}][not(ancestor::aside)]"
-                          f"[preceding::article[{has_class('detail-artikel')}] or not(//article)]")
+        # After the (first) article, or anywhere on a page without articles: one pass, not one per card.
+        after = f"({_ARTICLE})[1]/following::" if sel.xpath("//article") else "//"
+        cards = sel.xpath(f"{after}div[{has_class('card-box')}][not(ancestor::aside)]")
         for card in cards:
             link = (card.xpath(f".//article[{has_class('text-card')}]//*[self::h3 or self::h2][{has_class('title')}]"
                                "//a[@href]")
@@ -266,8 +298,12 @@ class A2Parser(LayoutParser):
 
     @staticmethod
     def _next_pages(sel: Selector, page: Page, canonical: str) -> list[str]:
-        """``?page_num=N`` pages 2..n, only when this is page 1 (no ``page_num`` or ``page_num=1``)."""
-        current = parse_qs(urlsplit(page.url).query).get("page_num", ["1"])[0]
+        """``?page_num=N`` pages 2..n, only when this is page 1 (no ``page_num`` or ``page_num=1``); n at most
+        ``MAX_ARTICLE_PAGES``."""
+        try:
+            current = parse_qs(urlsplit(page.url).query).get("page_num", ["1"])[0]
+        except ValueError:  # a page URL that does not parse: no continuation pages
+            return []
         if current.strip() not in ("", "1"):
             return []
         aid = article_id(canonical)
@@ -277,7 +313,7 @@ class A2Parser(LayoutParser):
             if aid and article_id(url) not in (aid, None):
                 continue
             n = parse_qs(urlsplit(url).query).get("page_num", [""])[0]
-            if n.isdigit():
-                last = max(last, int(n))
+            if n.isdecimal() and len(n) < 6:
+                last = max(last, min(int(n), MAX_ARTICLE_PAGES))
         return [f"{canonical}?page_num={n}" for n in range(2, last + 1)]
 

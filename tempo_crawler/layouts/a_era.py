@@ -1,7 +1,7 @@
 """What the old-site (A-era) layouts share: A1 desktop, A2 desktop and the AMP pages.
 
 Markers that tell the A era from the Nuxt site (B) and AMP from desktop, the ad containers
-(MARKUP.md §3 "Ads"), and, for A1 and AMP, the body walk and the related cards.
+(docs/site.md §3 "Ads"), and, for A1 and AMP, the body walk and the related cards.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from tempo_crawler.text.normalize import clean_or_none, clean_text
 
 # ``<html amp>`` or ``<html ⚡>``: the AMP document marker.
 AMP_HTML = '/html[@amp or @*[name()="\u26a1"]]'
-# The Nuxt site (B), MARKUP.md §5: div#content-wrapper, the Nuxt state, /_nuxt/ assets. Never A-era.
+# The Nuxt site (B), docs/site.md §5: div#content-wrapper, the Nuxt state, /_nuxt/ assets. Never A-era.
 NUXT_SITE = (
     '//div[@id="content-wrapper"] | //*[@id="__nuxt"] | //script[@id="__NUXT_DATA__"]'
     ' | //script[contains(., "window.__NUXT__")] | //script[contains(@src, "/_nuxt/")]'
     ' | //link[contains(@href, "/_nuxt/")]'
 )
-# Ad containers: MARKUP.md §3 "Ads" (ABPindo filters; one public scraper).
+# Ad containers: docs/site.md §3 "Ads" (ABPindo filters; one public scraper).
 AD_CLASSES = ("iklan", "parallax-box", "banner728", "bannerfull", "head-banner", "banner-fix-bottom",
               "banner970x250", "banner320x480")
 AD_IDS = ("ads-main-2",)
@@ -46,7 +46,7 @@ _BLOCK_LEVEL = BLOCK_TAGS | {
     "h1", "div", "section", "article", "header", "footer", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td", "th",
     "figure", "figcaption", "main", "nav",
 }
-# "Baca juga" boxes (MARKUP.md §3: ``.bacajuga``; prototypes: ``div.baca-juga``).
+# "Baca juga" boxes (docs/site.md §3: ``.bacajuga``; prototypes: ``div.baca-juga``).
 READ_ALSO_BOXES = frozenset({"bacajuga", "baca-juga"})
 # Containers after the body that are never body (tags, author boxes).
 NON_BODY_CLASSES = frozenset({"tags", "box-tag-detail", "author", "block-avatar", "box-avatar"})
@@ -148,7 +148,7 @@ def first_text(sel: Selector | Any, *queries: str) -> str | None:
 
 
 def related_cards(cards: Any, page: Page) -> list[RelatedArticle]:
-    """Related cards (MARKUP.md §3 "Related": ``div.card-box`` → ``figure.img-card img`` +
+    """Related cards (docs/site.md §3 "Related": ``div.card-box`` → ``figure.img-card img`` +
     ``article.text-card h3.title a`` + ``h4.date``). A relative date (``2 jam lalu``) becomes
     ``relative_time``; an absolute one is kept raw in ``published_at`` for the normalise pipeline."""
     out = []

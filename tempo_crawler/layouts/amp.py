@@ -1,8 +1,8 @@
-"""Layout AMP: Tempo's A-era AMP article page, ``https://<kanal>.tempo.co/amp/<id>/<slug>`` (MARKUP.md §2, §3).
+"""Layout AMP: Tempo's A-era AMP article page, ``https://<kanal>.tempo.co/amp/<id>/<slug>`` (docs/site.md §2, §3).
 
 An AMP document (``<html amp>`` / ``<html ⚡>``) with the desktop class names: ``h1.title``,
 ``h4.date``, ``figcaption.foto-caption``, ``div.detail-in``, ``div.box-tag-detail``; ``Advertising``
-labels around ``amp-ad`` slots; inline ``Baca juga: …``; no login block (MARKUP.md §3 "AMP page text").
+labels around ``amp-ad`` slots; inline ``Baca juga: …``; no login block (docs/site.md §3 "AMP page text").
 
 The item's ``url`` is the canonical desktop URL (``<link rel="canonical">`` → ``/read/<id>/<slug>``), so
 an AMP page and its desktop twin share id and URL.
@@ -37,7 +37,7 @@ def _is_tempo(page: Page) -> bool:
 
 def _avatar_people(scope: Any) -> tuple[list[str], list[str]]:
     """Reporter / editor from ``div.text-avatar`` boxes: label = first ``h4.title`` / ``p``, name = the
-    ``.bold`` element (MARKUP.md §3). Without labels: index 0 reporter, 1 editor."""
+    ``.bold`` element (docs/site.md §3). Without labels: index 0 reporter, 1 editor."""
     reporters: list[str] = []
     editors: list[str] = []
     for i, box in enumerate(scope.css("div.text-avatar")):
@@ -53,10 +53,11 @@ def _avatar_people(scope: Any) -> tuple[list[str], list[str]]:
 
 class AMPParser(LayoutParser):
     name = "AMP"
+    example = "https://dunia.tempo.co/amp/1879931/nato-setujui-bantuan-keamanan-dan-pelatihan-baru-untuk-ukraina"
     ready = "article p"
     excludes = (NUXT_SITE,)
     requires = (AMP_HTML,)
-    # Desktop class names an A-era Tempo AMP page carries (MARKUP.md §3, AMP prototype).
+    # Desktop class names an A-era Tempo AMP page carries (docs/site.md §3, AMP prototype).
     markers = (f"//div[{has_class('detail-in')}] | //article[{has_class('detail-artikel')}]"
                f" | //figcaption[{has_class('foto-caption')}] | //div[{has_class('box-tag-detail')}]",)
 
@@ -71,7 +72,7 @@ class AMPParser(LayoutParser):
         main = main_nodes[0] if main_nodes else sel
         url = page.canonical()
         if "/amp/" in url and article_id(url):
-            # No canonical link: the desktop twin of /amp/<id>/<slug> is /read/<id>/<slug> (MARKUP.md §2).
+            # No canonical link: the desktop twin of /amp/<id>/<slug> is /read/<id>/<slug> (docs/site.md §2).
             url = canonical_url(url.replace("/amp/", "/read/", 1))
 
         title = (ld_text(ld, "headline") or first_text(main, "h1.title", "h1") or page.meta("og:title"))

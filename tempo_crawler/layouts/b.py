@@ -1,4 +1,4 @@
-"""Layout B (www.tempo.co since ≈Nov 2024): a Nuxt app with Tailwind classes (MARKUP.md §5).
+"""Layout B (www.tempo.co since ≈Nov 2024): a Nuxt app with Tailwind classes (docs/site.md §5).
 
 URL ``https://www.tempo.co/<rubric>/<slug>-<id>``. The page carries a full JSON-LD ``NewsArticle``
 (headline, description, author[] Persons, datePublished, image, isAccessibleForFree, articleBody)
@@ -28,12 +28,15 @@ from tempo_crawler.layouts.base import (
     assemble_body,
     has_class,
 )
+from tempo_crawler.layouts.jsonld import ld_false
+from tempo_crawler.text.chrome import is_chrome
 from tempo_crawler.text.normalize import clean_text, unique_texts
 from tempo_crawler.urls import article_id
 
 _NUXT_STATE = re.compile(r"window\.__NUXT__\s*=")
 _TAILWIND = '//*[contains(@class, "text-neutral-")]'  # a substring: the whole neutral scale
-_READ_ALSO_BOX = has_class("p-4", "my-4", "bg-neutral-400", "border", "border-neutral-600")
+_READ_ALSO_CLASSES = frozenset({"p-4", "my-4", "bg-neutral-400", "border", "border-neutral-600"})
+_READ_ALSO_BOX = has_class(*sorted(_READ_ALSO_CLASSES))
 _BLOCKS = ("p", "h2", "h3", "h4", "li")
 _LABELS = {
     "penulis": "reporters", "reporter": "reporters", "wartawan": "reporters", "kontributor": "reporters",
@@ -45,9 +48,15 @@ _VISIBLE_DATE = re.compile(
 
 
 def _para(node: Selector, page: Page) -> Para:
-    href = node.xpath(".//a/@href").get()
-    link = node.xpath("(.//a)[1]")
-    return Para(walk.text(node), page.absolute(href), (walk.text(link[0]) if link else "") or None)
+    """A body block: its text, the first link's href and the first link's text (no XPath per block)."""
+    links = [a for a in node.root.iterdescendants("a")]
+    href = next((a.get("href") for a in links if a.get("href") is not None), None)
+    return Para(walk.text(node), page.absolute(href), (walk.text(links[0]) if links else "") or None,
+                bullet=walk.tag(node.root) == "li")
+
+
+def _is_read_also_box(el: Any) -> bool:
+    return walk.tag(el) == "div" and _READ_ALSO_CLASSES <= walk.classes(el)
 
 
 def _persons(value: Any) -> list[dict[str, Any]]:
@@ -70,16 +79,41 @@ def _string(value: Any) -> str | None:
     return clean_text(value) if isinstance(value, str) else None
 
 
-def _is_false(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().casefold() == "false"
-    return value is False
+def _position(value: Any) -> int:
+    """A breadcrumb's ``position`` (a number or a numeric string); 0 when it is neither."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) < 10:
+        return int(value.strip())
+    return 0
+
+
+def _texts_before(root: Any, targets: set[Any]) -> dict[Any, str | None]:
+    """For each target element, the nearest non-blank text node before it in document order (XPath
+    ``preceding::text()[normalize-space()][1]``), all in one walk of the tree instead of one scan per target."""
+    found: dict[Any, str | None] = {}
+    last: str | None = None
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:  # depth first, children (comments too: their tails are text) in document order
+        el, closing = stack.pop()
+        if closing:
+            if el is not root and el.tail and el.tail.strip(" \t\r\n"):
+                last = el.tail
+            continue
+        if el in targets:
+            found[el] = last
+        if isinstance(el.tag, str) and el.text and el.text.strip(" \t\r\n"):
+            last = el.text
+        stack.append((el, True))
+        stack.extend((child, False) for child in reversed(el))
+    return found
 
 
 class BParser(LayoutParser):
     name = "B"
+    example = "https://www.tempo.co/internasional/beruang-merah-kembali-ke-kremlin-966260"
     ready = '#content-wrapper p, [data-innity-container="article"] p'
-    # A and AMP markers (MARKUP.md §3): a page showing any of them is not B.
+    # A and AMP markers (docs/site.md §3): a page showing any of them is not B.
     excludes = (
         '//html[@amp or @*[name()="\u26a1"]]',
         '//script[contains(@src, "cdn.ampproject.org")]',
@@ -98,7 +132,7 @@ class BParser(LayoutParser):
         ' or starts-with(@href, "/_nuxt/") or contains(@href, "/_nuxt/")]',
         '//div[@id="article-tags"]',
     )
-    # MARKUP.md §5: an empty Nuxt mount point (or another framework's, should the site move); Nuxt state
+    # docs/site.md §5: an empty Nuxt mount point (or another framework's, should the site move); Nuxt state
     # saying the server did not render; the state stub, which the server-rendered site carries too.
     shell = ShellMarkers(mounts=("__nuxt", "__next", "app", "root"),
                          states=("serverRendered:false", '"serverRendered":false'), stubs=("window.__NUXT__=",))
@@ -128,6 +162,8 @@ class BParser(LayoutParser):
         url = page.canonical()
 
         image_caption = clean_text(" ".join(sel.xpath("(//figure//figcaption)[1]//text()").getall())) or None
+        if is_chrome(image_caption):  # a placeholder such as "Image of Tempo" (docs/site.md §8)
+            image_caption = None
         image_url = _string(ld.get("image")) or page.meta("og:image") or page.absolute(
             sel.xpath("(//figure//img/@src)[1]").get())
 
@@ -138,10 +174,12 @@ class BParser(LayoutParser):
             fallback = assemble_body(lines, captions=(image_caption,))
             fallback.read_also = parts.read_also + fallback.read_also
             fallback.editors_pick = parts.editors_pick or fallback.editors_pick
+            fallback.summary = parts.summary or fallback.summary
+            fallback.print_title = parts.print_title or fallback.print_title
             parts = fallback
 
         reporters, editors = self._authors(page, ld)
-        is_free = not _is_false(ld.get("isAccessibleForFree"))
+        is_free = not ld_false(ld.get("isAccessibleForFree"))
         article = Article(
             id=article_id(url),
             url=url,
@@ -181,16 +219,15 @@ class BParser(LayoutParser):
                  f" | //div[{_READ_ALSO_BOX}]")
         out = []
         for node in sel.xpath(query):  # a union comes back in document order
-            if not node.xpath(f"self::div[{_READ_ALSO_BOX}]"):
-                out.append(_para(node, page))
+            para = _para(node, page)
+            if not _is_read_also_box(node.root):
+                out.append(para)
                 continue
-            link = node.xpath("(.//a)[1]")
-            title = walk.text(link[0]) if link else ""
+            title = para.link_text or ""
             if not title:
-                title = re.sub(r"^\s*Baca(?:\s+juga)?\s*:\s*", "", walk.text(node), flags=re.IGNORECASE)
+                title = re.sub(r"^\s*Baca(?:\s+juga)?\s*:\s*", "", para.text, flags=re.IGNORECASE)
             if title:
-                href = page.absolute(node.xpath("(.//a/@href)[1]").get())
-                out.append(Para(f"Baca juga: {title}", href, title))
+                out.append(Para(f"Baca juga: {title}", para.href, title))
         return out
 
     @staticmethod
@@ -209,8 +246,9 @@ class BParser(LayoutParser):
     def _section(page: Page, url: str) -> str | None:
         crumbs = page.jsonld_of("BreadcrumbList")
         if crumbs:
-            items = [i for i in crumbs.get("itemListElement") or [] if isinstance(i, dict)]
-            items.sort(key=lambda i: int(i.get("position") or 0))
+            listed = crumbs.get("itemListElement")
+            items = [i for i in (listed if isinstance(listed, list) else []) if isinstance(i, dict)]
+            items.sort(key=lambda i: _position(i.get("position")))
             names = []
             for i in items:
                 item = i.get("item")
@@ -223,7 +261,10 @@ class BParser(LayoutParser):
             f'//span[{has_class("text-sm", "font-medium", "text-primary-main")}]//text()').get()
         if clean_text(label):
             return clean_text(label)
-        segs = [s for s in urlsplit(url).path.split("/") if s]
+        try:
+            segs = [s for s in urlsplit(url).path.split("/") if s]
+        except ValueError:  # an unparsable URL names no rubric
+            return None
         return segs[0].replace("-", " ").title() if len(segs) >= 2 else None
 
     @staticmethod
@@ -248,11 +289,13 @@ class BParser(LayoutParser):
         labelled = False
         current: str | None = None
         previous_name: str | None = None
-        for link in page.sel.xpath('//a[contains(@href, "/penulis/")]'):
+        links = page.sel.xpath('//a[contains(@href, "/penulis/")]')
+        texts_before = _texts_before(page.sel.root, {a.root for a in links})
+        for link in links:
             name = walk.text(link)
             if not name:
                 continue
-            before = clean_text(link.xpath('preceding::text()[normalize-space()][1]').get())
+            before = clean_text(texts_before.get(link.root))
             label = _LABELS.get(before.rstrip(":").strip().casefold())
             if label:
                 current, labelled = label, True

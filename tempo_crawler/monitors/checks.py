@@ -19,6 +19,7 @@ from spidermon.contrib.scrapy.monitors import ErrorCountMonitor, FinishReasonMon
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 
 from tempo_crawler.exitcodes import BLOCKED, DATA_QUALITY, ERROR, INCOMPLETE
+from tempo_crawler.failures import nothing_fetched
 
 
 class TempoMonitor(BaseScrapyMonitor):
@@ -78,10 +79,10 @@ class FetchedMonitor(TempoMonitor):
             return
         if f["kind"] == "worker" and not self.stats.get("tempo/redis/popped"):
             self.skipTest("a distributed worker that found the shared queue empty (docs/distributed.md)")
-        causes = {**f["failed"]["by_cause"], **{f"HTTP {k}": v for k, v in f["failed"]["by_status"].items()}}
-        detail = ", ".join(f"{k} {v}" for k, v in sorted(causes.items())) or "no response"
-        self.fail(f"fetched nothing from {self.crawler.settings.get('TEMPO_BASE_URL')} ({detail}); "
-                  f"is the site reachable and the URL right?")
+        from tempo_crawler.commands.crawl import fetch_targets
+
+        self.fail(f"{nothing_fetched(self.stats, fetch_targets(self.crawler))}; is the site reachable and the URL "
+                  "right?")
 
 
 @monitors.name("Errors logged")
@@ -142,9 +143,12 @@ class BlockedMonitor(TempoMonitor):
     def test_blocked(self) -> None:
         b, limit = self.figures["blocked"], self.setting("MAX_BLOCKED_SHARE")
         if b["share"] > limit:
+            hosts = ", ".join(f"{host}: {n}" for host, n in sorted(b.get("hosts", {}).items())) or "-"
             self.fail(f"{b['responses']} of {self.figures['responses']} responses were blocked ({b['share']:.0%} > "
                       f"{limit:.0%}: HTTP 403 {b['status_403']}, HTTP 429 {b['status_429']}, challenge pages "
-                      f"{b['challenge']}); slow down (DOWNLOAD_DELAY, AUTOTHROTTLE) or check the User-Agent")
+                      f"{b['challenge']}, per host {hosts}); the site refuses this network or this rate: slow down "
+                      f"(DOWNLOAD_DELAY, AUTOTHROTTLE) or crawl through a proxy (README \"Blocked networks\": "
+                      f"HTTPS_PROXY)")
 
 
 @monitors.name("Discovery")
@@ -207,5 +211,47 @@ class SourcesMonitor(TempoMonitor):
                 f"{name} ({errors[name]} failed request(s))" if errors.get(name) else name for name in silent))
 
 
+@monitors.name("Pending articles")
+class PendingMonitor(TempoMonitor):
+    """No article left pending: each one requested was exported, found unchanged or outside the window. One
+    that failed in any way (fetch, cut-short page, parser, quarantine, drop) is fetched again by the next
+    runs (tempo_crawler/state/pending.py), until TEMPO_PENDING_MAX_ATTEMPTS failures give it up."""
+
+    exit_code = INCOMPLETE
+
+    @monitors.name("no article left pending or given up")
+    def test_pending(self) -> None:
+        pending, given_up = int(self.stats.get("tempo/pending", 0)), int(self.stats.get("tempo/pending_given_up", 0))
+        if not (pending or given_up):
+            return
+        named = self.stats.get("tempo/failed_articles") or {}
+        examples = "; ".join(f"{url} ({cause})" for url, cause in list(named.items())[:3])
+        self.fail(f"{pending} article(s) left pending for the next run"
+                  + (f", {given_up} given up after TEMPO_PENDING_MAX_ATTEMPTS failures" if given_up else "")
+                  + (f": {examples}{'; …' if len(named) > 3 else ''}" if examples else ""))
+
+
+@monitors.name("Writes")
+class WritesMonitor(TempoMonitor):
+    """Every write succeeded: the run's output file, the text files, the store's record of the run. What a
+    failed write left out is written by the next run (docs/cron.md "Failed writes")."""
+
+    exit_code = ERROR
+
+    @monitors.name("no write failed")
+    def test_writes(self) -> None:
+        problems = []
+        if self.stats.get("tempo/export/write_failed"):
+            problems.append(f"the output file ({self.stats.get('tempo/export/write_error')}): left unpublished "
+                            f"as .part, the next run publishes it")
+        if self.stats.get("tempo/text_form/write_error"):
+            problems.append(f"{self.stats['tempo/text_form/write_error']} text file(s): the next run writes them "
+                            f"from the JSON Lines")
+        if self.stats.get("tempo/state/write_failed"):
+            problems.append("the store's record of the run: the next run recovers it")
+        if problems:
+            self.fail("a write failed: " + "; ".join(problems))
+
+
 RUN_MONITORS = (FinishMonitor, FetchedMonitor, ErrorsLoggedMonitor, FailedRequestsMonitor, BlockedMonitor,
-                DiscoveryMonitor, DiscoveryDropMonitor, SourcesMonitor)
+                DiscoveryMonitor, DiscoveryDropMonitor, SourcesMonitor, PendingMonitor, WritesMonitor)

@@ -40,8 +40,9 @@ logger = logging.getLogger(__name__)
 class RunMonitors(Spidermon):
     @classmethod
     def from_crawler(cls, crawler: Any) -> RunMonitors:
-        if RunContext.find(crawler) is None:   # another spider (scrapy shell's default one): nothing to monitor
-            raise NotConfigured("no tempo run context")
+        context = RunContext.find(crawler)
+        if context is None or context.inspect:   # scrapy shell's spider, or parse/check: nothing to vouch for
+            raise NotConfigured("no tempo run to monitor")
         ext = super().from_crawler(crawler)    # NotConfigured unless SPIDERMON_ENABLED
         crawler.signals.connect(ext.item_exported, signal=signals.item_scraped)
         return ext
@@ -65,15 +66,17 @@ class RunMonitors(Spidermon):
         settings = self.crawler.settings
         out_dir = history.output_dir(settings, context)
         hist = history.history_path(settings, out_dir)
+        keeps_files = context.latest_enabled   # a cron run; a one-off -o/-O export writes only its feed
         if context.skipped:
-            self._append(hist, {"run_id": context.stamp, "kind": run_kind(context), "status": "skipped",
-                                "exit_code": settings.getint("TEMPO_LOCK_BUSY_EXIT", 0),
-                                "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+            if keeps_files:
+                self._append(hist, {"run_id": context.stamp, "kind": run_kind(context), "status": "skipped",
+                                    "exit_code": settings.getint("TEMPO_LOCK_BUSY_EXIT", 0),
+                                    "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
             return
         self._add_field_coverage_to_stats()
         ledger = RunLedger.of(self.crawler)
         figures = gather(self.stats.get_stats(), context, ledger, settings)
-        recent = history.tail(hist, settings.getint("TEMPO_REPORT_HISTORY_RUNS"))
+        recent = history.tail(hist, settings.getint("TEMPO_REPORT_HISTORY_RUNS")) if keeps_files else []
         baseline = history.baseline(recent, figures["kind"], settings.getint("TEMPO_MONITOR_HISTORY_RUNS"))
         data = {**self._generate_data_for_spider(spider), "figures": figures, "baseline": baseline}
         outcome = run_monitors(self.crawler, spider, data)
@@ -81,14 +84,14 @@ class RunMonitors(Spidermon):
         report_dir = Path(settings.get("TEMPO_REPORT_DIR") or out_dir)
         line = self._line(figures, outcome, None)
         report_path = None
-        if settings.getbool("TEMPO_REPORT_ENABLED"):
+        if keeps_files and settings.getbool("TEMPO_REPORT_ENABLED"):
             try:
                 page = report.render(figures, outcome, ledger, [*recent, line], baseline, settings)
                 report_path = report.write(report_dir, context.stamp, page)
             except OSError as exc:
                 self._write_failed(outcome, "Report written", f"cannot write the report in {report_dir}: {exc}")
         line = self._line(figures, outcome, report_path)
-        if not self._append(hist, line):
+        if keeps_files and not self._append(hist, line):
             self._write_failed(outcome, "History written", f"cannot append to {hist}")
         self._record(outcome, report_path)
         self._log(figures, outcome, report_path)

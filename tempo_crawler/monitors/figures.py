@@ -1,8 +1,8 @@
 """A run's key figures, read from Scrapy's stats, the run context and the ledger when the spider closes: what
 the monitors check, what the history keeps (one JSON line per run) and what the report shows.
 
-Failed requests are counted by the spider's errbacks per cause (:func:`cause_of`):
-``tempo/failed/cause/<timeout|dns|connection|blocked|http|other>`` and ``tempo/failed/status/<code>``.
+Failed requests are counted by the spider's errbacks per coarse cause (:mod:`tempo_crawler.failures`):
+``tempo/failed/cause/<kind>`` and ``tempo/failed/status/<code>``.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from tempo_crawler.context import RunContext
+from tempo_crawler.failures import kind_of_class_name
 from tempo_crawler.monitors.ledger import RunLedger
 from tempo_crawler.urls import url_era
 
@@ -18,28 +19,6 @@ FILL_FIELDS = ("title", "lead", "body", "published_at", "modified_at", "reporter
                "image_url", "image_caption", "tags", "section")
 PEOPLE = "reporters_or_editors"   # a derived field: the article names a reporter or an editor
 BLOCKED_STATUSES = (403, 429)
-_CAUSES = {
-    "timeout": ("TimeoutError", "TCPTimedOutError", "UserTimeoutError"),
-    "dns": ("DNSLookupError", "NoResolverError"),
-    "connection": ("ConnectionRefusedError", "ConnectError", "ConnectionLost", "ConnectionDone",
-                   "ConnectionAborted", "ResponseNeverReceived", "ResponseFailed", "PotentialDataLoss",
-                   "NoRouteError", "SSLError", "TunnelError"),
-}
-
-
-def cause_of_exception(name: str) -> str:
-    """timeout, dns, connection or other, from an exception class name (dotted or not)."""
-    short = name.rsplit(".", 1)[-1]
-    return next((cause for cause, names in _CAUSES.items() if short in names), "other")
-
-
-def cause_of(failure: Any) -> tuple[str, int | None]:
-    """(cause, HTTP status or None) of a failed request's Twisted failure."""
-    response = getattr(failure.value, "response", None)
-    status = getattr(response, "status", None)
-    if isinstance(status, int):
-        return ("blocked" if status in BLOCKED_STATUSES else "http"), status
-    return cause_of_exception(type(failure.value).__name__), None
 
 
 def _under(stats: dict[str, Any], prefix: str) -> dict[str, int]:
@@ -89,7 +68,7 @@ def gather(stats: dict[str, Any], context: RunContext, ledger: RunLedger, settin
     exceptions = _under(stats, "downloader/exception_type_count/")
     attempts_by_cause: dict[str, int] = {}
     for name, n in exceptions.items():
-        cause = cause_of_exception(name)
+        cause = kind_of_class_name(name)
         attempts_by_cause[cause] = attempts_by_cause.get(cause, 0) + n
     failed_articles = int(stats.get("tempo/articles/failed", 0))
     failed_listings = sum(source_errors.values())
@@ -143,6 +122,7 @@ def gather(stats: dict[str, Any], context: RunContext, ledger: RunLedger, settin
             "status_403": statuses.get("403", 0),
             "status_429": statuses.get("429", 0),
             "challenge": challenge,
+            "hosts": _under(stats, "tempo/blocked/"),      # challenge pages per host (tempo_crawler/blocking.py)
         },
         "statuses": statuses,
         "fill": fill,

@@ -25,9 +25,12 @@ class ArticlePipeline:
             self.stats.inc_value(f"tempo/{key}", n)
 
     def drop(self, reasons: str | list[str], message: str, log_level: str | None = None) -> NoReturn:
-        for reason in [reasons] if isinstance(reasons, str) else reasons:
+        reasons = [reasons] if isinstance(reasons, str) else list(reasons)
+        for reason in reasons:
             self.inc(f"dropped/{reason}")
-        raise DropItem(message, log_level=log_level)
+        exc = DropItem(message, log_level=log_level)
+        exc.reasons = reasons  # type: ignore[attr-defined]  # read by state/pending.py: settled or pending
+        raise exc
 
     def process_item(self, item: Any) -> Any:
         return self.process_article(item) if isinstance(item, Article) else item

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from scrapy.exceptions import NotConfigured
+
 from tempo_crawler.context import RunContext
 from tempo_crawler.identity import item_key
 from tempo_crawler.items import Article, article_to_dict
@@ -52,7 +54,10 @@ class StoreDedupePipeline(ArticlePipeline):
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StoreDedupePipeline:
-        return cls(crawler.stats, RunContext.of(crawler))
+        context = RunContext.find(crawler)
+        if context is None:   # `scrapy shell` builds the pipelines before the spider: not a run
+            raise NotConfigured
+        return cls(crawler.stats, context)
 
     def process_article(self, article: Article) -> Article:
         store, notes = self.context.store, self.context.notes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tempo_crawler.items import Article
 from tempo_crawler.pipelines.base import ArticlePipeline
+from tempo_crawler.text.dates import plausible
 
 
 def problems(a: Article) -> list[str]:
@@ -15,6 +16,8 @@ def problems(a: Article) -> list[str]:
         out.append("no_body")
     if not a.published_at:
         out.append("no_date")
+    elif not plausible(a.published_at, a.crawled_at):   # year 0001 or 9999: a broken page, not a date
+        out.append("implausible_date")
     if not a.id:
         out.append("no_id")
     return out

@@ -80,6 +80,8 @@ def configure(crawler: Crawler, mode: str) -> str:
     mode needs, point Playwright at chromium, fail early when ``always`` cannot render. Returns why pages
     cannot be rendered ("" when they can)."""
     settings = crawler.settings
+    if settings.frozen:   # `scrapy shell` creates the spider after the engine: too late to configure
+        return "the spider was created after the engine started (scrapy shell): pages are not rendered"
     if settings.getbool("TEMPO_REPLAY") and mode != "never":
         # scrapy reparse: rendered pages come from the archive (tempo_crawler/archive/replay.py), no browser.
         logger.info("rendering: render=%s from the archive's rendered pages, no browser", mode)

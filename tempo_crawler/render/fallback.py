@@ -25,10 +25,19 @@ KIND = "tempo_kind"                     # meta: article | listing | page (HTML p
 RENDERED = "tempo_rendered"             # meta flag: this request is (or was) rendered; never re-render it
 RENDERABLE = ("article", "listing")     # kinds rendered from the start under render=always
 
-# Meta keys a download sets; a re-request must not carry them over.
-_DOWNLOAD_META = ("download_latency", "download_slot", "retry_times", "redirect_times", "redirect_ttl",
-                  "redirect_urls", "redirect_reasons", "playwright_security_details", "playwright_context",
-                  "playwright_page_methods", "playwright_suggested_filename")
+# The meta a request built from a response carries over: the project's own keys, set when the spider
+# scheduled the page. Everything else in response.meta was set by the download (latency, retries,
+# redirects, slot, proxy, Playwright's page) and must not be forwarded (Scrapy's MetaCopyDetectionMiddleware
+# warns). A re-request of the same page (its rendered twin) also keeps `scrapy parse`'s bookkeeping.
+FORWARDED_META = ("tempo_source", "tempo_ref", "tempo_key", KIND)   # tempo_key: state/pending.KEY
+_PARSE_COMMAND_META = ("_depth", "_callback")
+
+
+def forwarded_meta(meta: dict[str, Any], *, same_page: bool = False) -> dict[str, Any]:
+    """The part of ``meta`` a request for the same article (its next page; ``same_page``: its rendered
+    twin) keeps."""
+    keys = FORWARDED_META + (_PARSE_COMMAND_META if same_page else ())
+    return {k: meta[k] for k in keys if k in meta}
 
 
 def page_kind(request: Request) -> str | None:
@@ -73,8 +82,8 @@ def rendered_request(response: Response, settings: BaseSettings) -> Request:
     """The rendered twin of the request that produced ``response`` (same callback, cb_kwargs, meta)."""
     original = response.request
     assert original is not None
-    meta = {k: v for k, v in original.meta.items() if k not in _DOWNLOAD_META}
-    return mark(original.replace(url=response.url, meta=meta, dont_filter=True), settings)
+    return mark(original.replace(url=response.url, meta=forwarded_meta(original.meta, same_page=True),
+                                 dont_filter=True), settings)
 
 
 class Rendering:

@@ -1,4 +1,4 @@
-"""Discovery sources, one module each, registered by name. A source knows its first URL (from the
+"""Discovery sources, one module each, registered by name. A source knows its first URL(s) (from the
 settings), how to read its responses into article references (a pure function of the body, testable
 without Scrapy), how to recognise a response of its kind, and whether it is an HTML listing (rendered
 like a page when JavaScript rendering is needed).
@@ -47,6 +47,11 @@ class Source:
     def first_url(self, settings: Any) -> str:
         raise NotImplementedError
 
+    def first_urls(self, settings: Any) -> list[str]:
+        """Every URL the source starts from (a source may start from several, e.g. the per-rubric sitemap and
+        the sitemap index); by default the one :meth:`first_url`."""
+        return [self.first_url(settings)]
+
     def parse(self, body: bytes, url: str, base: str) -> Listing:
         raise NotImplementedError
 
@@ -73,6 +78,11 @@ def rubric(settings: Any) -> str:
     return settings.get("TEMPO_RUBRIC") or "internasional"
 
 
+def sections(settings: Any) -> list[str]:
+    """The new-site rubrics kept (``TEMPO_SECTIONS``)."""
+    return settings.getlist("TEMPO_SECTIONS", ["internasional"]) or ["internasional"]
+
+
 def get(name: str) -> Source:
     if name not in REGISTRY:
         raise ValueError(f"TEMPO_SOURCES: unknown source {name!r}; known: {', '.join(REGISTRY)}")
@@ -90,6 +100,7 @@ def html_listing() -> Source:
 
 
 # The registry, in the default order of TEMPO_SOURCES.
-from tempo_crawler.sources import api, payload, rss, sitemap, indeks  # noqa: E402,F401,I001
+# The old system's world feed first: in 2026 it is where today's world news is (docs/site.md §4, §13).
+from tempo_crawler.sources import rss, api, payload, sitemap, indeks  # noqa: E402,F401,I001
 
 NAMES: tuple[str, ...] = tuple(REGISTRY)

@@ -1,4 +1,4 @@
-"""The new site's API gateway listing: ``/api/gateway/articles?…&rubric_slug=internasional`` (MARKUP.md §6)."""
+"""The new site's API gateway listing: ``/api/gateway/articles?…&rubric_slug=internasional`` (docs/site.md §6)."""
 
 from __future__ import annotations
 

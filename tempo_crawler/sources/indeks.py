@@ -1,9 +1,14 @@
-"""``/indeks`` HTML listings: the new site's (MARKUP.md §6) and the A2/A1 ones (§4)."""
+"""``/indeks`` HTML listings: the new site's (docs/site.md §6) and the A2/A1 ones (§4).
+
+The new site's index is paged by query (``/indeks?page=N``, optionally ``category=…``), not by a next link: a
+page that lists articles and shows no pagination links at all is followed by the same URL with ``page`` + 1;
+paging ends at a page that lists nothing (or at the spider's page bound, or at a page repeating the previous
+one). A page with pagination links but no next one is the last page."""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
@@ -16,14 +21,18 @@ _LINKS = (
     "div.flex.flex-col.divide-y.divide-neutral-500 > div > figure > figcaption > p > a::attr(href)",
     "figure.flex a::attr(href)",
     'a[aria-label^="Baca artikel:"]::attr(href)',
+    # B as a December 2025 scraper read /indeks?category=contentCategory&content_category=berita&page=N
+    "figure.contents a::attr(href)",
     # A2 and A1
     "div.card-box article.text-card h2.title a::attr(href)",
     "section.list.list-type-1 ul li a::attr(href)",
 )
 # A filled listing after JavaScript ran (rendering waits for it).
-READY = ('a[aria-label^="Baca artikel:"], div.divide-y figure a[href], figure.flex a[href], '
+READY = ('a[aria-label^="Baca artikel:"], div.divide-y figure a[href], figure.flex a[href], figure.contents a[href], '
          "div.card-box article a[href], section.list ul li a[href]")
 _NEXT = ('a[rel="next"]::attr(href)', "a.next::attr(href)", 'a[aria-label="Next"]::attr(href)')
+# Pagination that shows this is the last page (a way back, no way on): then there is no next page to guess.
+_PAGINATION = ('a[rel="prev"]', "a.prev", "li.prev", 'nav[aria-label="Pagination"]', "ul.pagination")
 
 
 def parse(body: bytes | str, url: str, base: str) -> Listing:
@@ -38,7 +47,31 @@ def parse(body: bytes | str, url: str, base: str) -> Listing:
                 seen.add(absolute)
                 refs.append(ArticleRef(url=absolute, source=NAME))
     nxt = next((h for css in _NEXT if (h := sel.css(css).get())), None)
-    return Listing(refs=refs, next_url=urljoin(url, nxt) if nxt and refs else None)
+    if not refs:
+        return Listing()
+    if nxt:
+        return Listing(refs=refs, next_url=urljoin(url, nxt))
+    paged_by_links = any(sel.css(css) for css in _PAGINATION)
+    return Listing(refs=refs, next_url=None if paged_by_links else next_page_by_query(url))
+
+
+def next_page_by_query(url: str) -> str | None:
+    """``/indeks?…&page=N`` → the same URL with ``page=N+1`` (``page=2`` when it has none); None for URLs of
+    the dated A-era index (``/indeks/YYYY-MM-DD/``), which pages by link only."""
+    parts = urlsplit(url)
+    if parts.path.rstrip("/") != "/indeks":
+        return None
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    current = next((v for k, v in query if k == "page"), "1")
+    try:
+        number = int(current) + 1
+    except ValueError:
+        return None
+    if any(k == "page" for k, _ in query):
+        query = [(k, str(number) if k == "page" else v) for k, v in query]
+    else:
+        query.append(("page", str(number)))
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 @register

@@ -1,4 +1,4 @@
-"""The rubric page's Nuxt ``_payload.json`` (MARKUP.md §5 "Embedded state"): a devalue flat array."""
+"""The rubric page's Nuxt ``_payload.json`` (docs/site.md §5 "Embedded state"): a devalue flat array."""
 
 from __future__ import annotations
 

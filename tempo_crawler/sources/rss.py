@@ -1,4 +1,5 @@
-"""RSS feeds: the gateway feed ``/api/gateway/rss/free/internasional`` and the legacy ``rss.tempo.co/dunia``."""
+"""RSS feeds: the old system's ``rss.tempo.co/dunia`` and the new site's gateway feed
+``/api/gateway/rss/free/<rubric>``."""
 
 from __future__ import annotations
 
@@ -41,25 +42,18 @@ def parse(body: bytes | str, url: str, base: str, source: str = "rss") -> Listin
     return Listing(refs=refs)
 
 
-@register
-class GatewayRss(Source):
-    """The new site's gateway feed of the rubric."""
-
-    name = "rss"
-
-    def first_url(self, settings: Any) -> str:
-        return f"{base_url(settings)}/api/gateway/rss/free/{rubric(settings)}"
+class _Feed(Source):
+    """What both feeds share: an RSS/Atom body read by :func:`parse`."""
 
     def parse(self, body: bytes, url: str, base: str) -> Listing:
         return parse(body, url, base, source=self.name)
 
-    def sniff(self, head: bytes, body: bytes) -> bool:
-        return b"<rss" in head or b"<feed" in head or b"<rdf:RDF" in head
-
 
 @register
-class LegacyRss(GatewayRss):
-    """The old system's world feed ``rss.tempo.co/dunia`` (``<base>/rss/dunia`` on a mirror)."""
+class LegacyRss(_Feed):
+    """The old system's world feed ``rss.tempo.co/dunia`` (``<base>/rss/dunia`` on a mirror): in 2026 the old
+    system still publishes world news at ``dunia.tempo.co/read/<id>/`` and this feed lists it (RFC-822 dates
+    ``+0700``); ``rss.tempo.co/internasional`` is dead (docs/site.md §4, §13). First in the registry."""
 
     name = "rss_legacy"
 
@@ -70,5 +64,17 @@ class LegacyRss(GatewayRss):
         base = base_url(settings)
         return LEGACY_FEED if base == DEFAULT_BASE else f"{base}/rss/dunia"
 
+
+@register
+class GatewayRss(_Feed):
+    """The new site's gateway feed of the rubric, ``/api/gateway/rss/free/<rubric>`` (docs/site.md §6): links
+    on ``www.tempo.co`` (on ``satu.tempo.co`` until mid-2025), a ``<thumbnail>`` element, ``+0700`` dates.
+    Feeds of unknown kind (explicit URLs) are read by this source."""
+
+    name = "rss"
+
+    def first_url(self, settings: Any) -> str:
+        return f"{base_url(settings)}/api/gateway/rss/free/{rubric(settings)}"
+
     def sniff(self, head: bytes, body: bytes) -> bool:
-        return False  # the gateway source reads every feed of unknown kind
+        return b"<rss" in head or b"<feed" in head or b"<rdf:RDF" in head

@@ -1,59 +1,48 @@
 """``scrapy crawl world``: Tempo world news ("internasional" on the new site, "dunia" on the old one).
 
-Scheduling only. Discovery runs every enabled source of the registry (:mod:`tempo_crawler.sources`);
-each may fail without stopping the others. Their references are merged by article key
-(:mod:`tempo_crawler.identity`), so every article is requested once, and per-source counts land in the
-stats (``tempo/source/<name>/…``). Pages are read by the layout parsers (:mod:`tempo_crawler.layouts`).
-The spider arguments are declared in :mod:`tempo_crawler.arguments` and live in the run context.
+Scheduling only: listing pages are read in :mod:`.listings`, article pages in :mod:`.articles`. Discovery
+runs every enabled source of the registry (:mod:`tempo_crawler.sources`); each may fail without stopping the
+others. Their references are merged by article key (:mod:`tempo_crawler.identity`), so every article is
+requested once, and per-source counts land in the stats (``tempo/source/<name>/…``). Articles an earlier
+run could not read are requested again (:mod:`tempo_crawler.state.pending`). The spider arguments are
+declared in :mod:`tempo_crawler.arguments` and live in the run context.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Iterable
-from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.http import Response, TextResponse
-from twisted.python.failure import Failure
+from scrapy import signals
+from scrapy.http import Response
 
-from tempo_crawler import quarantine, sources
-from tempo_crawler.archive import FETCHED_AT
-from tempo_crawler.archive import META as ARCHIVED
+from tempo_crawler import hosts, sources
 from tempo_crawler.context import RunContext
+from tempo_crawler.distributed.config import SHARED
 from tempo_crawler.identity import request_key
-from tempo_crawler.layouts import detect
 from tempo_crawler.layouts import enabled as enabled_layouts
-from tempo_crawler.layouts.base import Page, merge_pages
-from tempo_crawler.monitors.figures import cause_of
-from tempo_crawler.monitors.ledger import RunLedger
 from tempo_crawler.render.browser import configure as configure_rendering
 from tempo_crawler.render.fallback import KIND, Rendering
-from tempo_crawler.sources import ArticleRef, Listing
+from tempo_crawler.sources import ArticleRef
+from tempo_crawler.spiders.articles import ArticlePages
+from tempo_crawler.spiders.checks import ContractChecks
+from tempo_crawler.spiders.listings import EXPLICIT, ListingPages, when_listed
 from tempo_crawler.state import incremental
-from tempo_crawler.text.dates import parse_date
-from tempo_crawler.urls import is_amp_url, url_era
-
-EXPLICIT = "explicit"   # the source name of URLs given with -a start_urls / urls_file
-
-
-def _when(ref: ArticleRef) -> datetime | None:
-    value = ref.published_at or ref.lastmod
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+from tempo_crawler.state.pending import PendingArticles, article_meta
+from tempo_crawler.state.store import Pending
+from tempo_crawler.urls import NEW_SITE_HOSTS, page_host, url_era
 
 
-class WorldSpider(scrapy.Spider):
+class WorldSpider(ListingPages, ArticlePages, ContractChecks, scrapy.Spider):
     name = "world"
     context: RunContext
     rendering: Rendering
     scheduled: set[str]
     unchanged: set[str]
     layouts: frozenset[str] | None
+    pending: PendingArticles
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WorldSpider:
@@ -65,7 +54,20 @@ class WorldSpider(scrapy.Spider):
         spider.rendering = Rendering(crawler, context.render, problem)
         spider.scheduled = set()   # request keys of articles requested in this run
         spider.unchanged = set()   # request keys skipped as stored and unchanged
+        spider.listings = set()    # listing URLs requested (a sitemap index may name a first URL again)
+        spider.listed = {}         # per source: request keys its pages listed (a repeated page stops paging)
+        spider.fallback_pages = 0  # pages read by the JSON-LD fallback (one warning at close)
+        spider.rendered_sources = set()   # listing sources whose pages had to be rendered
+        crawler.signals.connect(spider.report_fallbacks, signal=signals.spider_closed)
+        spider.pending = context.pending = PendingArticles(crawler, context)   # what became of each article
         return spider
+
+    @classmethod
+    def handles_request(cls, request: scrapy.Request) -> bool:
+        """``scrapy parse``/``shell`` pick this spider for any tempo.co URL and any Tempo article path
+        (a mirror's or the replica's)."""
+        host = (urlsplit(request.url).hostname or "").lower()
+        return host == "tempo.co" or host.endswith(".tempo.co") or url_era(request.url) is not None
 
     @property
     def base(self) -> str:
@@ -89,150 +91,64 @@ class WorldSpider(scrapy.Spider):
                          ", ".join(s.name for s in enabled), self.base, context.since, context.until,
                          context.max_items)
         for source in enabled:
-            yield self.listing_request(source.name, source.first_url(self.settings))
-
-    def listing_request(self, source: str, url: str, page: int = 1) -> scrapy.Request:
-        meta: dict[str, Any] = {"tempo_source": source}
-        if source == EXPLICIT:   # the next page of an explicit listing URL: of the same unknown kind
-            meta[KIND] = "page"
-            return scrapy.Request(url, callback=self.parse_sniffed, errback=self.listing_failed,
-                                  cb_kwargs={"page": page}, meta=meta, dont_filter=page == 1)
-        if source in sources.REGISTRY and sources.REGISTRY[source].html:
-            meta[KIND] = "listing"
-        return scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed,
-                              cb_kwargs={"source": source, "page": page}, meta=meta, dont_filter=page == 1)
-
-    def shared(self, meta: dict[str, Any], key: str) -> dict[str, Any]:
-        """Distributed runs: an article request goes to the shared queue, claimed by its article key."""
-        if self.context.distributed:
-            meta.update(tempo_shared=True, tempo_key=key)
-        return meta
+            for url in source.first_urls(self.settings):
+                self.listings.add(url)
+                yield self.listing_request(source.name, url)
+        for pending in self.pending.to_retry():
+            request = self.pending_request(pending)
+            if request is not None:
+                yield request
 
     def explicit_request(self, url: str) -> scrapy.Request:
+        self._inc("articles/requested")
         if url_era(url):
-            return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,
-                                  meta=self.shared({"tempo_source": EXPLICIT, KIND: "article"}, request_key(url)),
-                                  dont_filter=True)
+            return self._requested(scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,
+                                                  meta={**article_meta(url, EXPLICIT), KIND: "article"},
+                                                  dont_filter=True))
         return scrapy.Request(url, callback=self.parse_sniffed, errback=self.listing_failed,
                               meta={"tempo_source": EXPLICIT, KIND: "page"}, dont_filter=True)
 
-    # -- listings ------------------------------------------------------------------------------
-    def read_listing(self, source: sources.Source, response: Response, name: str) -> Listing | None:
-        try:
-            return source.parse(response.body, response.url, self.base)
-        except Exception as exc:  # a broken listing must not stop the crawl
-            self._inc(f"source/{name}/errors")
-            self.logger.warning("source %s: cannot read %s (%s: %s)", name, response.url, type(exc).__name__, exc)
-            return None
 
-    def parse_listing(self, response: Response, source: str, page: int = 1) -> Iterable[Any]:
-        self._inc("responses_ok")
-        listing = self.read_listing(sources.get(source), response, source)
-        if listing is None:
-            return
-        if not listing.refs and not listing.sitemaps:
-            retry = self.rendering.retry(response)
-            if retry is not None:
-                yield retry
-                return
-            why = self.rendering.still_empty(response)
-            if why:
-                self.quarantine(response, why)
-            # An empty first page is worth a warning (the monitors also fail a source that lists nothing);
-            # an empty later page is the normal end of paging.
-            self.logger.log(logging.WARNING if page == 1 else logging.DEBUG, "source %s: %s lists no articles",
-                            source, response.url)
-        yield from self.follow_listing(listing, source, page)
-
-    def follow_listing(self, listing: Listing, source: str, page: int) -> Iterable[Any]:
-        self._inc(f"source/{source}/pages")
-        for child in listing.sitemaps:
-            yield self.listing_request(source, child, page).replace(dont_filter=False)
-        # An article listed as both desktop and AMP page is fetched once: prefer the desktop page (richer).
-        for ref in sorted(listing.refs, key=lambda r: is_amp_url(r.url)):
-            self._inc(f"source/{source}/articles")
-            if self.wanted(ref, count=True):
-                request = self.article_request(ref)
-                if request is not None:
-                    yield request
-        since = self.context.since
-        older = [r for r in listing.refs if since and (w := _when(r)) and w < since]
-        whole_page_older = bool(listing.refs) and len(older) == len(listing.refs)
-        max_pages = self.settings.getint("TEMPO_MAX_LISTING_PAGES", 50)
-        if whole_page_older:
-            self.logger.debug("source %s: page %d is older than since=%s, paging stops", source, page, since)
-        elif listing.next_url and page < max_pages and not self.max_items_reached():
-            if incremental.listing_exhausted(self.context, listing.refs, lambda r: self.wanted(r, window=False)):
-                self._inc("incremental/paging_stopped")
-            else:
-                yield self.listing_request(source, listing.next_url, page + 1)
-
-    def parse_sniffed(self, response: Response, page: int = 1) -> Iterable[Any]:
-        """An explicit URL of unknown kind: feed, sitemap, API JSON, payload, listing or article page."""
-        self._inc("responses_ok")
-        source = sources.sniff(response.body[:512].lstrip(), response.body)
-        if source is None:
-            # Not a feed: a listing page when it links articles (Nuxt listings carry the same shell markers
-            # as article pages, so the links decide), else a page to parse or quarantine.
-            if isinstance(response, TextResponse):
-                listing = sources.html_listing().parse(response.body, response.url, self.base)
-                if listing.refs:
-                    yield from self.follow_listing(listing, EXPLICIT, page)
-                    return
-            yield from self.parse_article(response)
-            return
-        listing = self.read_listing(source, response, EXPLICIT)
-        if listing is not None:
-            yield from self.follow_listing(listing, EXPLICIT, page)
-
-    def count_failure(self, failure: Failure) -> str:
-        """Count a request that failed for good by cause and HTTP status; the cause, for the log line."""
-        cause, status = cause_of(failure)
-        self._inc(f"failed/cause/{cause}")
-        if status is not None:
-            self._inc(f"failed/status/{status}")
-        return cause if status is None else f"{cause}, HTTP {status}"
-
-    def listing_failed(self, failure: Failure) -> None:
-        request = failure.request
-        source = request.meta.get("tempo_source", "?")
-        self._inc(f"source/{source}/errors")
-        cause = self.count_failure(failure)
-        self.logger.warning("source %s failed: %s (%s: %s)", source, request.url, cause, failure.getErrorMessage())
+    def parse(self, response: Response, **kwargs: Any) -> Iterable[Any]:
+        """Any page, by the kind of its URL: an article URL is read as an article, anything else is sniffed
+        (feed, sitemap, API JSON, payload, listing or article page). What ``scrapy parse <url>`` calls."""
+        if url_era(response.url):
+            return self.parse_article(response)
+        return self.parse_sniffed(response)
 
     # -- articles ------------------------------------------------------------------------------
     def wanted(self, ref: ArticleRef, count: bool = False, window: bool = True) -> bool:
-        """An article URL in the world-news section (explicit URLs: any) and in the time window."""
+        """An article URL on an allowed host, in the world-news section (explicit URLs: any) and in the time
+        window."""
         if url_era(ref.url) is None:
+            return False
+        if not hosts.policy(self.crawler).allows(ref.url):
+            if count:
+                hosts.refuse(self.crawler, ref.url, f"{ref.source} link to")
             return False
         if ref.source != EXPLICIT and not self.in_section(ref.url):
             if count:
                 self._inc("skipped/other_section")
             return False
-        when = _when(ref) if window else None
+        when = when_listed(ref) if window else None
         if when is not None and self.context.outside_window(when):
             if count:
                 self._inc("skipped/out_of_window")
             return False
         return True
 
-    def in_window(self, published: str | None, response: Response) -> bool:
-        """The page's own date against since/until (listings may not have said): explicit URLs always pass."""
-        if response.meta.get("tempo_source") == EXPLICIT or not self.context.windowed:
-            return True
-        iso = parse_date(published)
-        return not iso or not self.context.outside_window(datetime.fromisoformat(iso))
-
     def in_section(self, url: str) -> bool:
         parts = urlsplit(url)
         if url_era(url) == "b":
             first = parts.path.strip("/").split("/")[0]
             return first in self.settings.getlist("TEMPO_SECTIONS", ["internasional"])
-        host = parts.netloc.lower()
-        return not host.endswith("tempo.co") or host.split(".")[0] in ("dunia", "www", "m")
+        host = page_host(url)   # AMP-cache copies are their page's host
+        if host in NEW_SITE_HOSTS:
+            return True   # old-scheme and partner pages on www.tempo.co (``/read/news/…``, ``/abc/…``)
+        return not host.endswith("tempo.co") or host.split(".")[0] in ("dunia", "m")
 
     def should_fetch(self, key: str, ref: ArticleRef) -> bool:
-        """False when the store holds the article and knows it unchanged (incremental runs)."""
+        """False when the store holds the article and knows it unchanged, or gave up on it (incremental runs)."""
         if not self.context.active:
             return True
         fetch, reason = incremental.ref_decision(self.context, key, ref)
@@ -243,7 +159,7 @@ class WorldSpider(scrapy.Spider):
             self._inc(f"incremental/fetch/{reason}")
         elif key not in self.unchanged:
             self.unchanged.add(key)
-            self._inc("skipped/unchanged")
+            self._inc(f"skipped/{reason}")   # unchanged, or given_up (failed TEMPO_PENDING_MAX_ATTEMPTS times)
         return fetch
 
     def max_items_reached(self) -> bool:
@@ -263,60 +179,28 @@ class WorldSpider(scrapy.Spider):
         self.scheduled.add(key)
         self._inc(f"source/{ref.source}/new")
         self._inc("articles/scheduled")
-        meta = self.shared({"tempo_source": ref.source, "tempo_ref": ref, KIND: "article"}, key)
-        return scrapy.Request(ref.url, callback=self.parse_article, errback=self.article_failed, meta=meta,
-                              priority=10)
+        return self._article(ref)
 
-    def parse_article(self, response: Response, partial: Any = None, pages: list[str] | None = None) -> Iterable[Any]:
-        self._inc("responses_ok")
-        if not isinstance(response, TextResponse):
-            self.quarantine(response, "not a text page")
-            return
-        # The fetch time dates the related list and crawled_at: the one the archive recorded (crawl and reparse).
-        fetched_at = response.meta.get(FETCHED_AT) or datetime.now(timezone.utc)
-        page = Page(response.url, response.text, fetched_at)   # kept: the layout canary reads its JSON-LD
-        parser = detect(page, self.layouts)
-        parsed = parser.parse(page) if parser is not None else None
-        if parsed is None or not parsed.article.body:
-            retry = self.rendering.retry(response)
-            if retry is not None:
-                yield retry
-                return
-            why = self.rendering.still_empty(response)
-            if why and parsed is not None:
-                self.quarantine(response, why)
-        if parsed is None:
-            self.quarantine(response, "no known layout" + (f" among TEMPO_LAYOUTS={','.join(sorted(self.layouts))}"
-                                                           if self.layouts else ""))
-            return
-        self._inc(f"layout/{parsed.article.layout}")
-        RunLedger.of(self.crawler).observe_page(parsed, page)   # the layout canary (tempo_crawler/monitors)
-        if partial is not None:
-            article, remaining = merge_pages(partial, [parsed.article]), pages or []
+    def pending_request(self, pending: Pending) -> scrapy.Request | None:
+        """An article an earlier run could not export: requested again, whatever the listings say."""
+        if pending.key in self.scheduled or self.max_items_reached():
+            return None
+        self.scheduled.add(pending.key)
+        self._inc("pending/retried")
+        self._inc("articles/scheduled")
+        self.logger.info("retrying pending article %s (%d failed attempt(s), last: %s)", pending.url,
+                         pending.attempts, pending.cause)
+        return self._article(ArticleRef(url=pending.url, source=pending.source or "pending"))
+
+    def _article(self, ref: ArticleRef) -> scrapy.Request:
+        self._inc("articles/requested")
+        return self._requested(scrapy.Request(
+            ref.url, callback=self.parse_article, errback=self.article_failed,
+            meta={**article_meta(ref.url, ref.source), "tempo_ref": ref, KIND: "article"}, priority=10))
+
+    def _requested(self, request: scrapy.Request) -> scrapy.Request:
+        if self.context.distributed:   # to the shared queue: the worker that pops it accounts for it
+            request.meta[SHARED] = True
         else:
-            article, remaining = parsed.article, list(parsed.next_pages)
-        if partial is None and not self.in_window(article.published_at, response):
-            self._inc("skipped/out_of_window")
-            return
-        if remaining:
-            self._inc("articles/multipage_parts")
-            meta = {k: response.meta[k] for k in ("tempo_source", "tempo_ref", KIND) if k in response.meta}
-            yield scrapy.Request(remaining[0], callback=self.parse_article, errback=self.article_failed,
-                                 cb_kwargs={"partial": article, "pages": remaining[1:]},
-                                 meta=meta, priority=20, dont_filter=True)
-            return
-        yield article
-
-    def quarantine(self, response: Response, reason: str) -> None:
-        directory = self.settings.get("TEMPO_QUARANTINE_DIR", "output/quarantine")
-        path = quarantine.save(directory, response.url, response.body, reason, archived=response.meta.get(ARCHIVED))
-        self.crawler.signals.send_catch_log(quarantine.page_quarantined, response=response, reason=reason)
-        self._inc("quarantined")
-        self.logger.warning("quarantined %s (%s): saved to %s", response.url, reason, path)
-
-    def article_failed(self, failure: Failure) -> None:
-        self._inc("articles/failed")
-        cause = self.count_failure(failure)
-        self.logger.error("article fetch failed, not exported this run: %s (%s: %s)", failure.request.url, cause,
-                          failure.getErrorMessage())
-
+            self.pending.requested(request)
+        return request

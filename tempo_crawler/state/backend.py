@@ -1,11 +1,15 @@
 """The seen-store's interface, shared by the SQLite store of one machine (:mod:`.store`) and the Redis store of a
 distributed run (:mod:`.redis_store`), and the rules both apply the same way (:class:`StoreRules`).
 
-Semantics every backend keeps (docs/cron.md):
+Semantics every backend keeps (docs/cron.md; the same tests run against both, tests/state/test_backends.py):
 
 * an article is found by any key it was reached by (:func:`tempo_crawler.identity.item_key` of every URL
   form) and, second, by its content key; its row holds the content hash, ``version``, ``first_seen``,
   ``last_seen``, ``revised_at``, its dates, the newest listing lastmod and the file of its latest export;
+* **pending articles**: an article a run could not export is marked pending with its URL, source, cause and
+  number of failed attempts (:mod:`.pending`); later runs fetch it again while it has failed fewer than
+  ``TEMPO_PENDING_MAX_ATTEMPTS`` times; recording it (exported) or touching it (found unchanged) clears it;
+  text files still to write are a second such list;
 * writes go into one open transaction; :meth:`SeenStoreBackend.commit` makes them durable at once, and the
   exporter commits only after it fsynced the matching lines (an uncommitted write is never seen by a
   later run); reads of this store object see its own uncommitted writes;
@@ -19,16 +23,30 @@ writer of SQLite (the run lock) they do nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from tempo_crawler.identity import content_hash, content_key, mapping_key
+from tempo_crawler.state.rows import Pending, Record, RunRow, Verdict, utc_now
+from tempo_crawler.state.store_file import StoreError
 
-if TYPE_CHECKING:   # store.py builds on StoreRules below: import its types lazily
-    from tempo_crawler.state.store import Record, Verdict
+
+class StoreUnavailable(OSError):
+    """The shared store cannot be reached or refused a command (Redis down, wrong password): a failed read or
+    write of the store, like a full disk for SQLite. The message is :func:`tempo_crawler.failures.redis_line`."""
+
+
+class SharedStoreError(StoreError):
+    """The shared store refuses this use (a newer schema; a reset while other workers run)."""
+
+    def __init__(self, label: str, problem: str) -> None:
+        RuntimeError.__init__(self, f"shared state {label}: {problem}")
+        self.path = label
+        self.problem = problem
 
 
 @runtime_checkable
 class SeenStoreBackend(Protocol):
+    path: Any
     # lookups
     def find(self, keys: Iterable[str | None]) -> Record | None: ...
     def find_content(self, ckey: str | None) -> Record | None: ...
@@ -43,20 +61,29 @@ class SeenStoreBackend(Protocol):
     def commit(self) -> None: ...
     def rollback(self) -> None: ...
     def close(self) -> None: ...
+    # pending articles and text files still to write (the open transaction)
+    def mark_pending(self, key: str, url: str, *, source: str | None, cause: str, now: str) -> int: ...
+    def clear_pending(self, keys: Iterable[str | None]) -> None: ...
+    def pending(self, max_attempts: int | None = None) -> list[Pending]: ...
+    def pending_counts(self, max_attempts: int) -> tuple[int, int]: ...
+    def note_text_missing(self, article_ids: Iterable[str | None], cause: str) -> None: ...
+    def text_written(self, article_ids: Iterable[str | None]) -> None: ...
+    def texts_missing(self) -> list[tuple[str, str | None]]: ...
     # several writers
     def reserve(self, item: Mapping[str, Any], keys: Iterable[str | None] = ()) -> bool: ...
     def release_run(self, run_id: str, *, finished: bool, recovered: Iterable[str] = ()) -> int: ...
     # runs and coverage
-    def begin_run(self, run_id: str, file: str | None, *, pid: int, listing: bool = True) -> None: ...
+    def begin_run(self, run_id: str, file: str | None, *, pid: int, listing: bool = True,
+                  proc_start: str | None = None) -> None: ...
     def end_run(self, run_id: str, *, status: str, reason: str | None, complete: bool | None, exported: int,
-                file: str | None) -> None: ...
-    def unfinished_runs(self) -> list[tuple[str, str | None]]: ...
+                file: str | None, outcome: str | None = None, exit_code: int | None = None) -> None: ...
+    def unfinished_runs(self) -> list[RunRow]: ...
     def coverage_complete(self) -> bool: ...
     def set_coverage(self, run_id: str, sources: Mapping[str, bool]) -> None: ...
     def covered_sources(self) -> set[str]: ...
     # housekeeping
     def reset(self) -> None: ...
-    def summary(self) -> dict[str, Any]: ...
+    def summary(self, max_attempts: int = 5) -> dict[str, Any]: ...
 
 
 def claim_keys(item: Mapping[str, Any], keys: Iterable[str | None] = ()) -> set[str]:
@@ -74,8 +101,6 @@ class StoreRules:
     backend (they provide ``find``, ``find_content`` and ``record``)."""
 
     def classify(self, item: Mapping[str, Any], keys: Iterable[str | None] = ()) -> Verdict:
-        from tempo_crawler.state.store import Verdict
-
         own = mapping_key(item)
         record = self.find([own, *keys])  # type: ignore[attr-defined]
         if record is not None:
@@ -89,8 +114,6 @@ class StoreRules:
     def reconcile(self, items: Iterable[Mapping[str, Any]], file: str | None = None) -> int:
         """Make the store agree with lines found in an output file (a killed run's): every line there was
         exported, so it counts as seen. Returns how many lines the store did not know yet."""
-        from tempo_crawler.state.store import utc_now
-
         added = 0
         for item in items:
             own = mapping_key(item)

@@ -9,12 +9,12 @@ Listing, feed and API pages are always fetched. An article page is fetched when
 * its newest known time (published, modified, lastmod) is within ``TEMPO_REFETCH_WINDOW_HOURS`` of now,
   when edits are most likely (``fresh``).
 
-Otherwise it is ``unchanged`` and skipped. In a distributed run an article another live worker is working on
-(or a dead one may have written, until its file is recovered) is skipped too (``claimed``).
-
-Paging of a listing stops at a page whose every article is
-stored and ``unchanged`` (so also older than the window), provided the previous run paged that source
-completely (it finished, fetched every article it scheduled, had no ``max_items``/``since``/``until`` cut
+Otherwise it is ``unchanged`` and skipped; so is an article given up after ``TEMPO_PENDING_MAX_ATTEMPTS``
+failed attempts (``given_up``, :mod:`.pending`), except under ``-a full=1``. In a distributed run an article
+another live worker is working on (or a dead one may have written, until its file is recovered) is skipped
+too (``claimed``). Paging of a listing stops at a
+page whose every article is stored and ``unchanged`` (so also older than the window), provided the previous
+run paged that source completely (it finished, left nothing pending, had no ``max_items``/``since``/``until`` cut
 and no error on that source); after a killed or cut-short run the next run pages to the usual bounds
 (``TEMPO_MAX_LISTING_PAGES``) to catch up.
 """
@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from tempo_crawler.context import RunContext
 from tempo_crawler.identity import article_key, request_key
 from tempo_crawler.sources import ArticleRef
-from tempo_crawler.state.store import Record, later, parse_time
+from tempo_crawler.state.rows import Record, later, parse_time
 
 
 def decide(record: Record | None, *, published_at: str | None, lastmod: str | None, now: datetime,
@@ -48,8 +48,11 @@ def decide(record: Record | None, *, published_at: str | None, lastmod: str | No
 
 
 def ref_decision(context: RunContext, key: str, ref: ArticleRef) -> tuple[bool, str]:
-    """:func:`decide` for a listed article, against the open store (the run must be ``active``)."""
+    """:func:`decide` for a listed article, against the open store (the run must be ``active``). An article that
+    failed ``TEMPO_PENDING_MAX_ATTEMPTS`` times is ``given_up`` (not fetched) unless ``full``."""
     assert context.store is not None and context.notes is not None
+    if not context.full and context.pending is not None and context.pending.gave_up(key):
+        return False, "given_up"
     lastmod = context.notes.saw_lastmod(key, ref.lastmod)
     record = context.store.find([key, article_key(ref.url)])
     return decide(record, published_at=ref.published_at, lastmod=lastmod, now=context.now,

@@ -10,7 +10,7 @@ from typing import Any
 from tempo_crawler.context import RunContext
 from tempo_crawler.identity import item_key, url_keys
 from tempo_crawler.items import Article
-from tempo_crawler.state.store import later
+from tempo_crawler.state.rows import later
 
 
 @dataclass
@@ -70,8 +70,8 @@ class FetchNotesMiddleware:
     def _note(self, response: Any, item: Any) -> None:
         if not isinstance(item, Article):
             return
-        context = RunContext.of(self.crawler)
-        if not context.active or context.notes is None:
+        context = RunContext.find(self.crawler)
+        if context is None or not context.active or context.notes is None:
             return
         request = getattr(response, "request", None)
         meta = response.meta if request is not None else {}

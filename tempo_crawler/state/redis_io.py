@@ -1,4 +1,5 @@
-"""What the Redis stores share: Redis errors as :class:`StoreUnavailable`, and reading Redis' byte replies."""
+"""What the Redis stores share: Redis errors as :class:`~tempo_crawler.state.backend.StoreUnavailable` (their
+one line: :func:`tempo_crawler.failures.redis_line`), and reading Redis' byte replies."""
 
 from __future__ import annotations
 
@@ -8,23 +9,25 @@ from typing import Any, TypeVar
 
 import redis
 
-
-class StoreUnavailable(OSError):
-    """Redis could not be reached or refused a command: a failed write of the store, like a full disk for
-    SQLite (the writer keeps its file unpublished for recovery; the run ends with an error)."""
-
+from tempo_crawler.failures import redis_line
+from tempo_crawler.state.backend import StoreUnavailable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def unavailable(where: str, exc: BaseException, what: str) -> StoreUnavailable:
+    """The :class:`StoreUnavailable` for a Redis error met while doing ``what`` (the password never shows)."""
+    return StoreUnavailable(redis_line(where, exc, what))
+
+
 def guarded(method: F) -> F:
-    """Turn Redis errors of a store method into :class:`StoreUnavailable` (the password never shows)."""
+    """Turn Redis errors of a store method into :class:`StoreUnavailable`."""
     @functools.wraps(method)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
         except redis.RedisError as exc:
-            raise StoreUnavailable(f"state {self.path}: {type(exc).__name__}: {exc}") from None
+            raise unavailable(self.path, exc, f"shared state: {method.__name__.strip('_')} failed") from None
     return wrapper  # type: ignore[return-value]
 
 

@@ -6,17 +6,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tempo_crawler.state.backend import SharedStoreError
 from tempo_crawler.state.redis_io import as_dict, guarded, text
-from tempo_crawler.state.store import StoreError, utc_now
+from tempo_crawler.state.rows import Pending, RunRow, utc_now
 
 RUN_FIELDS = ("run_id", "pid", "started_at", "finished_at", "status", "reason", "complete", "exported", "file",
               "outcome", "exit_code", "worker", "host")
+UNFINISHED = ("running", "unpublished")   # a run whose file may still be a .part: it stays in ``open``
 RUNS_KEPT = 10000
 
 
 class RedisRuns:
-    """Mixin: needs ``client``, ``keys``, ``claims``, ``host``, ``worker``, ``recover_worker``, ``path`` and
-    ``rollback`` from the store."""
+    """Mixin: needs ``client``, ``keys``, ``claims``, ``host``, ``worker``, ``recover_worker``, ``path``,
+    ``rollback``, ``pending`` and ``textmiss`` from the store."""
 
     client: Any
     keys: Any
@@ -29,15 +31,26 @@ class RedisRuns:
     def rollback(self) -> None:
         raise NotImplementedError
 
+    def pending(self, max_attempts: int | None = None) -> list[Pending]:
+        raise NotImplementedError
+
+    @property
+    def textmiss(self) -> str:
+        raise NotImplementedError
+
     # -- runs ----------------------------------------------------------------------------------
     def _run(self, run_id: str) -> dict[str, str]:
         return as_dict(self.client.hgetall(self.keys.of_run("run", run_id)))
 
     @guarded
-    def begin_run(self, run_id: str, file: str | None, *, pid: int, listing: bool = True) -> None:
+    def begin_run(self, run_id: str, file: str | None, *, pid: int, listing: bool = True,
+                  proc_start: str | None = None) -> None:
+        """Record a run before its output file exists. Whether it lives is its heartbeat (``alive:<run>``),
+        not its process: ``proc_start`` is kept for the record only."""
         k = self.keys
         fields = {"run_id": run_id, "pid": str(pid), "started_at": utc_now(), "status": "running",
                   "file": file or "", "worker": self.worker or "", "host": self.host or "",
+                  "proc_start": proc_start or "",
                   "failures_at_start": str(int(self.client.get(k.failures) or 0))}
         if listing:
             fields["complete"] = "0"
@@ -64,7 +77,7 @@ class RedisRuns:
         elif complete is False:   # a worker that did not fetch all it took: the next discovery pages everything
             pipe.incr(k.failures)
         pipe.hset(k.of_run("run", run_id), mapping=fields)
-        if status != "running":
+        if status not in UNFINISHED:
             pipe.srem(k.open, run_id)
             pipe.delete(k.of_run("recovering", run_id))
         pipe.execute()
@@ -73,9 +86,10 @@ class RedisRuns:
         return bool(self.client.exists(self.keys.of_run("alive", run_id)))
 
     @guarded
-    def unfinished_runs(self) -> list[tuple[str, str | None]]:
-        """Runs that died before their end and whose files this machine holds (same host, or the worker named
-        by ``recover_worker``), each taken for recovery by this run alone."""
+    def unfinished_runs(self) -> list[RunRow]:
+        """Runs that died before their end, or left their file unpublished, and whose files this machine holds
+        (same host, or the worker named by ``recover_worker``), each taken for recovery by this run alone.
+        Their liveness was judged here (no heartbeat): the rows carry no process."""
         out = []
         for raw in sorted(self.client.smembers(self.keys.open)):
             run_id = text(raw) or ""
@@ -87,7 +101,7 @@ class RedisRuns:
             if not mine:
                 continue
             if self.client.set(self.keys.of_run("recovering", run_id), self.worker or "?", nx=True, px=600_000):
-                out.append((run_id, run.get("file") or None))
+                out.append(RunRow(run_id, run.get("file") or None, run.get("status") or "running", None, None))
         return out
 
     @guarded
@@ -119,17 +133,20 @@ class RedisRuns:
         return sorted(r for r in (text(x) or "" for x in self.client.smembers(self.keys.open))
                       if r != me and self.alive(r))
 
+    @guarded
     def reset(self) -> None:
-        """Forget every article and run record (claims and live runs' heartbeats stay); the shared dupefilter too.
-        Refused (:class:`StoreError`) while another worker runs: its records would vanish under it."""
+        """Forget every article, pending article and run record (claims and live runs' heartbeats stay); the shared
+        dupefilter too. Refused (:class:`~tempo_crawler.state.backend.SharedStoreError`) while another worker
+        runs: its records would vanish under it."""
         k = self.keys
         others = self.live_runs()
         if others:
-            raise StoreError(f"{self.path}: workers still running ({', '.join(others)}): not resetting the shared "
-                             "store")
+            raise SharedStoreError(self.path, f"workers still running ({', '.join(others)}): not resetting the "
+                                   "shared store")
         self.rollback()
-        doomed = [k.keys, k.ckeys, k.stats, k.runs, k.coverage, k.last_listing, k.failures, k.rid, k.dupefilter]
-        for pattern in ("a:*", "ak:*", "run:*"):
+        doomed = [k.keys, k.ckeys, k.ids, k.stats, k.runs, k.coverage, k.last_listing, k.failures, k.rid,
+                  k.pending, k.dupefilter]
+        for pattern in ("a:*", "ak:*", "run:*", "textmiss:*"):
             for name in self.client.scan_iter(match=k.prefix + pattern, count=1000):
                 doomed.append(name)
         for start in range(0, len(doomed), 500):
@@ -137,8 +154,9 @@ class RedisRuns:
         self.client.hset(k.meta, "reset_at", utc_now())
 
     @guarded
-    def summary(self) -> dict[str, Any]:
+    def summary(self, max_attempts: int = 5) -> dict[str, Any]:
         k = self.keys
+        pending = self.pending()
         stats = as_dict(self.client.hgetall(k.stats))
         runs = []
         for raw in self.client.lrange(k.runs, 0, 9):
@@ -152,4 +170,8 @@ class RedisRuns:
         return {"path": self.path, "articles": int(stats.get("articles") or 0),
                 "revised": int(stats.get("revised") or 0), "keys": int(self.client.hlen(k.keys)),
                 "newest_first_seen": stats.get("newest_first_seen"), "last_seen": stats.get("last_seen"),
-                "meta": as_dict(self.client.hgetall(k.meta)), "runs": runs}
+                "meta": as_dict(self.client.hgetall(k.meta)),
+                "pending": sum(p.attempts < max_attempts for p in pending),
+                "pending_given_up": sum(p.attempts >= max_attempts for p in pending),
+                "pending_articles": [vars(p) for p in pending[:50]],
+                "text_missing": int(self.client.hlen(self.textmiss)), "runs": runs}

@@ -3,12 +3,14 @@ store (:mod:`.store`, :mod:`.backend`), shared by every worker.
 
 Keys, under the prefix ``tempo:<spider>:`` (:class:`tempo_crawler.distributed.config.Keys`):
 
-* ``a:<rid>`` a hash per article (the columns of :class:`~tempo_crawler.state.store.Record`), ``ak:<rid>``
-  the set of its keys; ``keys`` (key → rid) and ``ckeys`` (content key → rid) the two indexes; ``rid``
-  the row counter; ``stats`` (articles, revised, newest_first_seen, last_seen); ``meta``;
+* ``a:<rid>`` a hash per article (the columns of :class:`~tempo_crawler.state.rows.Record`), ``ak:<rid>``
+  the set of its keys; ``keys`` (key → rid), ``ckeys`` (content key → rid) and ``ids`` (article id → rid)
+  the indexes; ``rid`` the row counter; ``stats`` (articles, revised, newest_first_seen, last_seen); ``meta``;
+* ``pending`` and ``textmiss:<host>``, the articles to fetch again and the text files to write
+  (:mod:`.redis_pending`);
 * ``runs`` (newest first) and ``run:<id>`` (a hash per run: file, worker, host, status…); ``open``, the runs
-  not finished yet (a killed one stays there until its file is recovered); ``last_listing``, the latest
-  run that discovered; ``failures``, runs that did not fetch everything they took; ``coverage``
+  not finished yet (a killed or unpublished one stays there until its file is recovered); ``last_listing``,
+  the latest run that discovered; ``failures``, runs that did not fetch everything they took; ``coverage``
   (:mod:`.redis_runs`).
 
 Writes are buffered in this object (its reads see them) and applied by :meth:`RedisStore.commit` in one Lua
@@ -25,10 +27,12 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from tempo_crawler.identity import content_hash, content_key, mapping_key
-from tempo_crawler.state.backend import StoreRules, claim_keys
-from tempo_crawler.state.redis_io import StoreUnavailable, as_dict, guarded, text
+from tempo_crawler.state.backend import SharedStoreError, StoreRules, StoreUnavailable, claim_keys
+from tempo_crawler.state.redis_io import as_dict, guarded, text
+from tempo_crawler.state.redis_pending import RedisPendingLists
 from tempo_crawler.state.redis_runs import RedisRuns
-from tempo_crawler.state.store import SCHEMA_VERSION, Record, StoreError, later, utc_now
+from tempo_crawler.state.rows import Pending, Record, later, utc_now
+from tempo_crawler.state.store_file import SCHEMA_VERSION
 
 __all__ = ["RedisStore", "StoreUnavailable", "text"]
 
@@ -49,7 +53,7 @@ local function newest(field, value)
   end
 end
 for _, op in ipairs(data.ops) do
-  local row = p .. 'a:' .. op.rid
+  local row = p .. 'a:' .. (op.rid or '')
   if op.kind == 'record' then
     redis.call('DEL', row)
     local flat = {}
@@ -62,17 +66,37 @@ for _, op in ipairs(data.ops) do
       redis.call('SADD', p .. 'ak:' .. op.rid, k)
     end
     if op.ckey ~= '' then redis.call('HSET', p .. 'ckeys', op.ckey, op.rid) end
+    if op.fields.article_id then redis.call('HSET', p .. 'ids', op.fields.article_id, op.rid) end
     if op.new == 1 then redis.call('HINCRBY', stats, 'articles', 1) end
     if op.revised == 1 then redis.call('HINCRBY', stats, 'revised', 1) end
     newest('newest_first_seen', op.fields.first_seen)
-  else
+    newest('last_seen', op.last_seen)
+  elseif op.kind == 'touch' then
     redis.call('HSET', row, 'last_seen', op.last_seen)
     if op.lastmod ~= '' then redis.call('HSET', row, 'listing_lastmod', op.lastmod) end
     for _, k in ipairs(op.keys) do
       if redis.call('HSETNX', p .. 'keys', k, op.rid) == 1 then redis.call('SADD', p .. 'ak:' .. op.rid, k) end
     end
+    newest('last_seen', op.last_seen)
+  elseif op.kind == 'pending' then
+    local cur = redis.call('HGET', p .. 'pending', op.key)
+    local e
+    if cur then
+      e = cjson.decode(cur)
+      e.attempts = e.attempts + 1
+      if op.source ~= '' then e.source = op.source end
+    else
+      e = {attempts = 1, source = op.source, first_failed = op.now}
+    end
+    e.url = op.url; e.cause = op.cause; e.last_failed = op.now
+    redis.call('HSET', p .. 'pending', op.key, cjson.encode(e))
+  elseif op.kind == 'clear' then
+    redis.call('HDEL', p .. 'pending', unpack(op.keys))
+  elseif op.kind == 'textmiss' then
+    for _, a in ipairs(op.ids) do redis.call('HSET', op.key, a, op.cause) end
+  elseif op.kind == 'textdone' then
+    redis.call('HDEL', op.key, unpack(op.ids))
   end
-  newest('last_seen', op.last_seen)
 end
 local mine = me .. '|'
 for _, k in ipairs(data.release) do
@@ -87,7 +111,7 @@ return #data.ops
 """
 
 
-class RedisStore(RedisRuns, StoreRules):
+class RedisStore(RedisPendingLists, RedisRuns, StoreRules):
     """The seen-store of a distributed run (see the module doc). ``claims`` is the run's
     :class:`~tempo_crawler.distributed.claims.Claims` (None for a reader such as ``scrapy state show``);
     ``host`` and ``worker`` name the machine and worker of this run (recovery takes this host's runs)."""
@@ -109,7 +133,8 @@ class RedisStore(RedisRuns, StoreRules):
             client.hsetnx(keys.meta, "schema_version", str(SCHEMA_VERSION))
             client.hsetnx(keys.meta, "created_at", utc_now())
         elif int(found) > SCHEMA_VERSION:
-            raise StoreError(f"{label}: schema version {int(found)} is newer than this crawler's ({SCHEMA_VERSION})")
+            raise SharedStoreError(label, f"schema version {int(found)} is newer than this crawler's "
+                                          f"({SCHEMA_VERSION})")
 
     def _reset_buffer(self) -> None:
         self._rows: dict[int, dict[str, Any]] = {}    # uncommitted values: full rows (record) or touched columns
@@ -117,6 +142,9 @@ class RedisStore(RedisRuns, StoreRules):
         self._keys: dict[str, int] = {}               # key → rid, replacing (record)
         self._soft: dict[str, int] = {}               # key → rid, only where the key is new (touch)
         self._ckeys: dict[str, int] = {}
+        self._ids: dict[str, int] = {}                # article id → rid (record)
+        self._pending: dict[str, Pending | None] = {}
+        self._texts: dict[str, str | None] = {}
         self._ops: list[dict[str, Any]] = []
         self._release: set[str] = set()
 
@@ -244,6 +272,9 @@ class RedisStore(RedisRuns, StoreRules):
         self._ops.append({"kind": "record", "rid": str(rid), "keys": all_keys, "ckey": values["content_key"] or "",
                           "new": int(existing is None), "revised": int(revised), "last_seen": now,
                           "fields": {k: str(v) for k, v in values.items() if v is not None}})
+        if values["article_id"]:
+            self._ids[str(values["article_id"])] = rid
+        self.clear_pending(all_keys)
         self._releases([*all_keys, f"c:{values['content_key']}" if values["content_key"] else ""])
         return rid
 
@@ -260,5 +291,6 @@ class RedisStore(RedisRuns, StoreRules):
                 self._soft.setdefault(key, rid)
         self._ops.append({"kind": "touch", "rid": str(rid), "keys": linked, "last_seen": now,
                           "lastmod": lastmod or ""})
+        self.clear_pending(linked)
         self._releases(linked)
 

@@ -1,4 +1,5 @@
-"""The chrome lexicon (``lexicon.toml``) as functions: is a line site furniture, and scrub e-mail addresses."""
+"""The chrome lexicon (``lexicon.toml``) as functions: is a line site furniture, and what is left of a line
+once the chrome glued to its start or end is cut off. (E-mail addresses: :mod:`tempo_crawler.text.emails`.)"""
 
 from __future__ import annotations
 
@@ -8,7 +9,16 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+from tempo_crawler.text.emails import scrub_emails
+
+__all__ = ["is_chrome", "lexicon", "scrub_emails", "strip_chrome"]
+
+# Glued chrome is looked for only in this many characters at each end of a line: the lexicon's prefix and
+# suffix patterns never read more, however long the line.
+AFFIX_WINDOW = 400
+_AFFIX_ROUNDS = 4
+# What may separate glued chrome from the text it is glued to.
+_SEPARATOR = r"[\s\-\u2013\u2014:|\u2022\u00b7]*"
 
 
 @lru_cache(maxsize=1)
@@ -27,8 +37,19 @@ def _exact() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, re.IGNORECASE) for p in lexicon()["patterns"])
+def _patterns() -> re.Pattern[str]:
+    """The lexicon's whole-line patterns as one alternation (one match per line, not one per pattern)."""
+    return re.compile("|".join(f"(?:{p})" for p in lexicon()["patterns"]), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _affixes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(prefix, suffix): one alternation each over the lexicon's ``prefixes`` / ``suffixes``, ending (or
+    starting) at a word boundary, with the separator between chrome and text."""
+    prefixes = "|".join(f"(?:{p})" for p in lexicon()["prefixes"])
+    suffixes = "|".join(f"(?:{p})" for p in lexicon()["suffixes"])
+    return (re.compile(rf"^(?:{prefixes})(?!\w){_SEPARATOR}", re.IGNORECASE),
+            re.compile(rf"(?<!\w)(?:{suffixes})\s*$", re.IGNORECASE))
 
 
 def is_chrome(line: str | None) -> bool:
@@ -40,10 +61,62 @@ def is_chrome(line: str | None) -> bool:
         return False
     if key in _exact():
         return True
+    return _patterns().match(" ".join(line.split())) is not None
+
+
+def strip_affixes(line: str) -> str:
+    """``line`` (whitespace collapsed) without the lexicon's ``prefixes`` / ``suffixes`` at its ends."""
+    prefix, suffix = _affixes()
+    line = " ".join(line.split())
+    for _ in range(_AFFIX_ROUNDS):
+        before = line
+        m = prefix.match(line, 0, AFFIX_WINDOW)
+        if m and m.end() > 0:
+            line = line[m.end():]
+        tail_from = max(0, len(line) - AFFIX_WINDOW)
+        m = suffix.search(line, tail_from)
+        if m and m.start() < len(line):
+            line = line[:m.start()].rstrip(" -\u2013\u2014|\u2022\u00b7")
+        if line == before:
+            break
+    return line
+
+
+def strip_chrome(line: str | None) -> str | None:
+    """None when the line is chrome (or empty); else the line without chrome glued to its start or end."""
+    if not line or is_chrome(line):
+        return None
+    rest = strip_affixes(line)
+    return None if not rest or is_chrome(rest) else rest
+
+
+@lru_cache(maxsize=1)
+def _summary_headings() -> frozenset[str]:
+    return frozenset(_key(s) for s in lexicon().get("summary_headings", []))
+
+
+@lru_cache(maxsize=1)
+def _print_title_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in lexicon().get("print_title_patterns", []))
+
+
+_QUOTES = "\"'\u201c\u201d\u201e\u2018\u2019\u00ab\u00bb"
+
+
+def is_summary_heading(line: str | None) -> bool:
+    """The heading of the news-summary box ("Ringkasan Berita") as a whole line."""
+    return bool(line) and _key(line) in _summary_headings()
+
+
+def print_title(line: str | None) -> str | None:
+    """The title of the print-edition note (``Di edisi cetak, artikel ini terbit di bawah judul "…"``) without
+    its quotes and final full stop; None when the line is not that note."""
+    if not line:
+        return None
     stripped = " ".join(line.split())
-    return any(p.match(stripped) for p in _patterns())
-
-
-def scrub_emails(text: str) -> str:
-    """Remove e-mail addresses (a reader's address must never reach output)."""
-    return EMAIL_RE.sub("", text)
+    for pattern in _print_title_patterns():
+        m = pattern.match(stripped)
+        if m:
+            title = m.group("title").strip().rstrip(".").strip().strip(_QUOTES).strip()
+            return title or None
+    return None

@@ -5,27 +5,34 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from typing import Any
 
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Never text: zero-width characters, the soft hyphen, lone surrogates (a JSON ``"\ud800"`` escape would make
+# the item unwritable as UTF-8).
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\ud800-\udfff]")
+# Control characters (NUL, C0 and C1 controls) separate words at most: they become spaces.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _WS = re.compile(r"\s+")
 
 
-def clean_text(text: str | None) -> str:
-    """NFC, entities decoded, no zero-width characters, whitespace (incl. NBSP) collapsed, trimmed."""
-    if not text:
+def clean_text(text: Any) -> str:
+    """NFC, entities decoded, no zero-width or control characters, whitespace (incl. NBSP) collapsed,
+    trimmed. Total: anything that is not a string (a JSON-LD number, list, object, null) is no text ("")."""
+    if not text or not isinstance(text, str):
         return ""
     text = html.unescape(text) if "&" in text else text
+    text = _INVISIBLE.sub("", text)
     text = unicodedata.normalize("NFC", text)
-    text = _ZERO_WIDTH.sub("", text)
+    text = _CONTROL.sub(" ", text)
     return _WS.sub(" ", text).strip()
 
 
-def clean_or_none(text: str | None) -> str | None:
+def clean_or_none(text: Any) -> str | None:
     cleaned = clean_text(text)
     return cleaned or None
 
 
-def unique_texts(values: list[str]) -> list[str]:
+def unique_texts(values: list[Any]) -> list[str]:
     """Cleaned, non-empty, first-seen order, no case-insensitive repeats (a reporter who is also editor…)."""
     seen: set[str] = set()
     out = []

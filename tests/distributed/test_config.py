@@ -6,6 +6,7 @@ from __future__ import annotations
 import pprint
 import subprocess
 import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -14,7 +15,15 @@ from scrapy.settings import Settings
 
 from tempo_crawler.arguments import ArgumentError
 from tempo_crawler.distributed.addon import Distributed
-from tempo_crawler.distributed.config import ConfigError, SecretURL, check_url, plain, redact, worker_name
+from tempo_crawler.distributed.config import (
+    ConfigError,
+    SecretURL,
+    check_run,
+    check_url,
+    plain,
+    redact,
+    worker_name,
+)
 from tests.support.crawl import ROOT
 
 URL = "redis://:hunter2-secret@10.0.0.5:6379/2"
@@ -60,15 +69,20 @@ def test_the_addon_switches_nothing_on_without_the_url(monkeypatch: pytest.Monke
     assert "hunter2" not in repr(settings["TEMPO_REDIS_URL"])
 
 
-def test_worker_and_role_need_the_url(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tempo_crawler.context import _distributed
-
+def test_worker_and_role_need_the_url_and_the_url_needs_the_state(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TEMPO_REDIS_URL", raising=False)
     with pytest.raises(ArgumentError, match="only for distributed runs"):
-        _distributed(Settings(), "auto", False, {"worker": "w1"})
-    assert _distributed(Settings(), "auto", False, {}) is False
+        check_run(Settings(), {"worker": "w1"})
+    assert check_run(Settings(), {}) is False
+    assert check_run(Settings({"TEMPO_REDIS_URL": URL}), {"worker": "w1", "role": "seed"}) is True
     with pytest.raises(ArgumentError, match="drop -o/-O"):
-        _distributed(Settings({"TEMPO_REDIS_URL": URL}), "auto", True, {})
+        check_run(Settings({"TEMPO_REDIS_URL": URL, "FEEDS": {"items.json": {"format": "json"}}}), {})
+    with pytest.raises(ArgumentError, match="drop -o/-O"):
+        check_run(Settings({"TEMPO_REDIS_URL": URL, "TEMPO_STATE_MODE": "off"}), {})
+    monkeypatch.setenv("TEMPO_REDIS_URL", "redis://:hunter2-secret@host:port/0")   # the environment variable
+    with pytest.raises(ConfigError, match="not a URL") as info:
+        check_run(Settings(), {})
+    assert "hunter2" not in str(info.value)
 
 
 def test_a_run_on_one_machine_imports_no_redis() -> None:
@@ -96,3 +110,20 @@ print(sorted(m for m in sys.modules if m.split(".")[0] in ("redis", "scrapy_redi
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["NotConfigured", "[]"], out.stdout
+
+
+def test_an_unreachable_redis_refuses_the_run_in_one_line(tmp_path: Path) -> None:
+    """Nothing listens on port 9: one ERROR line naming Redis (password masked) and the cause, exit 1, nothing
+    fetched, no traceback."""
+    from tests.support.crawl import run_crawl
+
+    result = run_crawl("http://127.0.0.1:9", tmp_path, use_output=False,
+                       env={"TEMPO_REDIS_URL": "redis://:hunter2-secret@127.0.0.1:9/0"})   # the environment variable
+    log = result.log
+    assert result.returncode == 1, log[-3000:]
+    said = "Redis at redis://:***@127.0.0.1:9/0: cannot reach Redis (ConnectionError: "
+    assert [line for line in log.splitlines() if "ERROR" in line and said in line], log[-3000:]
+    assert f"tempo_crawler: exit 1: {said}" in log
+    assert "hunter2" not in log and "Traceback" not in log
+    assert result.stats["finish_reason"] == "state_unavailable" and not result.stats.get("tempo/responses_ok")
+    assert not (tmp_path / "output").exists() or not list((tmp_path / "output").glob("world-*"))

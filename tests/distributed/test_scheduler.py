@@ -47,6 +47,16 @@ def settings_for(redis_url: str, **extra: Any) -> Settings:
     return s
 
 
+class Account:
+    """The run's account of article requests (tempo_crawler/state/pending.py): what it was asked to account for."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    def requested(self, request: scrapy.Request) -> None:
+        self.urls.append(request.url)
+
+
 @pytest.fixture
 def make(redis_url: str) -> Any:
     opened: list[SharedScheduler] = []
@@ -63,7 +73,8 @@ def make(redis_url: str) -> Any:
         client = connect(redis_url)
         client.set(KEYS.of_run("alive", run_id), "w")
         scheduler.queue.claims = Claims(client, KEYS, run_id)
-        crawler.tempo_run_context = SimpleNamespace(cluster=SimpleNamespace(working=working))
+        crawler.tempo_run_context = SimpleNamespace(cluster=SimpleNamespace(working=working),
+                                                    pending=Account())
         opened.append(scheduler)
         return scheduler
 
@@ -105,8 +116,11 @@ def test_listings_stay_local_and_a_claimed_article_stays_with_its_worker(make: A
     assert scheduler.next_request().url.endswith("/indeks")
     assert scheduler.next_request() is None            # the shared queue waits for the end of discovery
     scheduler.crawler.tempo_run_context.cluster.working = True
+    account = scheduler.crawler.tempo_run_context.pending
+    assert account.urls == []                           # pushed: not this worker's to account for
     popped = scheduler.next_request()
     assert popped.url == URL and popped.meta[CLAIMED] and client.hget(KEYS.claims, "b:1234567") == b"run-a|f"
+    assert account.urls == [URL]                        # popped: this worker's, exported or left pending
     retry = popped.replace(dont_filter=True)             # its retry / redirect / rendered twin
     assert scheduler.enqueue_request(retry) and client.zcard(KEYS.queue) == 0
     assert scheduler.next_request() is retry

@@ -24,20 +24,22 @@ KEYS = Keys.of({}, "world")
 
 class Command:
     exitcode = 0
+    max_attempts = 5
     errors: list[str]
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings | None = None) -> None:
         self.errors = []
+        self.settings = settings or Settings()
 
     def fail(self, message: str) -> None:
         self.errors.append(message)
         self.exitcode = 1
 
 
-def state(redis_url: str, action: str, **opts: Any) -> Command:
-    command = Command()
-    options = SimpleNamespace(**{"json": False, "worker": None, "lost": False, **opts})
-    ClusterState(Settings({"TEMPO_REDIS_URL": redis_url}), command).run(action, options)
+def state(redis_url: str, action: str, settings: Settings | None = None, **opts: Any) -> Command:
+    command = Command(settings)
+    options = SimpleNamespace(**{"json": False, "worker": None, "lost": False, "force": False, **opts})
+    ClusterState(Settings({"TEMPO_REDIS_URL": redis_url}), command).run(action, options, [])
     return command
 
 
@@ -115,3 +117,27 @@ def test_show_and_reset(redis_url: str, tmp_path: Path, capsys: pytest.CaptureFi
     assert state(redis_url, "reset").exitcode == 0
     assert "1 article(s) forgotten" in capsys.readouterr().out
     assert RedisStore(client, KEYS).summary()["articles"] == 0 and client.zcard(KEYS.queue) == 0
+
+
+def test_show_lists_pending_articles_and_rebuild_text_writes_this_machines_missing_texts(
+        redis_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    client = connect(redis_url)
+    store = RedisStore(client, KEYS, host=socket.gethostname())
+    final = tmp_path / "world-1-w1.jsonl"
+    item = article()
+    final.write_text(json.dumps(item) + "\n", "utf-8")
+    store.record(item, file=str(final))
+    store.note_text_missing([item["id"]], "OSError: [Errno 28] No space left on device")
+    store.mark_pending("b:7000001", f"{B_URL[:-7]}7000001", source="api", cause="HTTP 503", now="2026-11-01T00:00Z")
+    store.commit()
+    state(redis_url, "show", json=True)
+    info = json.loads(capsys.readouterr().out)
+    assert (info["pending"], info["pending_given_up"], info["text_missing"]) == (1, 0, 1)
+    assert info["pending_articles"][0]["cause"] == "HTTP 503"
+    texts = tmp_path / "text"
+    done = state(redis_url, "rebuild-text", settings=Settings({"TEMPO_TEXT_DIR": str(texts)}))
+    assert done.exitcode == 0 and "text files written to" in capsys.readouterr().out
+    assert [p.name for p in texts.iterdir()] == [f"{item['id']}.txt"]
+    assert RedisStore(client, KEYS, host=socket.gethostname()).texts_missing() == []

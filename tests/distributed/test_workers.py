@@ -46,7 +46,8 @@ def exported(cluster: Cluster) -> Counter[str]:
 
 
 def expected_keys(n: int) -> set[str]:
-    golden = {article_key(g.expected["url"]) for g in GOLDENS if is_world(g.expected)}
+    golden = {article_key(g.expected["url"]) for g in GOLDENS   # JSON-LD-only pages are served, not listed
+              if is_world(g.expected) and g.expected["layout"] != "JSONLD"}
     return golden | {f"b:{9000001 + k}" for k in range(n)}
 
 
@@ -239,8 +240,10 @@ def test_ci_true_turns_a_missing_redis_server_into_a_failure() -> None:
     assert in_ci.returncode != 0 and "CI=true and no redis-server" in in_ci.stdout, in_ci.stdout[-2000:]
 
 
-def test_a_worker_whose_redis_goes_away_stops_with_an_error(make_replica: Any, tmp_path: Path) -> None:
-    """Redis stops mid-run: the worker names the failure, stops after the lease with exit status 1."""
+def test_a_worker_whose_redis_goes_away_mid_run_stops_with_an_error(make_replica: Any, tmp_path: Path) -> None:
+    """Redis stops while articles are being exported: the worker names the failure in one line per component,
+    stops with exit status 1 (the writer's failed commit stops it at once, like a full disk; or, with nothing
+    to commit, the worker loop after the lease) and leaves what it wrote unpublished for its next run."""
     replica = make_replica(synthetic=40, fixtures_dir=None)
     replica.site.delay = 0.3
     server = RedisServer.start()
@@ -255,6 +258,31 @@ def test_a_worker_whose_redis_goes_away_stops_with_an_error(make_replica: Any, t
     finally:
         server.stop()
     assert worker.wait(120) == 1, worker.log[-3000:]
+    assert f"Redis at {server.url}: cannot reach Redis (ConnectionError: " in worker.log
+    assert worker.stats["finish_reason"] in ("write_failed", "redis_unavailable"), worker.stats["finish_reason"]
+    assert worker.stats.get("tempo/redis/failed/redis_connection", 0) >= 1
+    assert "Traceback" not in worker.log and "tempo_crawler: exit 1:" in worker.log
+    if worker.stats["finish_reason"] == "write_failed":
+        assert cluster.parts() and not cluster.files()   # unpublished, for the next run on this machine
+
+
+def test_an_idle_worker_whose_redis_goes_away_stops_after_the_lease(make_replica: Any, tmp_path: Path) -> None:
+    replica = make_replica(synthetic=5, fixtures_dir=None)
+    server = RedisServer.start()
+    try:
+        cluster = Cluster(replica.origin, tmp_path, server.url, settings={"TEMPO_REDIS_LEASE_S": "3",
+                                                                           "TEMPO_REDIS_IDLE_S": "120",
+                                                                           **WITHOUT_LEGACY_FEED})
+        worker = cluster.start("w0")
+        client = connect(server.url)
+        assert wait_for(lambda: client.hget("tempo:world:stats", "articles") == b"5" or worker.proc.poll() is not None,
+                        timeout=180)   # everything exported and committed: the worker waits for more work
+        client.close()
+    finally:
+        server.stop()
+    assert worker.wait(60) == 1, worker.log[-3000:]
     assert "unreachable for 3 s: worker w0 stops" in worker.log
     assert worker.stats.get("tempo/redis/unavailable") == 1 and worker.stats["finish_reason"] == "redis_unavailable"
     assert "tempo_crawler: exit 1:" in worker.log and "'redis_unavailable'" in worker.log
+    assert "Traceback" not in worker.log
+    assert [sum(1 for _ in p.open()) for p in cluster.files()] == [5]   # its file was complete: published

@@ -74,3 +74,13 @@ def test_plain_dict_items_work_too() -> None:
     row = rows(export([data]))[0]
     assert row["tags"] == "a | b"
     assert json.loads(row["editors_pick"]) == {"title": "p", "url": None}
+
+
+def test_summary_bullets_and_print_title_cells() -> None:
+    """The 2025-2026 fields (docs/site.md §8): bullets joined like body paragraphs, the print title as is."""
+    item = Article(id="391369", title="t", summary=["Poin satu | dengan garis.", "Poin dua."],
+                   print_title="Menyambut Paus dengan Tangan Terbukanya", body=["Isi."])
+    row = rows(export([item]))[0]
+    assert row["summary"].split("\n\n") == item.summary
+    assert row["print_title"] == "Menyambut Paus dengan Tangan Terbukanya"
+    assert rows(export([Article(id="1", title="t")]))[0]["summary"] == ""

@@ -178,9 +178,10 @@ def test_a_feed_called_latest_json_is_never_overwritten(tmp_path: Path) -> None:
 
 def cron_run(tmp_path: Path, code: int | None, status: str | None, lines: int, failures: list[str] | None = None):  # noqa: ANN201
     """Close a default-output run (no feeds) whose monitors gave ``code``; ``lines`` written to its file."""
-    from tempo_crawler.context import RunContext
+    from tempo_crawler.context import RunContext, mark_crawl
 
-    crawler = get_crawler(Spider, settings_dict={"TEMPO_OUTPUT": str(tmp_path / "world-%(run_stamp)s.jsonl")})
+    output = str(tmp_path / "world-%(run_stamp)s.jsonl")
+    crawler = mark_crawl(get_crawler(Spider, settings_dict={"TEMPO_OUTPUT": output}))
     crawler.stats = Stats()
     context = RunContext.create(crawler, "world", {})
     ext = LatestManifest.from_crawler(crawler)
@@ -231,9 +232,10 @@ def test_a_failed_first_run_records_itself_with_no_file(tmp_path: Path) -> None:
 
 
 def test_a_skipped_run_leaves_latest_json_alone(tmp_path: Path) -> None:
-    from tempo_crawler.context import RunContext
+    from tempo_crawler.context import RunContext, mark_crawl
 
-    crawler = get_crawler(Spider, settings_dict={"TEMPO_OUTPUT": str(tmp_path / "world-%(run_stamp)s.jsonl")})
+    output = str(tmp_path / "world-%(run_stamp)s.jsonl")
+    crawler = mark_crawl(get_crawler(Spider, settings_dict={"TEMPO_OUTPUT": output}))
     crawler.stats = Stats(**{"tempo/run/skipped": 1})
     RunContext.create(crawler, "world", {})
     ext = LatestManifest.from_crawler(crawler)

@@ -36,7 +36,7 @@ def visible_fields(a: Article) -> dict:
         "title": a.title, "reporters": a.reporters, "editors": a.editors, "dateline": a.dateline,
         "image_caption": a.image_caption, "body": a.body, "read_also": [x.title for x in a.read_also],
         "editors_pick": a.editors_pick.title if a.editors_pick else None, "agency": a.agency,
-        "related": related_view(a),
+        "closing_credit": a.closing_credit, "related": related_view(a),
     }
 
 
@@ -52,7 +52,7 @@ def test_raw_sample_reads_as_the_expected_item(name: str, path: Path) -> None:
     assert got.body == want.body
     assert (got.editors_pick.title if got.editors_pick else None) == (
         want.editors_pick.title if want.editors_pick else None)
-    assert got.agency == want.agency
+    assert (got.agency, got.closing_credit) == (want.agency, want.closing_credit)
     assert related_view(got) == related_view(want)
     assert len(got.related) == 10
     assert got.dateline_glued is GLUED[name]
@@ -109,7 +109,8 @@ def test_text_form_round_trips_every_golden_item(golden: Golden) -> None:
 
 
 def test_round_trip_without_dateline_caption_or_labels_content() -> None:
-    item = Article(title="Judul", body=["Paragraf pertama tanpa dateline.", "Kedua."], agency="REUTERS")
+    item = Article(title="Judul", body=["Paragraf pertama tanpa dateline.", "Kedua."], agency="REUTERS",
+                   closing_credit="REUTERS")
     assert visible_fields(read_text(to_text(item))) == visible_fields(item)
 
 
@@ -165,3 +166,26 @@ def test_doubled_line_is_the_caption_even_without_credit_or_dateline() -> None:
     got = read_text(text)
     assert (got.editors, got.image_caption, got.dateline) == (["Yudono Yanuar"], "Joe Biden", None)
     assert got.body == ["Paragraf pertama tanpa dateline.", "Kedua."]
+
+
+EVIDENCE_PAGES = Path(__file__).resolve().parents[1] / "evidence" / "pages"
+
+
+def test_a_2026_page_text_gives_its_summary_and_body_apart() -> None:
+    """tests/evidence/pages/391369_politik.txt: the "Ringkasan Berita" bullets run straight into the body,
+    which opens with a word in capitals and no dateline (docs/site.md §8)."""
+    text = (EVIDENCE_PAGES / "391369_politik.txt").read_text("utf-8")
+    # line 1 the URL, line 2 the corpus note; the stored text starts below the title: give it one
+    got = read_text("\n".join(["Paus Fransiskus Reformasi Gereja Katolik", *text.splitlines()[2:]]))
+    assert got.title == "Paus Fransiskus Reformasi Gereja Katolik"
+    assert [s[:30] for s in got.summary] == ["Paus Fransiskus akan tiba di J", "Menggantikan Paus Benediktus p",
+                                             "Sri Paus juga merangkul kaum L"]
+    assert got.body[0].startswith("DI bawah langit-langit Kapel Sistina")
+    assert not any("Ringkasan" in p or p.startswith("Paus Fransiskus akan") for p in got.body)
+
+
+def test_the_print_edition_note_becomes_the_print_title() -> None:
+    text = (EVIDENCE_PAGES / "451923_teroka.txt").read_text("utf-8")
+    got = read_text("\n".join(text.splitlines()[2:]))
+    assert got.print_title == "Menyambut Paus dengan Tangan Terbukanya"
+    assert not any("edisi cetak" in p for p in got.body)

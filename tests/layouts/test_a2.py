@@ -23,7 +23,7 @@ CF_EMAIL = ('<a href="/cdn-cgi/l/email-protection" class="__cf_email__" '
 
 
 def a2_page(body: str, *, head: str = "", title_block: str = "", after: str = "", html_attrs: str = 'lang="id"') -> str:
-    """A minimal A2 page (MARKUP.md §3): breadcrumb kanal, article.detail-artikel, div#isi div.detail-konten."""
+    """A minimal A2 page (docs/site.md §3): breadcrumb kanal, article.detail-artikel, div#isi div.detail-konten."""
     return f"""<!DOCTYPE html>
 <html {html_attrs}><head><meta charset="utf-8"><link rel="canonical" href="{URL}">{head}</head><body>
 <ul class="sitemap"><li><span itemprop="name">Beranda</span></li><li><span itemprop="name">Dunia</span></li></ul>
@@ -59,7 +59,7 @@ def test_matches_minimal_a2_and_the_div_isi_variant() -> None:
 
 @pytest.mark.parametrize("attr", ["amp", "\u26a1", 'amp="" lang="id"', 'lang="id" \u26a1'])
 def test_does_not_match_amp(attr: str) -> None:
-    # AMP pages reuse the desktop class names (MARKUP.md §1/§3): the <html amp> flag decides.
+    # AMP pages reuse the desktop class names (docs/site.md §1/§3): the <html amp> flag decides.
     html = a2_page("<p>TEMPO.CO, Jakarta - Isi.</p>", html_attrs=attr)
     assert not PARSER.matches(Page(URL.replace("/read/", "/amp/"), html))
 
@@ -216,13 +216,14 @@ def test_related_cards_relative_time_and_tracking() -> None:
     assert r.published_at == "2024-06-21T11:03:00+07:00" and r.image_caption is None and r.summary == "Ringkasan A."
 
 
-def test_old_item_popular_list_is_cut_and_agency_kept() -> None:
+def test_old_item_popular_list_is_cut_and_writer_credit_kept() -> None:
     body = """<p>TEMPO.CO, Jakarta - Isi.</p><p>IRA GUSLINA SUFA</p>
 <p><strong>Berita terpopuler lainnya:</strong><br>
 <a href="/read/news/2012/11/20/115442802/x">Pacar Sewaan Ada di Jepang</a></p>
 <p><a href="/read/news/2012/11/20/115442795/y">Roket dari Mesir Hantam Israel</a></p>"""
     art = finalize(parse(a2_page(body)).article)
-    assert art.body == ["Isi."] and art.agency == "IRA GUSLINA SUFA"
+    assert art.body == ["Isi."] and art.closing_credit == "IRA GUSLINA SUFA"
+    assert art.agency is None   # a writer's name, not an agency
 
 
 # ---------------------------------------------------------------- multi-page
@@ -259,7 +260,46 @@ def test_next_pages_cover_every_page_up_to_the_last_link() -> None:
 def test_golden_pages_state_they_are_reconstructions() -> None:
     for g in A2_GOLDENS:
         first_line = g.file.read_text("utf-8").split("\n", 1)[0]
-        assert first_line.startswith("<!--") and "RECONSTRUCTION" in first_line and "MARKUP.md §3" in first_line
+        assert first_line.startswith("<!--") and "RECONSTRUCTION" in first_line and "docs/site.md §3" in first_line
         assert "shared/" in first_line, g.name
         for p in g.extra_pages.values():
             assert "RECONSTRUCTION" in Path(p).read_text("utf-8").split("\n", 1)[0]
+
+
+# ---------------------------------------------------------------- ?page_num=2 of 2024 (docs/site.md §8)
+
+PAGE_NUM_2 = Path(__file__).resolve().parents[1] / "evidence" / "pages" / "1823595_page_num2.txt"
+P1823595 = "https://dunia.tempo.co/read/1823595/setelah-saling-serang-pakistan-ingin-bangun-kepercayaan-dengan-iran"
+
+
+def _page_1823595_texts() -> tuple[str, str, str, list[str]]:
+    """Title, editor, caption and body paragraphs of the stored page-2 text (its head repeats page 1's)."""
+    lines = [ln.strip() for ln in PAGE_NUM_2.read_text("utf-8").splitlines()]
+    title = "Setelah Saling Serang, Pakistan Ingin Bangun Kepercayaan dengan Iran"
+    caption = next(ln for ln in lines if ln.startswith("Orang-orang berkumpul"))
+    start = lines.index("Menahan Diri")
+    body = [ln for ln in lines[start:] if ln and not ln.startswith("[")]
+    assert title in lines and "Ida Rosdalina" in lines and lines.count(caption) == 2
+    return title, "Ida Rosdalina", caption, body
+
+
+@pytest.mark.parametrize("head_in_body", [False, True], ids=["head-above", "head-inside-body"])
+def test_page_2_repeats_the_head_before_a_subhead(head_in_body: bool) -> None:
+    """tests/evidence/pages/1823595_page_num2.txt: page 2 prints title, Editor + name and the caption (twice)
+    again, then the subhead "Menahan Diri". Wherever that repeated head sits, the merged item has it once."""
+    from tempo_crawler.layouts.base import merge_pages
+
+    title, editor, caption, body = _page_1823595_texts()
+    byline = (f'<div class="block-avatar"><div class="box-avatar"><div class="text-avatar"><p>Editor</p>'
+              f'<p class="title bold"><a href="#">{editor}</a></p></div></div></div>')
+    repeat = f"<p>{title}</p><p>Editor</p><p>{editor}</p><p>{caption}</p><p>{caption}</p>" if head_in_body else ""
+    page2 = a2_page(repeat + "<h2>Menahan Diri</h2>" + "".join(f"<p>{p}</p>" for p in body[1:]),
+                    title_block=byline).replace("Judul Uji", title).replace("Keterangan foto. REUTERS", caption)
+    page1 = a2_page("<p>TEMPO.CO, Jakarta - Paragraf halaman pertama.</p>", title_block=byline).replace(
+        "Judul Uji", title).replace("Keterangan foto. REUTERS", caption)
+    first = parse(page1, P1823595).article
+    second = parse(page2, P1823595 + "?page_num=2").article
+    assert second.body[0] == "Menahan Diri" or head_in_body
+    merged = finalize(merge_pages(first, [second]))
+    assert merged.body == ["Paragraf halaman pertama.", *body]
+    assert merged.title == title and merged.editors == [editor] and merged.image_caption == caption

@@ -14,7 +14,8 @@ from tempo_crawler.layouts.base import Page
 PARSER = BParser()
 B_URL = "https://www.tempo.co/internasional/contoh-judul-berita--1234567"
 FETCHED = datetime(2025, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=7)))
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "tempo" / "reference-2026" / "sample-article.html"
+# The third-party B fixture (fictional text; tests/evidence/README.md says where it comes from).
+REFERENCE = Path(__file__).resolve().parents[1] / "evidence" / "reference-2026" / "sample-article.html"
 
 
 def ld(**over: object) -> str:
@@ -313,8 +314,7 @@ def test_reference_fixture_structure() -> None:
     assert a.published_at == "2026-07-24T09:00:00+07:00"
 
 
-@pytest.mark.skipif(not REFERENCE.exists(), reason="shared/tempo/reference-2026 not present")
-def test_shared_reference_fixture() -> None:
+def test_third_party_reference_fixture() -> None:
     url = "https://www.tempo.co/ekonomi/contoh-bank-sentral-umumkan-kenaikan-suku-bunga-acuan-9100001"
     a = parse(Page(url, REFERENCE.read_text("utf-8"), FETCHED))
     assert a.title == "Contoh Bank Sentral Umumkan Kenaikan Suku Bunga Acuan"
@@ -337,3 +337,38 @@ def test_header_tag_links_outside_the_article_are_ignored() -> None:
             + '<div><a href="/tag/gaza"><span class="text-primary-main">gaza</span></a></div></article></div>'
             '</body></html>')
     assert parse(Page(B_URL, html, FETCHED)).tags == ["gaza"]
+
+
+# -- 2025-2026 boilerplate (docs/site.md §8) ---------------------------------------------------------
+
+def test_summary_box_as_a_list_is_kept_apart_from_the_body() -> None:
+    box = ('<div class="rounded p-4"><h3>Ringkasan Berita</h3><ul class="list-disc">'
+           "<li>PBB menggelar sidang darurat.</li><li>AS dan Iran saling tuduh.</li></ul></div>")
+    a = parse(b_page(wrap(box, "<p>TEMPO.CO, Jakarta - Isi berita pertama.</p>", "<p>Kedua.</p>")))
+    # bullets that open with capitals ("PBB", "AS") stay bullets: the list marks them
+    assert a.summary == ["PBB menggelar sidang darurat.", "AS dan Iran saling tuduh."]
+    assert a.body == ["Isi berita pertama.", "Kedua."] and a.dateline == "Jakarta"
+
+
+def test_unmarked_summary_bullets_end_where_the_body_opens() -> None:
+    a = parse(b_page(wrap("<p>Ringkasan Berita</p><p>Poin pertama.</p><p>Poin kedua.</p>",
+                          "<p>PRESIDEN Prabowo tiba di Beijing.</p>", "<p>Kedua.</p>")))
+    assert a.summary == ["Poin pertama.", "Poin kedua."]
+    assert a.body == ["PRESIDEN Prabowo tiba di Beijing.", "Kedua."] and a.dateline is None
+
+
+def test_print_edition_note_and_placeholder_caption() -> None:
+    body = ('<figure><img src="/x.jpg"><figcaption>Image of Tempo</figcaption></figure>'
+            + wrap("<p>Isi.</p>", "<p>Di edisi cetak, artikel ini terbit di bawah judul \u201cJudul Cetak\u201d.</p>"))
+    a = parse(b_page(body))
+    assert a.print_title == "Judul Cetak" and a.body == ["Isi."] and a.image_caption is None
+
+
+def test_a_2026_json_ld_graph_is_read() -> None:
+    graph = json.loads(ld()[len('<script type="application/ld+json">'):-len("</script>")])
+    graph.pop("@context")
+    head = ('<script type="application/ld+json">'
+            + json.dumps({"@context": "https://schema.org", "@graph": [{"@type": "WebPage", "@id": B_URL}, graph]})
+            + "</script>")
+    a = parse(b_page(wrap("<p>Isi.</p>"), head=head))
+    assert a.title == "Contoh Judul Berita" and a.published_at == "2025-03-01T08:00:00+07:00"

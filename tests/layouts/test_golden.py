@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
+from pathlib import Path
 
 import pytest
 
@@ -41,7 +43,15 @@ def test_body_f1(golden, parsed) -> None:  # noqa: ANN001
     assert token_prf(golden.expected["body"], article.body)[2] >= 0.99
 
 
+SITE_NOTES = Path(__file__).resolve().parents[2] / "docs" / "site.md"
+SECTIONS = set(re.findall(r"^## (\d+)\. ", SITE_NOTES.read_text("utf-8"), flags=re.MULTILINE))
+
+
 @pytest.mark.parametrize("golden", GOLDENS, ids=[g.name for g in GOLDENS])
 def test_page_says_it_is_a_reconstruction(golden) -> None:  # noqa: ANN001
-    head = golden.file.read_text("utf-8")[:2000]
-    assert "RECONSTRUCTION" in head and "MARKUP.md" in head
+    """The first line is a comment that says RECONSTRUCTION and cites sections of the project's site notes."""
+    first = golden.file.read_text("utf-8").split("\n", 1)[0]
+    assert first.startswith("<!--") and "RECONSTRUCTION" in first
+    cited = re.findall(r"docs/site\.md (§\d+(?:\s*(?:,|and|/|-)\s*§?\d+)*)", first)
+    numbers = {n for group in cited for n in re.findall(r"\d+", group)}
+    assert numbers and numbers <= SECTIONS, f"cites {sorted(numbers)}; docs/site.md has {sorted(SECTIONS)}"

@@ -13,16 +13,23 @@ from tempo_crawler import layouts
 from tempo_crawler.layouts import walk
 from tempo_crawler.layouts.base import LayoutParser, Page, has_class
 
-LAYOUT_MODULES = {"a1", "a2", "amp", "b"}
+LAYOUT_MODULES = {"a1", "a2", "amp", "b", "jsonld_only"}
+# The JSON-LD fallback's module is not named by its code: layouts/jsonld.py holds the JSON-LD helpers.
+MODULE_OF = {"JSONLD": "jsonld_only"}
 HERE = Path(__file__).parent
 
 
 def test_registry_order_and_item_codes() -> None:
-    assert [p.name for p in layouts.PARSERS] == ["AMP", "B", "A2", "A1"]
-    assert [type(p).__name__ for p in layouts.PARSERS] == ["AMPParser", "BParser", "A2Parser", "A1Parser"]
+    assert [p.name for p in layouts.PARSERS] == ["AMP", "B", "A2", "A1", "JSONLD"]
+    assert [type(p).__name__ for p in layouts.PARSERS] == ["AMPParser", "BParser", "A2Parser", "A1Parser",
+                                                           "JSONLDParser"]
     for p in layouts.PARSERS:
-        assert type(p).__module__ == f"tempo_crawler.layouts.{p.name.lower()}"
-        assert isinstance(p, LayoutParser) and p.ready and (p.markers or p.requires)
+        assert type(p).__module__ == f"tempo_crawler.layouts.{MODULE_OF.get(p.name, p.name.lower())}"
+        assert isinstance(p, LayoutParser)
+    # every layout but the fallback has DOM markers and a ready selector; the fallback comes last
+    for p in layouts.PARSERS[:-1]:
+        assert p.ready and (p.markers or p.requires)
+    assert layouts.PARSERS[-1].name == "JSONLD" and not layouts.PARSERS[-1].ready
 
 
 def test_tempo_layouts_restricts_detection_and_names_an_unknown_layout() -> None:
@@ -32,7 +39,7 @@ def test_tempo_layouts_restricts_detection_and_names_an_unknown_layout() -> None
     assert layouts.parse_page(page.url, page.html, layouts=frozenset({"B"})) is None
     assert layouts.parse_page(page.url, page.html, layouts=frozenset({"A1"})).article.layout == "A1"
     assert layouts.enabled([]) is None and layouts.enabled([" a1 ", "B"]) == {"A1", "B"}
-    with pytest.raises(ValueError, match="TEMPO_LAYOUTS: unknown layout 'C'; known: AMP, B, A2, A1"):
+    with pytest.raises(ValueError, match="TEMPO_LAYOUTS: unknown layout 'C'; known: AMP, B, A2, A1, JSONLD"):
         layouts.enabled(["A1", "C"])
 
 
@@ -42,7 +49,7 @@ def test_ready_selector_is_the_union_of_the_layouts_selectors() -> None:
     assert set(parts) == {'#content-wrapper p', '[data-innity-container="article"] p', "article p", "div#isi p",
                           "div.detail-konten p"}
     for p in layouts.PARSERS:
-        assert {s.strip() for s in p.ready.split(",")} <= set(parts)
+        assert {s.strip() for s in p.ready.split(",") if s.strip()} <= set(parts)
 
 
 def test_shell_markers_come_from_the_b_layout() -> None:

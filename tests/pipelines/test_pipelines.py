@@ -7,6 +7,7 @@ from scrapy.exceptions import DropItem
 
 from tempo_crawler.items import Article, Link, RelatedArticle
 from tempo_crawler.pipelines.dedupe import DedupePipeline
+from tempo_crawler.pipelines.normalise import NormalisePipeline
 from tempo_crawler.pipelines.validate import ValidatePipeline
 from tests.support.leaks import finalize
 from tests.support.stats import Stats
@@ -47,6 +48,36 @@ def test_validate_drops_with_reason_and_counts() -> None:
     assert pipe.process_item(good) is good
 
 
+@pytest.mark.parametrize("published", ["0001-01-01T00:00:00+07:00", "9999-12-31T23:59:59+07:00",
+                                       "1989-12-31 23:00:00", "2024-06-16T08:00:00+07:00"])
+def test_dates_outside_a_sane_range_are_not_article_dates(published: str) -> None:
+    """Issue 11: years 0001 and 9999 were accepted. Before 1990 or more than a day after the fetch time
+    (2024-06-14 03:00 UTC here): dropped with the reason ``implausible_date``."""
+    stats = Stats()
+    item = finalize(Article(url="https://www.tempo.co/internasional/x-1003", title="T", body=["b"],
+                            published_at=published, crawled_at="2024-06-14T03:00:00+00:00"))
+    with pytest.raises(DropItem, match="implausible_date") as dropped:
+        ValidatePipeline(stats).process_item(item)
+    assert stats.values == {"tempo/dropped/implausible_date": 1}
+    assert dropped.value.reasons == ["implausible_date"]
+
+
+def test_optional_dates_outside_the_range_become_missing() -> None:
+    stats = Stats()
+    item = Article(url="https://www.tempo.co/internasional/x-1004", title="T", body=["b"],
+                   published_at="2024-06-14T08:00:00+07:00", modified_at="9999-01-01T00:00:00+07:00",
+                   related=[RelatedArticle(title="R", published_at="0001-01-01T00:00:00+07:00"),
+                            RelatedArticle(title="S", published_at="2024-06-13T08:00:00+07:00")],
+                   crawled_at="2024-06-14T03:00:00+00:00")
+    out = NormalisePipeline(stats).process_item(item)
+    assert out.published_at == "2024-06-14T08:00:00+07:00" and out.modified_at is None
+    assert [r.published_at for r in out.related] == [None, "2024-06-13T08:00:00+07:00"]
+    assert stats.values == {"tempo/dates/implausible_cleared": 2}
+    late_but_fine = finalize(Article(url="https://www.tempo.co/internasional/x-1005", title="T", body=["b"],
+                                     published_at="2024-06-15T01:00:00+07:00", crawled_at="2024-06-14T03:00:00+00:00"))
+    assert ValidatePipeline(Stats()).process_item(late_but_fine) is late_but_fine   # a page clock hours ahead
+
+
 def test_dedupe_unites_url_forms() -> None:
     stats = Stats()
     pipe = DedupePipeline(stats)
@@ -58,3 +89,13 @@ def test_dedupe_unites_url_forms() -> None:
         pipe.process_item(again)
     assert pipe.process_item(other_era) is other_era  # old and new ids are separate spaces
     assert stats.values == {"tempo/dropped/duplicate": 1}
+
+
+def test_finalize_cleans_the_2026_fields_and_nulls_the_placeholder_caption() -> None:
+    """docs/site.md §8: summary bullets and the print title are cleaned like the body; "Image of Tempo" as a
+    caption is a placeholder, not a caption."""
+    a = finalize(Article(url="https://www.tempo.co/internasional/momen-928213", title="Momen",
+                         summary=["  Poin\u00a0satu. ", "Iklan", "Tulis ke a@b.co"], print_title="  Judul  Cetak ",
+                         image_caption="Image of Tempo", body=["Isi."], published_at="2013-06-23T00:00:00+07:00"))
+    assert a.summary == ["Poin satu.", "Tulis ke"]
+    assert a.print_title == "Judul Cetak" and a.image_caption is None

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
 from tempo_crawler.items import ARTICLE_FIELDS, Article, Link, RelatedArticle, article_from_dict, article_to_dict
@@ -114,13 +115,14 @@ def test_missing_and_unknown_properties_are_reported() -> None:
     assert any("'email' was unexpected" in e for e in errors)
 
 
-def test_pipeline_is_off_unless_the_setting_is_true() -> None:
-    with pytest.raises(NotConfigured):
-        SchemaValidationPipeline.from_crawler(get_crawler())
+def test_pipeline_is_on_unless_the_setting_is_false() -> None:
+    """Issue 11: schema-invalid items were exported because validation was off by default."""
     with pytest.raises(NotConfigured):
         SchemaValidationPipeline.from_crawler(get_crawler(settings_dict={"TEMPO_VALIDATE_SCHEMA": "false"}))
+    assert isinstance(SchemaValidationPipeline.from_crawler(get_crawler()), SchemaValidationPipeline)
     crawler = get_crawler(settings_dict={"TEMPO_VALIDATE_SCHEMA": True})
     assert isinstance(SchemaValidationPipeline.from_crawler(crawler), SchemaValidationPipeline)
+    assert get_project_settings().getbool("TEMPO_VALIDATE_SCHEMA") is True
 
 
 def test_pipeline_passes_valid_and_drops_invalid_items() -> None:
@@ -135,3 +137,20 @@ def test_pipeline_passes_valid_and_drops_invalid_items() -> None:
         pipe.process_item(bad)
     assert "published_at: '14 Juni 2024'" in str(exc.value) and bad.url in str(exc.value)
     assert stats.values == {"tempo/dropped/schema_invalid": 1, "tempo/schema/valid": 2}
+
+
+def test_validation_off_does_not_import_jsonschema() -> None:
+    """Scrapy imports every configured pipeline class; with validation off the run must not pay for
+    jsonschema and its format checkers (seconds at every start, issue 14)."""
+    import subprocess
+    import sys
+
+    from tests.support.crawl import ROOT
+
+    code = ("import sys; from scrapy.utils.test import get_crawler; "
+            "from scrapy.exceptions import NotConfigured; "
+            "from tempo_crawler.pipelines.schema import SchemaValidationPipeline as P\n"
+            "try:\n    P.from_crawler(get_crawler(settings_dict={'TEMPO_VALIDATE_SCHEMA': False}))\n"
+            "except NotConfigured:\n    pass\nprint('jsonschema' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False", out.stderr[-2000:]

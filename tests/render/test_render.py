@@ -78,7 +78,7 @@ def third_party() -> Iterator[tuple[str, list[str]]]:
 
 @pytest.fixture(scope="module")
 def site(third_party: tuple[str, list[str]]) -> Iterator[Replica]:
-    """Golden pages + 15 synthetic: 22 internasional B articles, 3 index pages of 10."""
+    """Golden pages + 15 synthetic: 23 internasional B articles, 3 index pages of 10."""
     with Replica.start(synthetic=15) as r:
         client_rendered.set_third_party(r.site, third_party[0])
         yield r
@@ -141,7 +141,7 @@ def test_wrong_chromium_override_is_an_error_naming_the_package(monkeypatch: pyt
 
 
 def test_auto_run_without_client_rendered_pages_never_starts_the_browser(ssr_indeks: CrawlResult) -> None:
-    assert len(ssr_indeks.items) == 22
+    assert len(ssr_indeks.items) == 23
     assert render_stats(ssr_indeks) == {}
     assert "Starting download handler" not in ssr_indeks.log    # scrapy-playwright's driver start
     assert "Launching browser" not in ssr_indeks.log
@@ -203,7 +203,7 @@ def test_auto_renders_the_client_rendered_listing_only(
     assert len(shells) == 6                          # 3 listing pages: static shell, then the rendered twin
     stats = render_stats(result)
     assert stats["tempo/render/fallback"] == 3
-    assert stats["tempo/render/pages"] == 3          # the listing pages, not the 22 server-rendered articles
+    assert stats["tempo/render/pages"] == 3          # the listing pages, not the 23 server-rendered articles
     assert len(site.site.requested("/csr/_data")) == 3
     # hygiene: same-origin images were in every rendered page and are never fetched; the third-party
     # script in every shell was requested by the page and aborted before it left the browser
@@ -230,7 +230,7 @@ def test_a_page_that_never_fills_times_out_and_is_quarantined(chromium: str, sit
     url = site.url("/csr" + b_paths(site, synthetic=True)[0] + "?stall=1")
     result = crawl(site.origin, tmp_path, "-a", f"start_urls={url}", TEMPO_RENDER_WAIT_TIMEOUT="1")
     assert result.returncode == DATA_QUALITY, result.log[-3000:]   # its only page quarantined: said, not hidden
-    assert result.items == []
+    assert result.items == [] and result.stats["tempo/failed/quarantined"] == 1   # and pending (issue 11)
     stats = result.stats
     assert (stats["tempo/render/pages"], stats["tempo/render/timeouts"], stats["tempo/render/empty"]) == (1, 1, 1)
     assert stats["tempo/quarantined"] == 1 and len(list((tmp_path / "quarantine").glob("*.html"))) == 1

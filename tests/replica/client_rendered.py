@@ -1,6 +1,6 @@
 """Client-rendered twins of replica pages: TEST VARIANTS for JavaScript rendering (docs/rendering.md).
 
-RECONSTRUCTION, not captured markup. MARKUP.md §5 says the B site is a Nuxt app whose SSR HTML carries a
+RECONSTRUCTION, not captured markup. docs/site.md §5 says the B site is a Nuxt app whose SSR HTML carries a
 ``window.__NUXT__={}`` stub, and §6 records a conflict: in 2026 DonnyRZ found rubric pages to be an empty
 SSR stub (and "no /indeks route"), while in 2025 fakhryfernanda parsed ``/indeks`` HTML. These variants are
 the "empty stub" reading, made concrete so the crawler's rendering path can be tested offline:
@@ -47,7 +47,7 @@ _LISTING_PATHS = re.compile(r"^/(?:indeks|[a-z0-9-]+)/?$")
 
 _SHELL = """<!DOCTYPE html>
 <!-- TEST VARIANT (replica, generated): a client-rendered twin of {twin}. RECONSTRUCTION of the "empty SSR stub"
-     reading of MARKUP.md §5 (Nuxt, window.__NUXT__) and §6 (the /indeks and rubric-page conflict); the content is
+     reading of docs/site.md §5 (Nuxt, window.__NUXT__) and §6 (the /indeks and rubric-page conflict); the content is
      mounted by the script below from {data} (tests/replica/client_rendered.py). -->
 <html lang="id" data-capo="">
 <head>

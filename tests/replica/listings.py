@@ -1,7 +1,7 @@
 """Generators of the replica's listing endpoints, built from the article catalogue.
 
 Every generator here is a RECONSTRUCTION: nothing was captured from the live site. Each one cites the
-section of ``shared/tempo/MARKUP.md`` its shape follows. Generators write the *real* hosts
+section of ``docs/site.md`` its shape follows. Generators write the *real* hosts
 (``https://www.tempo.co``, ``https://dunia.tempo.co``, ``https://statik.tempo.co``); the server rewrites
 every response to the replica's origin in one place (``server.rewrite``).
 """
@@ -91,18 +91,18 @@ def wib(dt: datetime) -> datetime:
 
 
 def api_time(dt: datetime | None) -> str | None:
-    """MARKUP.md §7: payload / API ``2026-07-24 09:00:00``, WIB without zone."""
+    """docs/site.md §7: payload / API ``2026-07-24 09:00:00``, WIB without zone."""
     return wib(dt).strftime("%Y-%m-%d %H:%M:%S") if dt else None
 
 
 def b_visible_time(dt: datetime) -> str:
-    """MARKUP.md §7: B visible and ``article:published_time``: ``20 Februari 2025 | 08.16 WIB``."""
+    """docs/site.md §7: B visible and ``article:published_time``: ``20 Februari 2025 | 08.16 WIB``."""
     d = wib(dt)
     return f"{d.day} {BULAN[d.month - 1]} {d.year} | {d:%H.%M} WIB"
 
 
 def a2_visible_time(dt: datetime) -> str:
-    """MARKUP.md §7: A2 ``Jumat, 14 Juni 2024 08:00 WIB``."""
+    """docs/site.md §7: A2 ``Jumat, 14 Juni 2024 08:00 WIB``."""
     d = wib(dt)
     return f"{HARI[d.weekday()]}, {d.day} {BULAN[d.month - 1]} {d.year} {d:%H:%M} WIB"
 
@@ -126,14 +126,14 @@ def _x(text: Any) -> str:
 # ---------------------------------------------------------------- robots
 
 def robots_txt() -> str:
-    # Reconstruction (MARKUP.md §4 "Sitemap", §6 "Search"): the real robots.txt was never seen.
+    # Reconstruction (docs/site.md §4 "Sitemap", §6 "Search"): the real robots.txt was never seen.
     return f"User-agent: *\nDisallow: /search\nAllow: /\n\nSitemap: {WWW}/sitemap.xml\n"
 
 
-# ---------------------------------------------------------------- API (MARKUP.md §6 "API", §5 "Embedded state")
+# ---------------------------------------------------------------- API (docs/site.md §6 "API", §5 "Embedded state")
 
 def api_item(e: Entry) -> dict[str, Any]:
-    """One article as the gateway API / the Nuxt payload carry it (field names: MARKUP.md §5, §6)."""
+    """One article as the gateway API / the Nuxt payload carry it (field names: docs/site.md §5, §6)."""
     n = int(e.id) if e.id.isdigit() else 0
     return {
         "id": n,
@@ -162,7 +162,7 @@ def api_item(e: Entry) -> dict[str, Any]:
 
 
 def api_articles(entries: list[Entry], query: dict[str, list[str]]) -> str:
-    # Reconstruction of ``/api/gateway/articles`` (MARKUP.md §6 "API"): the envelope and field names are
+    # Reconstruction of ``/api/gateway/articles`` (docs/site.md §6 "API"): the envelope and field names are
     # from public scrapers; pagination past the end (``data: []``) and the filters' semantics are inferred.
     def arg(name: str, default: str = "") -> str:
         return (query.get(name) or [default])[0].strip()
@@ -199,7 +199,7 @@ def _int(text: str, default: int, lo: int = 0, hi: int | None = None) -> int:
     return min(hi, n) if hi is not None else n
 
 
-# ---------------------------------------------------------------- devalue (MARKUP.md §5 "Embedded state")
+# ---------------------------------------------------------------- devalue (docs/site.md §5 "Embedded state")
 
 @dataclass
 class Reduced:
@@ -257,7 +257,7 @@ def devalue_stringify(value: Any) -> str:
 
 
 def rubric_payload(entries: list[Entry], rubric: str, prerendered_at: int = 0) -> str:
-    # Reconstruction of ``/<rubric>/_payload.json`` (MARKUP.md §5 "Embedded state"), shaped like
+    # Reconstruction of ``/<rubric>/_payload.json`` (docs/site.md §5 "Embedded state"), shaped like
     # ``reference-2026/rubric-payload.json``: root ``{"data": ShallowReactive({...}), "prerenderedAt": n}``,
     # ``data['rubric-content'].latest.data[]`` = the newest ≤ 20 B articles of the rubric.
     latest = [api_item(e) for e in newest_first([e for e in entries if e.in_rubric(rubric)])[:20]]
@@ -289,7 +289,7 @@ def _rss(title: str, link: str, self_url: str, items: list[str], build: datetime
 
 
 def rss_free(entries: list[Entry], rubric: str, limit: int = 50) -> str:
-    # Reconstruction of ``/api/gateway/rss/free/<rubric>`` (MARKUP.md §6 "RSS"): FREE items of the rubric,
+    # Reconstruction of ``/api/gateway/rss/free/<rubric>`` (docs/site.md §6 "RSS"): FREE items of the rubric,
     # newest first, with ``media:thumbnail`` and ``content:encoded``; item count and extra elements inferred.
     chosen = newest_first([e for e in entries if e.in_rubric(rubric) and e.is_free])[:limit]
     items = []
@@ -310,7 +310,7 @@ def rss_free(entries: list[Entry], rubric: str, limit: int = 50) -> str:
 
 
 def rss_legacy(entries: list[Entry], feed: str, limit: int = 50) -> str:
-    # Reconstruction of the legacy ``rss.tempo.co/<feed>`` (MARKUP.md §4 "RSS", §6 "Old RSS"): ``dunia`` lists
+    # Reconstruction of the legacy ``rss.tempo.co/<feed>`` (docs/site.md §4 "RSS", §6 "Old RSS"): ``dunia`` lists
     # the A2 desktop articles; ``internasional`` is valid XML with 0 entries, as one public scraper saw.
     chosen = newest_first([e for e in entries if e.layout == "A2"])[:limit] if feed == "dunia" else []
     items = []
@@ -331,7 +331,7 @@ def rss_legacy(entries: list[Entry], feed: str, limit: int = 50) -> str:
 # ---------------------------------------------------------------- sitemap
 
 def sitemap_index(updated: datetime | None) -> str:
-    # Reconstruction (MARKUP.md §4 "Sitemap": ``/sitemap.xml`` is confirmed, its children are not): one child.
+    # Reconstruction (docs/site.md §4 "Sitemap": ``/sitemap.xml`` is confirmed, its children are not): one child.
     lastmod = f"<lastmod>{iso(updated)}</lastmod>" if updated else ""
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
@@ -339,7 +339,7 @@ def sitemap_index(updated: datetime | None) -> str:
 
 
 def sitemap_urlset(pages: list[tuple[str, datetime | None]]) -> str:
-    # Reconstruction (MARKUP.md §4 "Sitemap"): every served article page (all layouts, ``full&view=ok``
+    # Reconstruction (docs/site.md §4 "Sitemap"): every served article page (all layouts, ``full&view=ok``
     # twins, not ``?page_num=N`` continuations), each with ``<lastmod>``; the file name is invented.
     out = ['<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n']
     for url, lastmod in pages:
@@ -349,10 +349,10 @@ def sitemap_urlset(pages: list[tuple[str, datetime | None]]) -> str:
     return "".join(out)
 
 
-# ---------------------------------------------------------------- B HTML listings (MARKUP.md §6 "Index")
+# ---------------------------------------------------------------- B HTML listings (docs/site.md §6 "Index")
 
 _B_HEAD = """<!DOCTYPE html>
-<!-- RECONSTRUCTION (replica, generated): a Tempo B-layout listing page. Item markup per MARKUP.md §6 "Index"
+<!-- RECONSTRUCTION (replica, generated): a Tempo B-layout listing page. Item markup per docs/site.md §6 "Index"
      (div.flex.flex-col.divide-y.divide-neutral-500 > div > figure > figcaption > p > a, relative hrefs,
      a[aria-label^="Baca artikel:"]); VIP badge per §9; the rest of the page chrome is invented. -->
 <html lang="id">
@@ -397,7 +397,7 @@ def _cards(entries: list[Entry]) -> str:
 
 
 def indeks_html(entries: list[Entry], query: dict[str, list[str]], per_page: int = 10) -> str:
-    # Reconstruction of ``/indeks?page=N[&category=…]`` (MARKUP.md §6 "Index"; whether it is server-rendered
+    # Reconstruction of ``/indeks?page=N[&category=…]`` (docs/site.md §6 "Index"; whether it is server-rendered
     # is the §6 "Conflict"): 10 B items per page, newest first, "next" link while more remain. Filters:
     # ``category=rubrik&rubric_slug=…``, ``category=newsAccess&access=…``, ``category=date&start_date&end_date``,
     # ``date=YYYY-MM-DD``; no filter = every B article.
@@ -432,7 +432,7 @@ def indeks_html(entries: list[Entry], query: dict[str, list[str]], per_page: int
 
 
 def rubric_html(entries: list[Entry], rubric: str, section: str | None) -> str:
-    # Reconstruction of the ``/<rubric>`` page (MARKUP.md §6; DonnyRZ found it an SSR stub in 2026, so a
+    # Reconstruction of the ``/<rubric>`` page (docs/site.md §6; DonnyRZ found it an SSR stub in 2026, so a
     # crawler must not depend on it): the newest 20 items with the §6 index markup and a link to the index.
     chosen = newest_first([e for e in entries if e.in_rubric(rubric)])[:20]
     name = section or rubric.title()
@@ -443,7 +443,7 @@ def rubric_html(entries: list[Entry], rubric: str, section: str | None) -> str:
 
 
 def home_html(rubrics: list[str]) -> str:
-    # Invented: a bare home page linking the replica's listings (no MARKUP.md section describes it).
+    # Invented: a bare home page linking the replica's listings (no docs/site.md section describes it).
     links = "".join(f'<li><a href="/{r}">{_x(r.title())}</a></li>\n' for r in rubrics)
     return (_B_HEAD.format(title="Tempo", canonical=f"{WWW}/", heading="Tempo") + f"<ul>\n{links}"
             f'<li><a href="/indeks?page=1">Indeks</a></li>\n<li><a href="https://rss.tempo.co/dunia">RSS Dunia</a>'

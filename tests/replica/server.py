@@ -8,6 +8,10 @@ at the origin.
 
     python -m tests.replica.server --port 8765 [--host 127.0.0.1] [--synthetic N] [--delay S]
                                    [--fixtures-dir tests/layouts]
+                                   [--faults SHARE [--fault-kinds 503,reset,...] [--fault-seed N]]
+
+Fault mode (``--faults``, or ``site.fault_plan``): a share of pages answered the ways a real site fails
+(tests/replica/faults.py).
 """
 
 from __future__ import annotations
@@ -30,8 +34,10 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from tempo_crawler.urls import article_id, canonical_url
+from tests.replica import evidence, variants
 from tests.replica import listings as L
-from tests.replica import variants
+from tests.replica.faults import KINDS as FAULT_KINDS
+from tests.replica.faults import FaultPlan
 from tests.replica.listings import WIB, Entry
 from tests.replica.synthetic import FIRST_ID, NEWEST, BSpec, default_spec, make_synthetic, render_b_page
 from tests.support.golden import FIXTURES, Golden, case_dirs
@@ -78,6 +84,8 @@ class Response:
     content_type: str
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    transport: str = ""     # fault mode: reset | hang | truncated | truncated_nolength (tests/replica/faults.py)
+    hang: float = 0.0       # seconds of silence for ``hang``
 
 
 @dataclass
@@ -103,7 +111,7 @@ def path_qs(url: str) -> str:
 
 def _norm(target: str) -> str:
     """Lenient route key: decoded path without trailing slash, query reduced to ``page_num`` (the real site
-    ignores tracking queries such as ``?utm_source=…``, MARKUP.md §2 "A variants")."""
+    ignores tracking queries such as ``?utm_source=…``, docs/site.md §2 "A variants")."""
     parts = urlsplit(target)
     path = unquote(parts.path or "/")
     if len(path) > 1:
@@ -145,7 +153,9 @@ class ReplicaSite:
         self._origin = origin.rstrip("/")
         self.delay = 0.0
         self.redesign = False          # B pages after an unknown redesign (tests/replica/variants.py)
-        self.challenge_share = 0.0     # this share of article pages: 403 challenge pages (variants.py)
+        self.list_fallback_pages = False   # list the JSON-LD-only golden pages too (otherwise served, not listed)
+        self.evidence = False          # the 2026 evidence's listings (tests/replica/evidence.py: evidence.load)
+        self.challenge_share = 0.0     # this share of article pages: WAF challenge pages (evidence.py)
         self.log_requests = True
         self.requests: list[tuple[str, str]] = []
         self.timed_requests: list[tuple[float, str]] = []   # (time.monotonic(), path+query) of each logged request
@@ -156,6 +166,7 @@ class ReplicaSite:
         self._specs: dict[str, BSpec] = {}
         self._cache: dict[str, bytes] = {}
         self._faults: list[_Fault] = []
+        self.fault_plan: FaultPlan | None = None   # fault mode (tests/replica/faults.py); None: healthy
         self._version = 0
         self._sorted: tuple[int, list[Entry], list[Entry]] | None = None
         if fixtures_dir:
@@ -197,7 +208,7 @@ class ReplicaSite:
         return [replace(e) for e in self._newest()]
 
     def article_page_urls(self, continuations: bool = False) -> list[str]:
-        """Real URLs of every served article page (the sitemap's list; with ``continuations`` also
+        """Real URLs of every served article page (with ``continuations`` also
         the ``?page_num=N`` pages)."""
         with self._lock:
             return [r.real_url for r in self._routes.values() if continuations or not r.continuation]
@@ -297,7 +308,9 @@ class ReplicaSite:
                     if k not in best or (path_qs(e.page_url) == path_qs(e.url)
                                          and path_qs(best[k].page_url) != path_qs(best[k].url)):
                         best[k] = e
-                chosen = {id(e) for e in best.values()}
+                # Pages of no known layout (golden cases tests/layouts/jsonld/) are served at their URLs but
+                # listed only when asked: a healthy replica crawl reads every page it discovers by its layout.
+                chosen = {id(e) for e in best.values() if self.list_fallback_pages or e.layout != "JSONLD"}
                 self._sorted = (self._version, everything, [e for e in everything if id(e) in chosen])
             return self._sorted[1], self._sorted[2]
 
@@ -428,7 +441,9 @@ class ReplicaSite:
         except Exception as exc:  # noqa: BLE001 - a test server reports, it does not die
             sys.stderr.write(f"replica: error on {target}: {type(exc).__name__}: {exc}\n")
             return Response(500, TEXT, b"replica error\n")
-        return res or Response(404, HTML, b"<!DOCTYPE html><html><body><h1>404 Not Found</h1></body></html>\n")
+        res = res or Response(404, HTML, b"<!DOCTYPE html><html><body><h1>404 Not Found</h1></body></html>\n")
+        plan = self.fault_plan
+        return plan.apply(method, target, res, self.origin) if plan is not None else res
 
     def _page(self, pq: str) -> bytes | None:
         with self._lock:
@@ -467,16 +482,27 @@ class ReplicaSite:
                             GIF if path.endswith(".gif") else PNG, {"Cache-Control": "max-age=86400"})
         body = self._page(path_qs(target))
         if body is not None:
-            if variants.challenged(path, self.challenge_share):
-                return Response(403, HTML, variants.CHALLENGE, dict(variants.CHALLENGE_HEADERS))
+            if evidence.challenged(path, self.challenge_share):
+                return evidence.challenge(path)
             return Response(200, HTML, variants.redesigned(body) if self.redesign else body)
+        if self.evidence:
+            found = evidence.dispatch(self, path, query)
+            if found is not None:
+                return self._text(*found)
+            copy = evidence.amp_cache_page(self, path)
+            if copy is not None:
+                return Response(200, HTML, copy)
         entries = self._listed()
         if path == "/robots.txt":
             return self._text(TEXT, L.robots_txt())
         if path == "/sitemap.xml":
             return self._text(XML, L.sitemap_index(max((e.lastmod for e in entries if e.lastmod), default=None)))
         if path == "/sitemap-articles.xml":
-            return self._text(XML, L.sitemap_urlset(self._sitemap_pages(self._newest())))
+            served = [e for e in self._newest() if self.list_fallback_pages or e.layout != "JSONLD"]
+            return self._text(XML, L.sitemap_urlset(self._sitemap_pages(served)))
+        m = re.fullmatch(r"/([a-z0-9-]+)-sitemap\.xml", path)   # the new site's per-rubric sitemaps (evidence.py)
+        if m and (text := evidence.rubric_sitemap(self, m.group(1))):
+            return self._text(XML, text)
         if path == "/api/gateway/articles":
             return self._text(JSON, L.api_articles(entries, query))
         if path == "/indeks" or path == "/indeks/":
@@ -525,16 +551,34 @@ class ReplicaHandler(BaseHTTPRequestHandler):
         res = site.handle(self.command, target)
         if site.delay > 0:
             time.sleep(site.delay)
+        if res.transport in ("reset", "hang"):
+            self._abort(res)
+            return
+        body = res.body[: len(res.body) // 2] if res.transport.startswith("truncated") else res.body
         self.send_response(res.status)
         self.send_header("Content-Type", res.content_type)
-        self.send_header("Content-Length", str(len(res.body)))
+        if res.transport != "truncated_nolength":
+            self.send_header("Content-Length", str(len(res.body)))
         for k, v in res.headers.items():
             self.send_header(k, v)
+        if res.transport:
+            self.close_connection = True
         if self.close_connection:
             self.send_header("Connection", "close")
         self.end_headers()
         if not head_only:
-            self.wfile.write(res.body)
+            self.wfile.write(body)
+
+    def _abort(self, res: Response) -> None:
+        """Fault mode: no response; the connection reset at once, or after ``res.hang`` seconds of silence."""
+        if res.transport == "hang":
+            time.sleep(res.hang)
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()   # with SO_LINGER 0: an RST, not a FIN
+        except OSError:
+            pass
 
     def do_GET(self) -> None:  # noqa: N802
         self._serve(head_only=False)
@@ -655,12 +699,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--delay", type=float, default=0.0, help="seconds to sleep per request")
     ap.add_argument("--fixtures-dir", type=Path, default=FIXTURES_DIR,
                     help="golden cases, <code>/<case>/{page.html,expected.json,meta.json}")
+    ap.add_argument("--faults", type=float, default=0.0, metavar="SHARE",
+                    help="fault mode: this share (0..1) of article pages fail (tests/replica/faults.py)")
+    ap.add_argument("--fault-kinds", default=",".join(FAULT_KINDS), help="comma-separated fault kinds")
+    ap.add_argument("--fault-seed", type=int, default=0, help="which pages fail is a function of this seed")
+    ap.add_argument("--fault-foreign", default=None, metavar="ORIGIN",
+                    help="where redirect_foreign points (default: http://127.0.0.2:9)")
     args = ap.parse_args(argv)
     if args.host not in _LOOPBACK and not args.host.startswith("127."):
         ap.error("the replica binds loopback only")
     site = ReplicaSite(fixtures_dir=args.fixtures_dir, synthetic=args.synthetic)
     site.delay = args.delay
     site.log_requests = False
+    if args.faults:
+        site.fault_plan = FaultPlan(share=args.faults, kinds=tuple(k for k in args.fault_kinds.split(",") if k),
+                                    seed=args.fault_seed, foreign_origin=args.fault_foreign)
     for name, msg in site.load_errors:
         print(f"replica: skipped {name}: {msg}", file=sys.stderr)
     server = ReplicaServer((args.host, args.port), site)

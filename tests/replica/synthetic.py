@@ -3,7 +3,7 @@
 ``make_synthetic(n)`` returns n deterministic catalogue entries (ids 9000001…, published at distinct
 minutes counting back from 2025-06-01 10:00 WIB, every 10th one Tempo+/VIP) with the spec of their page;
 pages are rendered lazily by :func:`render_b_page`, so generating 2000 costs a few milliseconds.
-The template is a RECONSTRUCTION following MARKUP.md §5 (and §9 for the Tempo+ teaser).
+The template is a RECONSTRUCTION following docs/site.md §5 (and §9 for the Tempo+ teaser).
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def _json_script(obj: dict[str, Any]) -> str:
 
 
 def render_b_page(e: Entry, spec: BSpec) -> str:
-    """A B-layout article page (MARKUP.md §5): JSON-LD NewsArticle + BreadcrumbList, og/canonical meta,
+    """A B-layout article page (docs/site.md §5): JSON-LD NewsArticle + BreadcrumbList, og/canonical meta,
     ``h1.text-[26px]``, ``figure > img + figcaption``, one ``div#content-wrapper`` per paragraph with
     ``div#ads-slot-N`` between, tags, ``window.__NUXT__={}``; Tempo+ articles show a teaser (§9)."""
     rubric = e.rubric or "internasional"
@@ -155,7 +155,7 @@ def render_b_page(e: Entry, spec: BSpec) -> str:
     h: list[str] = [
         "<!DOCTYPE html>\n",
         f"<!-- RECONSTRUCTION (replica, {kind}): fictional text, not a Tempo article. B-layout markup per "
-        "MARKUP.md §5 (JSON-LD, meta, h1, figure, one div#content-wrapper per paragraph, #ads-slot-N, "
+        "docs/site.md §5 (JSON-LD, meta, h1, figure, one div#content-wrapper per paragraph, #ads-slot-N, "
         "window.__NUXT__ stub) and §9 (Tempo+ teaser). -->\n",
         '<html lang="id">\n<head>\n<meta charset="utf-8">\n',
         f"<title>{_x(e.title)} | tempo.co</title>\n",

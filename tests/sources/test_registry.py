@@ -13,7 +13,8 @@ SETTINGS = Settings({"TEMPO_BASE_URL": "http://127.0.0.1:9/", "TEMPO_RUBRIC": "i
 
 def test_the_default_source_list_is_the_registry() -> None:
     assert project_settings.TEMPO_SOURCES == list(sources.NAMES)
-    assert list(sources.NAMES) == ["api", "payload", "rss", "rss_legacy", "sitemap", "indeks"]
+    # the old system's world feed first: in 2026 it lists today's world news (docs/site.md §13)
+    assert list(sources.NAMES) == ["rss_legacy", "rss", "api", "payload", "sitemap", "indeks"]
 
 
 @pytest.mark.parametrize(("name", "url"), [
@@ -22,11 +23,18 @@ def test_the_default_source_list_is_the_registry() -> None:
     ("payload", "http://127.0.0.1:9/internasional/_payload.json"),
     ("rss", "http://127.0.0.1:9/api/gateway/rss/free/internasional"),
     ("rss_legacy", "http://127.0.0.1:9/rss/dunia"),
-    ("sitemap", "http://127.0.0.1:9/sitemap.xml"),
+    ("sitemap", "http://127.0.0.1:9/internasional-sitemap.xml"),
     ("indeks", "http://127.0.0.1:9/indeks?page=1&category=rubrik&rubric_slug=internasional"),
 ])
 def test_first_urls_come_from_the_settings(name: str, url: str) -> None:
     assert sources.get(name).first_url(SETTINGS) == url
+
+
+def test_a_source_may_start_from_several_urls() -> None:
+    """The per-rubric sitemap (cited by 2026 scrapers) and the sitemap index /sitemap.xml (docs/site.md §4, §6)."""
+    assert sources.get("sitemap").first_urls(SETTINGS) == ["http://127.0.0.1:9/internasional-sitemap.xml",
+                                                           "http://127.0.0.1:9/sitemap.xml"]
+    assert sources.get("api").first_urls(SETTINGS) == [sources.get("api").first_url(SETTINGS)]
 
 
 def test_the_legacy_feed_is_the_live_one_unless_a_mirror_is_set() -> None:
@@ -53,5 +61,5 @@ def test_exactly_one_source_reads_html_listings_and_says_what_a_filled_one_shows
 
 
 def test_an_unknown_source_name_is_refused_naming_the_known_ones() -> None:
-    with pytest.raises(ValueError, match="unknown source 'rsss'.*api, payload"):
+    with pytest.raises(ValueError, match="unknown source 'rsss'.*rss_legacy, rss, api"):
         sources.get("rsss")

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tempo_crawler.state.lock import RunLock
+from tempo_crawler.state.store import SeenStore, running_holder
 from tempo_crawler.urls import url_era
 from tests.support.crawl import run_crawl
 from tests.support.cron import WITHOUT_LEGACY_FEED, CronSite, KillPoint, crawl_and_kill, read_union, wait_for
@@ -94,7 +96,8 @@ def test_killed_runs_resume_exactly_once(make_replica, tmp_path: Path) -> None:
     """SIGKILL at three moments (during start-up, early, late), then run to completion: every article is
     in exactly one finished file, every file parses line by line, nothing is left as .part. The runs fsync
     and commit every 20 lines, so the kills land inside the window between a line's write and the store
-    commit, which only the reconcile on restart closes (benchmarks/kill_test.py also kills the default, 1)."""
+    commit, which only the reconcile on restart closes (benchmarks/kill_test.py also kills the default,
+    100, and 1)."""
     n = 500
     replica = make_replica(synthetic=n, fixtures_dir=None)
     cron = CronSite(replica.origin, tmp_path, sync_items=20, extra=WITHOUT_LEGACY_FEED)
@@ -126,12 +129,11 @@ def test_killed_runs_resume_exactly_once(make_replica, tmp_path: Path) -> None:
 
 def test_overlapping_run_exits_at_once_without_touching_the_store(make_replica, tmp_path: Path) -> None:
     replica = make_replica(synthetic=60, fixtures_dir=None)
-    replica.site.delay = 0.5   # the first run crawls slowly until the overlap has been tested
+    replica.site.delay = 0.5   # the first run crawls slowly (≥ 30 s) until the overlap has been tested
     cron = CronSite(replica.origin, tmp_path, extra=WITHOUT_LEGACY_FEED)
-    slow = {"CONCURRENT_REQUESTS": "2", "CONCURRENT_REQUESTS_PER_DOMAIN": "2"}
+    slow = {"CONCURRENT_REQUESTS": "1", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"}
     first = cron.start(settings=slow)
-    lock = Path(str(cron.state) + ".lock")
-    assert wait_for(lambda: lock.exists() and lock.read_text().startswith("pid "), timeout=60), first.log
+    assert wait_for(lambda: running_holder(cron.state).startswith("pid "), timeout=60), first.log
     files_before = sorted(cron.output.glob("*")) if cron.output.exists() else []
 
     second = cron.run()
@@ -200,9 +202,11 @@ def test_full_reset_state_command_and_stateless_O(make_replica, tmp_path: Path) 
 
 def test_state_command_refuses_reset_while_a_run_holds_the_lock(tmp_path: Path) -> None:
     cron = CronSite("http://127.0.0.1:9", tmp_path)
-    from tempo_crawler.state.lock import RunLock
+    store = SeenStore(cron.state)
+    store.begin_run("live", None, pid=os.getpid())
+    store.close()
 
-    with RunLock(Path(str(cron.state) + ".lock")):
+    with RunLock(cron.state):
         res = cron.state_cmd("reset")
         assert res.returncode == 1 and "previous run still active" in res.stderr
         shown = cron.state_cmd("show", "--json")

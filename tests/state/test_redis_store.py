@@ -1,185 +1,14 @@
-"""The seen-store on Redis (tempo_crawler/state/redis_store.py) keeps the SQLite store's semantics: the same tests
-run against both backends (``store`` is parametrised), then what only the shared store does (its summary,
-which machine recovers a dead run, claims released with the commit). A real redis-server (tests/conftest.py)."""
+"""What only the shared seen-store on Redis does (tempo_crawler/state/redis_store.py, redis_pending.py): which
+machine recovers a dead run, claims released with the commit, attempts of several workers, text files per
+machine. What both backends do alike: tests/state/test_backends.py. A real redis-server (tests/conftest.py)."""
 
 from __future__ import annotations
 
-import json
-import socket
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
-
-import pytest
-
-from tempo_crawler.exporters.jsonl import DurableJsonLines
-from tempo_crawler.identity import mapping_key as item_key
-from tempo_crawler.state.backend import SeenStoreBackend
-from tempo_crawler.state.recovery import recover
-from tempo_crawler.state.store import SeenStore
+from tempo_crawler.state.rows import RunRow
+from tests.state.test_backends import DAY1, DAY3, KEY
 from tests.state.test_store import B_URL, article
+from tests.support.stores import redis_store
 
-DAY1, DAY3 = "2026-11-01T00:00:00+00:00", "2026-11-03T00:00:00+00:00"
-
-
-def redis_store(url: str, run: str = "run-1", host: str | None = None, worker: str = "w1") -> Any:
-    from tempo_crawler.distributed.claims import Claims
-    from tempo_crawler.distributed.config import Keys
-    from tempo_crawler.distributed.session import connect
-    from tempo_crawler.state.redis_store import RedisStore
-
-    client = connect(url)
-    keys = Keys.of({}, "world")
-    client.set(keys.of_run("alive", run), worker)
-    return RedisStore(client, keys, claims=Claims(client, keys, run), host=host or socket.gethostname(),
-                      worker=worker)
-
-
-@pytest.fixture(params=["sqlite", "redis"])
-def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], SeenStoreBackend]]:
-    """Opens the store of this test again and again (a new connection each time), on either backend."""
-    opened: list[Any] = []
-
-    def open_store() -> SeenStoreBackend:
-        if request.param == "sqlite":
-            store: Any = SeenStore(tmp_path / "state" / "world.sqlite")
-        else:
-            store = redis_store(request.getfixturevalue("redis_url"))
-        opened.append(store)
-        return store
-
-    yield open_store
-    for store in opened:
-        store.close()
-
-
-@pytest.fixture
-def store(opener: Callable[[], SeenStoreBackend]) -> SeenStoreBackend:
-    return opener()
-
-
-# ---------------------------------------------------------------- the same semantics on both backends
-
-def test_backends_implement_the_interface(store: SeenStoreBackend) -> None:
-    assert isinstance(store, SeenStoreBackend)
-
-
-def test_every_url_form_is_one_key_and_a_new_connection_sees_commits_only(
-        opener: Callable[[], SeenStoreBackend]) -> None:
-    store = opener()
-    store.record(article(aid="1879931", url="https://dunia.tempo.co/read/1879931/nato-setujui-bantuan"))
-    assert store.find(["a:1879931"]) is not None          # its own writes, before the commit
-    assert opener().find(["a:1879931"]) is None           # nobody else's
-    store.commit()
-    other = opener()
-    for url in ("https://dunia.tempo.co/amp/1879931/nato-setujui-bantuan",
-                "https://dunia.tempo.co/read/1879931/nato-setujui-bantuan?page_num=2"):
-        assert other.find([item_key({"url": url})]).article_id == "1879931"
-
-
-def test_uncommitted_records_vanish(opener: Callable[[], SeenStoreBackend]) -> None:
-    store = opener()
-    store.record(article())
-    store.close()   # as if killed between the line's fsync and the commit
-    assert opener().find(["b:1234567"]) is None
-
-
-def test_new_unchanged_revised_and_versions(store: SeenStoreBackend,
-                                            opener: Callable[[], SeenStoreBackend]) -> None:
-    first = article()
-    assert store.classify(first).kind == "new"
-    rid = store.record({**first, "version": 1, "first_seen": DAY1}, now=DAY1)
-    store.commit()
-    again = opener().classify(article(crawled_at="2026-11-02T00:00:00+00:00"))
-    assert again.kind == "unchanged" and again.record.rid == rid and again.record.version == 1
-    edited = article(body=["Paragraf satu.", "Paragraf dua, kini dengan koreksi."])
-    verdict = store.classify(edited)
-    assert verdict.kind == "revised" and verdict.record.version == 1
-    store.record({**edited, "version": 2, "first_seen": verdict.record.first_seen, "revised_at": DAY3}, now=DAY3)
-    store.commit()
-    rec = opener().find([item_key(edited)])
-    assert (rec.rid, rec.version, rec.first_seen, rec.revised_at) == (rid, 2, DAY1, DAY3)
-    assert store.classify(edited).kind == "unchanged" and store.classify(first).kind == "revised"
-    summary = opener().summary()
-    assert (summary["articles"], summary["revised"], summary["keys"]) == (1, 1, 1)
-    assert summary["newest_first_seen"] == DAY1 and summary["last_seen"] == DAY3
-
-
-def test_same_story_under_another_id_is_a_duplicate_and_urls_unite(store: SeenStoreBackend,
-                                                                    opener: Callable[[], SeenStoreBackend]) -> None:
-    store.record(article(aid="1879931", url="https://dunia.tempo.co/read/1879931/presiden-fiktif"))
-    twin = article()   # b:1234567, same title and body
-    verdict = store.classify(twin)
-    assert verdict.kind == "duplicate" and verdict.record.canonical_key == "a:1879931"
-    store.touch(verdict.record.rid, [item_key(twin)], listing_lastmod="2026-11-02T00:00:00+00:00")
-    assert store.find([item_key(twin)]).canonical_key == "a:1879931"
-    store.commit()
-    later = opener()
-    row = later.find(["b:1234567"])
-    assert row.canonical_key == "a:1879931" and row.listing_lastmod == "2026-11-02T00:00:00+00:00"
-    assert later.keys_of(row.rid) == ["a:1879931", "b:1234567"]
-    later.touch(row.rid, ["b:1234567"], listing_lastmod="2026-10-01T00:00:00+00:00")   # older: kept the newer
-    later.commit()
-    assert opener().find(["a:1879931"]).listing_lastmod == "2026-11-02T00:00:00+00:00"
-
-
-def test_requested_url_keys_unite_with_the_canonical_one(store: SeenStoreBackend,
-                                                         opener: Callable[[], SeenStoreBackend]) -> None:
-    store.record(article(), keys=["a:1879931"])   # requested the old-site URL; rel=canonical named the new one
-    store.commit()
-    other = opener()
-    assert other.find(["a:1879931"]).canonical_key == "b:1234567"
-    assert sorted(other.keys_of(other.find(["b:1234567"]).rid)) == ["a:1879931", "b:1234567"]
-
-
-def test_coverage_complete_only_after_a_finished_complete_listing_run(store: SeenStoreBackend) -> None:
-    assert not store.coverage_complete()
-    store.begin_run("r1", "f1", pid=1)
-    assert not store.coverage_complete()
-    store.end_run("r1", status="finished", reason="finished", complete=True, exported=3, file="f1")
-    store.set_coverage("r1", {"api": True, "indeks": False})
-    store.commit()
-    assert store.coverage_complete() and store.covered_sources() == {"api"}
-    store.begin_run("r2", None, pid=2, listing=False)   # a run that does not discover: coverage unchanged
-    store.end_run("r2", status="finished", reason="finished", complete=None, exported=0, file=None)
-    store.commit()
-    assert store.coverage_complete()
-    store.begin_run("r3", "f3", pid=3)   # killed: stays "running"
-    store.commit()
-    assert not store.coverage_complete() and store.covered_sources() == set()
-
-
-def test_a_killed_runs_file_is_recovered_into_the_store(opener: Callable[[], SeenStoreBackend],
-                                                        tmp_path: Path) -> None:
-    final = tmp_path / "out" / "world-1.jsonl"
-    items = [article(aid=str(i), url=f"{B_URL[:-7]}{i}", title=f"Judul {i}", body=[f"Isi {i}."])
-             for i in (2000001, 2000002, 2000003)]
-    store = opener()
-    store.begin_run("killed-run", str(final), pid=1)
-    store.commit()
-    writer = DurableJsonLines(final)
-    for n, item in enumerate(items):
-        writer.write(item)
-        store.record(item, file=str(final))
-        if n == 0:
-            writer.sync()
-            store.commit()
-    writer.sync()
-    import os
-
-    os.close(writer.fd)
-    store.close()   # lines 2 and 3 are in the file, not in the store
-    if hasattr(store, "client"):   # Redis: the killed run's heartbeat is gone
-        store.client.delete(store.keys.of_run("alive", "run-1"))
-    found = recover(opener())
-    assert (found.runs, found.lines, found.reconciled) == (1, 3, 2)
-    assert [json.loads(x)["id"] for x in final.read_text("utf-8").splitlines()] == ["2000001", "2000002", "2000003"]
-    after = opener()
-    assert all(after.find([f"b:{i}"]) is not None for i in (2000001, 2000002, 2000003))
-    assert after.unfinished_runs() == [] and recover(after).runs == 0
-
-
-# ---------------------------------------------------------------- only the shared store
 
 def test_a_dead_run_is_recovered_by_its_own_host_only_and_never_while_alive(redis_url: str) -> None:
     mine = redis_store(redis_url, run="run-a")
@@ -190,11 +19,11 @@ def test_a_dead_run_is_recovered_by_its_own_host_only_and_never_while_alive(redi
     assert observer.unfinished_runs() == []                       # both alive
     mine.client.delete(mine.keys.of_run("alive", "run-a"))
     elsewhere.client.delete(mine.keys.of_run("alive", "run-b"))
-    assert observer.unfinished_runs() == [("run-a", "/nonexistent/a.jsonl")]   # this host's dead run only
+    assert observer.unfinished_runs() == [RunRow("run-a", "/nonexistent/a.jsonl", "running", None, None)]   # here
     assert redis_store(redis_url, run="run-d", worker="w4").unfinished_runs() == []   # taken by the observer
     by_name = redis_store(redis_url, run="run-e", worker="w5")
     by_name.recover_worker = "w2"
-    assert by_name.unfinished_runs() == [("run-b", "/nonexistent/b.jsonl")]   # scrapy state recover --worker w2
+    assert by_name.unfinished_runs() == [RunRow("run-b", "/nonexistent/b.jsonl", "running", None, None)]   # --worker w2
 
 
 def test_the_commit_that_records_an_article_releases_its_claims(redis_url: str) -> None:
@@ -208,3 +37,34 @@ def test_the_commit_that_records_an_article_releases_its_claims(redis_url: str) 
     store.commit()
     assert rival.reserve(item)                        # released by the same commit
     assert rival.classify(item).kind == "unchanged"   # and the record is there
+
+
+def test_an_unpublished_run_waits_for_recovery_like_a_killed_one(redis_url: str) -> None:
+    """A write failed (disk full): its .part is recovered by the next run on its machine, so it stays open."""
+    run = redis_store(redis_url, run="run-a")
+    run.begin_run("run-a", "/nonexistent/a.jsonl", pid=1)
+    run.end_run("run-a", status="unpublished", reason="finished", complete=False, exported=3,
+                file="/nonexistent/a.jsonl")
+    run.client.delete(run.keys.of_run("alive", "run-a"))   # its process ended
+    assert redis_store(redis_url, run="run-b").unfinished_runs() == [
+        RunRow("run-a", "/nonexistent/a.jsonl", "unpublished", None, None)]
+
+
+def test_two_workers_failing_one_article_at_once_both_count(redis_url: str) -> None:
+    first, second = redis_store(redis_url, run="run-1"), redis_store(redis_url, run="run-2", worker="w2")
+    assert first.mark_pending(KEY, B_URL, source="api", cause="HTTP 503", now=DAY1) == 1
+    assert second.mark_pending(KEY, B_URL, source=None, cause="timed out", now=DAY3) == 1   # neither sees the other
+    first.commit()
+    second.commit()
+    [row] = redis_store(redis_url, run="run-3", worker="w3").pending()
+    assert (row.attempts, row.source, row.cause, row.first_failed, row.last_failed) == (
+        2, "api", "timed out", DAY1, DAY3)   # counted by the commit script itself
+
+
+def test_text_files_to_write_belong_to_their_machine(redis_url: str) -> None:
+    here = redis_store(redis_url, run="run-1")
+    here.record(article(), file="/out/world-1.jsonl")
+    here.note_text_missing(["1234567"], "OSError: disk full")
+    here.commit()
+    assert redis_store(redis_url, run="run-2", host="other-machine").texts_missing() == []
+    assert redis_store(redis_url, run="run-3").texts_missing() == [("1234567", "/out/world-1.jsonl")]

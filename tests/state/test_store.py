@@ -155,11 +155,14 @@ def test_coverage_complete_only_after_a_finished_complete_listing_run(store: See
 # ---------------------------------------------------------------- the lock
 
 def test_lock_is_exclusive_and_dies_with_its_holder(tmp_path: Path) -> None:
-    path = tmp_path / "world.sqlite.lock"
+    path = tmp_path / "world.sqlite"
+    store = SeenStore(path)
+    store.begin_run("r1", None, pid=os.getpid())
+    store.close()
     with RunLock(path):
         with pytest.raises(LockBusy, match="previous run still active") as info:
             RunLock(path).acquire()
-        assert f"pid {os.getpid()}" in info.value.holder
+        assert f"pid {os.getpid()} since " in info.value.holder   # the store's running run names the holder
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import sys, time
         from tempo_crawler.state.lock import RunLock

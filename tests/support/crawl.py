@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.support.leaks import forbidden_in, leaks_in
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Replica runs: no politeness delays (loopback), fail fast.
@@ -81,4 +83,18 @@ def run_crawl(origin: str | None, workdir: Path, *spider_args: str, settings: di
         items = json.loads(out.read_text("utf-8")) if out.exists() and out.stat().st_size else []
     else:
         items = [json.loads(line) for line in lines if line.strip()]
+    text_dir = merged.get("TEMPO_TEXT_DIR")
+    assert_no_leaks(items, ROOT / text_dir if text_dir else None)
     return CrawlResult(proc.returncode, items, stats, proc.stdout + proc.stderr, out, lines)
+
+
+def assert_no_leaks(items: list[dict[str, Any]], text_dir: Path | None = None) -> None:
+    """Every test crawl's exports are audited: no field of any item (URLs included) and no text-form file
+    carries an e-mail address (plain or obfuscated) or a forbidden chrome string (tests/support/leaks.py)."""
+    leaks = {str(item.get("url") or i): found for i, item in enumerate(items) if (found := leaks_in(item))}
+    if text_dir is not None and text_dir.is_dir():
+        for path in sorted(text_dir.glob("*.txt")):
+            found = forbidden_in(path.read_text("utf-8", "replace"))
+            if found:
+                leaks[str(path)] = {"text": found}
+    assert not leaks, f"exported e-mail addresses or chrome: {leaks}"

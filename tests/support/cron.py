@@ -25,7 +25,7 @@ class CronSite:
 
     origin: str
     root: Path
-    sync_items: int | None = None   # TEMPO_EXPORT_SYNC_ITEMS for every run (None: the default, 1)
+    sync_items: int | None = None   # TEMPO_EXPORT_SYNC_ITEMS for every run (None: the default, 100)
     runs: int = 0
     extra: dict[str, str] = field(default_factory=dict)   # settings of every run
 

@@ -2,7 +2,7 @@
 
 One folder per case, grouped by layout (the item code, lower case), in the manner of web-poet fixtures::
 
-    tests/layouts/<code>/<case>/page.html       the page (first line: RECONSTRUCTION header, MARKUP.md §…)
+    tests/layouts/<code>/<case>/page.html       the page (first line: RECONSTRUCTION header, docs/site.md §…)
     tests/layouts/<code>/<case>/expected.json   the Article fields, written by hand, never from the parser
     tests/layouts/<code>/<case>/meta.json       url: the real URL the page lives at (the replica serves it at
                                                 its path+query); fetched_at: the fetch time relative times of
@@ -25,9 +25,9 @@ FIXTURES = Path(__file__).resolve().parents[1] / "layouts"
 PAGE, EXPECTED, META = "page.html", "expected.json", "meta.json"
 # The Article fields every expected item is compared on (crawl-time fields such as crawled_at are not).
 COMPARED_FIELDS = (
-    "id", "url", "layout", "section", "title", "lead", "reporters", "editors", "published_at", "modified_at",
-    "dateline", "dateline_glued",
-    "image_url", "image_caption", "body", "editors_pick", "read_also", "agency", "tags", "related",
+    "id", "url", "layout", "section", "title", "print_title", "lead", "summary", "reporters", "editors",
+    "published_at", "modified_at", "dateline", "dateline_glued",
+    "image_url", "image_caption", "body", "editors_pick", "read_also", "agency", "closing_credit", "tags", "related",
     "is_free", "truncated",
 )
 TOKEN_RE = re.compile(r"\w+", re.UNICODE)

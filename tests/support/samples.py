@@ -14,10 +14,9 @@ from tests.support.golden import FIXTURES, Golden
 HERE = Path(__file__).resolve().parents[1] / "exporters"
 EXPECTED_TEXT = HERE / "expected"                     # hand-written text forms + hand-made items
 RAW = HERE / "raw"                                    # redacted copies of the raw sample dumps
-SHARED_SAMPLES = HERE.parents[2] / "shared" / "samples"
-SAMPLES = {"sample-000": "000_c78892fb572c6e02.txt", "sample-002": "002_120dc47aedd26a5f.txt"}
-# How each page printed its dateline (MARKUP.md §8): 002 glued "TEMPO.CO, Jakarta" to "NATO…".
+# How each page printed its dateline (docs/site.md §8): 002 glued "TEMPO.CO, Jakarta" to "NATO…".
 GLUED = {"sample-000": False, "sample-002": True}
+SAMPLES = tuple(GLUED)
 
 
 def expected_data(name: str) -> tuple[dict[str, Any], str, datetime | None]:
@@ -39,12 +38,8 @@ def expected_item(name: str) -> Article:
 
 
 def raw_paths(name: str) -> list[Path]:
-    """The redacted in-repo copy, and the original in shared/samples when present."""
-    out = [RAW / f"{name}.txt"]
-    original = SHARED_SAMPLES / SAMPLES[name]
-    if original.exists():
-        out.append(original)
-    return out
+    """The redacted in-repo copy of the sample dump (tests never read outside the repository)."""
+    return [RAW / f"{name}.txt"]
 
 
 # --- the sample file minus the lines the text form leaves out (the issue's list) ---------------------

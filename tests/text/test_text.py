@@ -7,7 +7,13 @@ from datetime import datetime, timezone
 import pytest
 
 from tempo_crawler.text.chrome import is_chrome, lexicon, scrub_emails
-from tempo_crawler.text.credits import editors_pick_title, is_agency_line, read_also_title, split_dateline
+from tempo_crawler.text.credits import (
+    credit_agency,
+    editors_pick_title,
+    is_credit_line,
+    read_also_title,
+    split_dateline,
+)
 from tempo_crawler.text.dates import parse_date, parse_relative
 from tempo_crawler.text.normalize import clean_text
 from tests.support.leaks import forbidden_in
@@ -57,8 +63,8 @@ def test_split_dateline(para: str, city: str | None, rest: str) -> None:
 
 
 def test_credits_and_inserts() -> None:
-    assert is_agency_line("ANADOLU") and is_agency_line("IRA GUSLINA SUFA") and is_agency_line("REUTERS")
-    assert not is_agency_line("Namun, Hungaria berjanji") and not is_agency_line("2024")
+    assert is_credit_line("ANADOLU") and is_credit_line("IRA GUSLINA SUFA") and is_credit_line("REUTERS")
+    assert not is_credit_line("Namun, Hungaria berjanji") and not is_credit_line("2024")
     assert read_also_title("Baca juga:Presiden Prancis Waswas") == "Presiden Prancis Waswas"
     assert read_also_title("Baca: Setelah Aleppo") == "Setelah Aleppo"
     assert read_also_title("Baca:") == ""
@@ -83,3 +89,61 @@ def test_emails_scrubbed_and_detected() -> None:
 
 def test_clean_text() -> None:
     assert clean_text("  a\u00a0 b\u200b\n c &amp; d ") == "a b c & d"
+
+
+# -- 2025-2026 boilerplate (docs/site.md §8) ---------------------------------------------------------
+
+@pytest.mark.parametrize(("line", "title"), [
+    ('Di edisi cetak, artikel ini terbit di bawah judul "Menyambut Paus dengan Tangan Terbukanya"',
+     "Menyambut Paus dengan Tangan Terbukanya"),
+    ("Di edisi cetak, artikel ini terbit di bawah judul \u201cJudul Cetak\u201d.", "Judul Cetak"),
+    ("di edisi cetak artikel ini terbit di bawah judul: Tanpa Kutip", "Tanpa Kutip"),
+    ("Di edisi cetak, artikel ini terbit di halaman 12", None),
+    ("Isi berita biasa.", None),
+])
+def test_print_title(line: str, title: str | None) -> None:
+    from tempo_crawler.text.chrome import print_title
+
+    assert print_title(line) == title
+
+
+@pytest.mark.parametrize(("paragraph", "opens"), [
+    ("PRESIDEN Prabowo tiba di Beijing.", True), ("DI bawah langit-langit Kapel Sistina", True),
+    ("\u201cKAMI menolak,\u201d katanya.", True), ("TEMPO.CO, Jakarta - Isi.", True),
+    ("Paus Fransiskus akan tiba di Jakarta.", False), ("A ditunjuk sebagai ketua.", False),
+])
+def test_a_body_opens_with_a_dateline_or_a_word_in_capitals(paragraph: str, opens: bool) -> None:
+    from tempo_crawler.text.credits import opens_body
+
+    assert opens_body(paragraph) is opens
+
+
+def test_summary_box_bounds() -> None:
+    from tempo_crawler.text.credits import SummaryBox
+
+    box = SummaryBox()
+    assert not box.take("Paragraf sebelum kotak.")           # no heading yet: not the box's
+    assert box.take("Ringkasan Berita")
+    assert all(box.take(f"Poin {i}.") for i in range(SummaryBox.MAX_BULLETS))
+    assert not box.take("Poin kesembilan.")                    # at most MAX_BULLETS
+    box = SummaryBox()
+    box.take("ringkasan  berita")
+    assert not box.take("x" * (SummaryBox.MAX_CHARS + 1))      # a long paragraph is body
+    box = SummaryBox()
+    box.take("Ringkasan Berita")
+    assert box.take("- Poin bertanda.") and not box.take("Paragraf tanpa tanda.")
+    assert box.bullets == ["Poin bertanda."]
+
+
+def test_the_placeholder_caption_is_chrome() -> None:
+    assert is_chrome("Image of Tempo") and is_chrome("  image of tempo ")
+
+
+@pytest.mark.parametrize(("line", "agency"), [
+    ("ANADOLU", "ANADOLU"), ("REUTERS", "REUTERS"), ("AP | AL JAZEERA", "AP | AL JAZEERA"),
+    ("AFP/REUTERS", "AFP | REUTERS"), ("THE GUARDIAN", "THE GUARDIAN"), ("A.P.", "A.P."),
+    ("MEHR NEWS", "MEHR NEWS"), ("DEAGEL.COM", "DEAGEL.COM"), ("IDA ROSDALINA | ANTARA", "ANTARA"),
+    ("IRA GUSLINA SUFA", None), ("NN", None), ("DWI", None), ("", None),
+])
+def test_credit_agency_tells_agencies_from_writers(line: str, agency: str | None) -> None:
+    assert credit_agency(line) == agency
