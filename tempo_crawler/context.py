@@ -143,6 +143,18 @@ class RunContext:
         return getattr(crawler, _ATTR, None)
 
     @classmethod
+    def writing(cls, crawler: Any, output: str) -> RunContext | None:
+        """The run's context for a component writing ``output`` (``latest``, ``text``, ``archive``): raises
+        ``NotConfigured`` (no message, so Scrapy logs nothing) when this run does not write it, as in a
+        one-off ``-o``/``-O`` export or ``scrapy parse``/``check``; None for a spider that is not ours."""
+        from scrapy.exceptions import NotConfigured
+
+        context = cls.find(crawler)
+        if context is not None and not getattr(context, f"{output}_enabled"):
+            raise NotConfigured
+        return context
+
+    @classmethod
     def of(cls, crawler: Any) -> RunContext:
         context = cls.find(crawler)
         if context is None:

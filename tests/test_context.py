@@ -46,3 +46,26 @@ def test_what_a_run_may_write(tmp_path: Path, crawl: bool, cmdline: dict, expect
             c.archive_enabled) == expected
     assert (c.output is not None) == c.writer_enabled
     assert list(tmp_path.iterdir()) == []   # computing the run file's name creates nothing
+
+
+
+def crawler_with(tmp_path: Path, *, crawl: bool) -> SimpleNamespace:
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    settings.set("TEMPO_OUTPUT", str(tmp_path / "out" / "%(name)s-%(run_stamp)s.jsonl"), priority="project")
+    crawler = SimpleNamespace(settings=settings)
+    if crawl:
+        mark_crawl(crawler)
+    RunContext.create(crawler, "world", {})
+    return crawler
+
+
+@pytest.mark.parametrize("output", ["latest", "text", "archive"])
+def test_a_component_is_off_when_the_run_does_not_write_its_output(tmp_path: Path, output: str) -> None:
+    from scrapy.exceptions import NotConfigured
+
+    cron = crawler_with(tmp_path, crawl=True)
+    assert RunContext.writing(cron, output) is RunContext.find(cron) is not None
+    with pytest.raises(NotConfigured):
+        RunContext.writing(crawler_with(tmp_path, crawl=False), output)   # scrapy parse / check
+    assert RunContext.writing(SimpleNamespace(), output) is None   # not our spider: no context, not refused

@@ -67,9 +67,7 @@ class ArchiveMiddleware:
         s = crawler.settings
         if not s.getbool("TEMPO_ARCHIVE_ENABLED", True):
             raise NotConfigured("TEMPO_ARCHIVE_ENABLED is off")
-        context = RunContext.find(crawler)
-        if context is not None and not context.archive_enabled:
-            raise NotConfigured  # a one-off -o/-O export or scrapy parse/check (tempo_crawler/context.py)
+        RunContext.writing(crawler, "archive")
         mw = cls(crawler, Path(s.get("TEMPO_ARCHIVE_DIR") or "output/archive"))
         crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)

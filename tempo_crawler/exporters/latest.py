@@ -49,7 +49,6 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
 from scrapy.extensions.feedexport import FileFeedStorage
 
 from tempo_crawler.context import RunContext
@@ -93,9 +92,7 @@ class LatestManifest:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> LatestManifest:
-        context = RunContext.find(crawler)
-        if context is not None and not context.latest_enabled:
-            raise NotConfigured  # a one-off export or an inspection (no message: not worth a log line)
+        RunContext.writing(crawler, "latest")
         ext = cls(crawler)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.feed_slot_closed, signal=signals.feed_slot_closed)

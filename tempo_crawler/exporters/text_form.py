@@ -40,8 +40,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scrapy.exceptions import NotConfigured
-
 from tempo_crawler.context import RunContext
 from tempo_crawler.files import write_atomic
 from tempo_crawler.items import Article, article_from_dict
@@ -225,9 +223,7 @@ class TextFormPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> TextFormPipeline:
-        context = RunContext.find(crawler)
-        if context is not None and not context.text_enabled:
-            raise NotConfigured  # no message: Scrapy then logs nothing
+        context = RunContext.writing(crawler, "text")
         return cls(crawler.settings.get("TEMPO_TEXT_DIR") or DEFAULT_TEXT_DIR, crawler.stats, context,
                    threaded=True)
 

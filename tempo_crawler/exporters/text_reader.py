@@ -28,12 +28,24 @@ How the lines are recognised (the text has no markup, so some of this is heurist
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from tempo_crawler.exporters.text_form import EDITOR_LABEL, RELATED_HEADING, REPORTER_LABEL
+from tempo_crawler.exporters.text_lines import (
+    Unit,
+    blocks_of,
+    clean_line,
+    is_dateline_line,
+    is_relative_time,
+    label_of,
+    line_key,
+    looks_like_caption,
+    looks_like_name,
+    looks_like_title,
+    units_of,
+)
 from tempo_crawler.items import Article, Link, RelatedArticle
-from tempo_crawler.text.chrome import is_chrome, is_summary_heading, print_title, scrub_emails
+from tempo_crawler.text.chrome import is_chrome, is_summary_heading, print_title
 from tempo_crawler.text.credits import (
     SummaryBox,
     credit_agency,
@@ -45,125 +57,13 @@ from tempo_crawler.text.credits import (
 from tempo_crawler.text.dates import parse_relative
 from tempo_crawler.urls import article_id, canonical_url
 
+__all__ = ["looks_like_caption", "looks_like_name", "read_text"]
+
 _URL_LINE = re.compile(r"^https?://\S+$")
-_NAME_PARTICLES = frozenset({"bin", "binti", "van", "von", "de", "der", "da", "al", "el", "dan"})
-_NAME_BAD_CHARS = re.compile(r"[\d/|:;()\"\u201c\u201d?!@#=+*_<>\[\]]")
-_DOMAIN_END = re.compile(r"\b[\w-]+\.(?:com|net|org|co|id|go\.id|co\.id|int|gov|edu|info|tv|news)\.?$", re.I)
-_NOW = datetime(2000, 1, 1, tzinfo=timezone.utc)  # only to ask parse_relative whether a line is a relative time
-
-
-def _line(value: str) -> str:
-    return " ".join(scrub_emails(value).split())
-
-
-def _key(value: str) -> str:
-    return _line(value).casefold()
-
-
-def _label(value: str) -> str | None:
-    key = _key(value).rstrip(":").strip()
-    if key == REPORTER_LABEL.casefold():
-        return REPORTER_LABEL
-    if key == EDITOR_LABEL.casefold():
-        return EDITOR_LABEL
-    return None
-
-
-def _is_dateline_line(value: str) -> bool:
-    return split_dateline(value)[0] is not None
-
-
-def _is_relative_time(value: str) -> bool:
-    return parse_relative(value, _NOW) is not None
-
-
-def looks_like_name(value: str) -> bool:
-    """A person's name (or two joined by ``dan``/commas): a few capitalised words, nothing else."""
-    if not value or len(value) > 80 or _NAME_BAD_CHARS.search(value) or _is_dateline_line(value):
-        return False
-    if value.isupper():  # a line in capitals is a label or subhead ("BRASIL"), or an agency credit
-        return False
-    words = value.replace(",", " ").split()
-    if not 1 <= len(words) <= 6:
-        return False
-    for w in words:
-        if w.casefold() in _NAME_PARTICLES:
-            continue
-        if not w[0].isupper():
-            return False
-        if "." in w and len(w.rstrip(".")) > 3:  # "M." / "Moh." are initials; "Stoltenberg." ends a sentence
-            return False
-    return True
-
-
-def looks_like_caption(value: str) -> bool:
-    """A photo caption: it ends in a credit (``. REUTERS``, ``REUTERS/Ints Kalnins``, ``deagel.com``) or says
-    it is an illustration."""
-    if not value:
-        return False
-    if value.casefold().startswith(("ilustrasi", "foto:", "dok.", "dok ")):
-        return True
-    if "/" in value or _DOMAIN_END.search(value):
-        return True
-    if ". " in value:
-        credit = value.rsplit(". ", 1)[1].strip().rstrip(".")
-        words = credit.split()
-        return 0 < len(words) <= 5 and all(w[0].isupper() for w in words)
-    return False
-
-
-def _looks_like_title(value: str) -> bool:
-    """A linked title under a bare ``Baca:`` label: short, not ending like a sentence."""
-    return len(value.split()) <= 16 and not value.rstrip().endswith((".", ":", ",", ";"))
-
-
-@dataclass
-class _Unit:
-    text: str
-    doubled: bool = False  # printed twice in a row (the caption in raw A dumps)
-
-
-def _units(lines: list[str]) -> list[_Unit]:
-    """Non-blank, non-chrome lines; a line repeated on the very next line is kept once, marked doubled."""
-    out: list[_Unit] = []
-    prev_adjacent: _Unit | None = None
-    for raw in lines:
-        text = _line(raw)
-        if not text:
-            prev_adjacent = None
-            continue
-        if is_chrome(raw) or is_chrome(text):
-            continue
-        if prev_adjacent is not None and text.casefold() == prev_adjacent.text.casefold():
-            prev_adjacent.doubled = True
-            continue
-        unit = _Unit(text)
-        out.append(unit)
-        prev_adjacent = unit
-    return out
-
-
-def _blocks(lines: list[str]) -> list[list[str]]:
-    """Groups of adjacent non-blank, non-chrome lines (blank lines separate groups)."""
-    blocks: list[list[str]] = []
-    current: list[str] = []
-    for raw in lines:
-        text = _line(raw)
-        if not text:
-            if current:
-                blocks.append(current)
-                current = []
-            continue
-        if is_chrome(raw) or is_chrome(text):
-            continue
-        current.append(text)
-    if current:
-        blocks.append(current)
-    return blocks
 
 
 def _read_related(lines: list[str], fetched_at: datetime | None) -> list[RelatedArticle]:
-    blocks = _blocks(lines)
+    blocks = blocks_of(lines)
     n = len(blocks)
 
     def starts_entry(i: int) -> bool:
@@ -171,7 +71,7 @@ def _read_related(lines: list[str], fetched_at: datetime | None) -> list[Related
         if i + 1 >= n:
             return False
         nxt = blocks[i + 1]
-        return (len(nxt) == 1 and _is_relative_time(nxt[0])) or nxt[-1].casefold() == blocks[i][-1].casefold()
+        return (len(nxt) == 1 and is_relative_time(nxt[0])) or nxt[-1].casefold() == blocks[i][-1].casefold()
 
     out: list[RelatedArticle] = []
     i = 0
@@ -179,7 +79,7 @@ def _read_related(lines: list[str], fetched_at: datetime | None) -> list[Related
         title = blocks[i][-1]
         i += 1
         rel = None
-        if i < n and len(blocks[i]) == 1 and _is_relative_time(blocks[i][0]):
+        if i < n and len(blocks[i]) == 1 and is_relative_time(blocks[i][0]):
             rel = blocks[i][0]
             i += 1
         caption = None
@@ -197,21 +97,21 @@ def _read_related(lines: list[str], fetched_at: datetime | None) -> list[Related
     return out
 
 
-def _take_names(units: list[_Unit], pos: int) -> tuple[list[str], int]:
+def _take_names(units: list[Unit], pos: int) -> tuple[list[str], int]:
     """Names after a label: up to the next label if one comes before the caption/body, else while they
     look like names."""
     j = pos
     while j < len(units) and j - pos <= 8:
         u = units[j]
-        if _label(u.text) or u.doubled or _is_dateline_line(u.text):
+        if label_of(u.text) or u.doubled or is_dateline_line(u.text):
             break
         j += 1
-    if j < len(units) and _label(units[j].text) == EDITOR_LABEL:
+    if j < len(units) and label_of(units[j].text) == EDITOR_LABEL:
         return [u.text for u in units[pos:j]], j
     names = []
     while pos < len(units):
         u = units[pos]
-        if _label(u.text) or u.doubled or not looks_like_name(u.text):
+        if label_of(u.text) or u.doubled or not looks_like_name(u.text):
             break
         names.append(u.text)
         pos += 1
@@ -222,14 +122,14 @@ def _take_summary(lines: list[str]) -> tuple[list[str], list[str]]:
     """The lines without the first "Ringkasan Berita" box, and the box's bullets. The text form prints the
     box as one block (a blank line ends it); a raw page text runs the body on (the first line that opens
     the body ends it, :class:`~tempo_crawler.text.credits.SummaryBox`)."""
-    start = next((i for i, ln in enumerate(lines) if is_summary_heading(_line(ln))), None)
+    start = next((i for i, ln in enumerate(lines) if is_summary_heading(clean_line(ln))), None)
     if start is None:
         return lines, []
     box = SummaryBox()
-    box.take(_line(lines[start]))
+    box.take(clean_line(lines[start]))
     end = start + 1
     while end < len(lines):
-        text = _line(lines[end])
+        text = clean_line(lines[end])
         if not text:
             if box.bullets:
                 break
@@ -247,40 +147,54 @@ def read_text(text: str, *, fetched_at: datetime | None = None) -> Article:
     URL, links) are None/empty; ``url``/``id`` come from a leading URL line when there is one.
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    heading = [i for i, ln in enumerate(lines) if _key(ln) == RELATED_HEADING.casefold()]
+    heading = [i for i, ln in enumerate(lines) if line_key(ln) == RELATED_HEADING.casefold()]
     cut = heading[-1] if heading else len(lines)
     head, summary = _take_summary(lines[:cut])
-    units = _units(head)
-    related = _read_related(lines[cut + 1:], fetched_at)
+    units = units_of(head)
+    art = Article(related=_read_related(lines[cut + 1:], fetched_at), summary=summary)
+    pos = _read_header(art, units)
+    dl = next((k for k in range(pos, len(units)) if is_dateline_line(units[k].text)), None)
+    pos, dl = _read_caption(art, units, pos, dl)
+    _read_body(art, units, pos, dl)
+    return art
 
-    art = Article(related=related, summary=summary)
+
+def _read_header(art: Article, units: list[Unit]) -> int:
+    """URL line, title, reporters and editors; returns the position after them."""
     pos = 0
     if units and _URL_LINE.match(units[0].text):
         art.url = canonical_url(units[0].text)
         art.id = article_id(art.url)
         pos = 1
-    if pos < len(units) and not _label(units[pos].text) and not _is_dateline_line(units[pos].text):
+    if pos < len(units) and not label_of(units[pos].text) and not is_dateline_line(units[pos].text):
         art.title = units[pos].text
         pos += 1
-
-    if pos < len(units) and _label(units[pos].text) == REPORTER_LABEL:
+    if pos < len(units) and label_of(units[pos].text) == REPORTER_LABEL:
         art.reporters, pos = _take_names(units, pos + 1)
-    if pos < len(units) and _label(units[pos].text) == EDITOR_LABEL:
+    if pos < len(units) and label_of(units[pos].text) == EDITOR_LABEL:
         art.editors, pos = _take_names(units, pos + 1)
+    return pos
 
-    dl = next((k for k in range(pos, len(units)) if _is_dateline_line(units[k].text)), None)
+
+def _read_caption(art: Article, units: list[Unit], pos: int, dl: int | None) -> tuple[int, int | None]:
+    """The caption: a doubled line, else the line just before the dateline paragraph (removed from
+    ``units``; anything earlier stays in the body), else a credit-ending line when there is no dateline."""
     if pos < len(units) and units[pos].doubled:
         art.image_caption = units[pos].text
-        pos += 1
-    elif dl is not None and dl > pos:
-        # the line just before the dateline paragraph; anything earlier stays in the body
+        return pos + 1, dl
+    if dl is not None and dl > pos:
         art.image_caption = units[dl - 1].text
         del units[dl - 1]
-        dl -= 1
-    elif dl is None and pos < len(units) and looks_like_caption(units[pos].text):
+        return pos, dl - 1
+    if dl is None and pos < len(units) and looks_like_caption(units[pos].text):
         art.image_caption = units[pos].text
-        pos += 1
+        return pos + 1, dl
+    return pos, dl
 
+
+def _read_body(art: Article, units: list[Unit], pos: int, dl: int | None) -> None:
+    """Body paragraphs from ``pos``: the dateline cut off, inserts (print title, editor's pick, read-also
+    lists) and the caption's repeat taken out, a closing credit line taken as the agency."""
     glued = False
     body: list[str] = []
     caption_key = art.image_caption.casefold() if art.image_caption else None
@@ -314,7 +228,7 @@ def read_text(text: str, *, fetched_at: datetime | None = None) -> Article:
                 art.read_also.append(Link(title=also))
             in_baca_list = not also
             continue
-        if in_baca_list and _looks_like_title(line):
+        if in_baca_list and looks_like_title(line):
             art.read_also.append(Link(title=line))
             continue
         in_baca_list = False
@@ -327,4 +241,3 @@ def read_text(text: str, *, fetched_at: datetime | None = None) -> Article:
     art.body = body
     # A field once items.py has it (proposed); until then a plain attribute, which exports ignore.
     art.dateline_glued = glued
-    return art

@@ -48,37 +48,12 @@ def _iso(value: Any) -> str | None:
 
 def gather(stats: dict[str, Any], context: RunContext, ledger: RunLedger, settings: Any) -> dict[str, Any]:
     """The run's figures (JSON-ready; the history line before the outcome is added)."""
-    sources = settings.getlist("TEMPO_SOURCES")
-    listed = _under(stats, "tempo/source/")
-    per_source = {name: listed.get(f"{name}/articles", 0) for name in sources} if context.listing_run else {}
-    source_errors = {k.split("/")[0]: v for k, v in listed.items() if k.endswith("/errors") and v}
-    explicit_articles = sum(1 for url in context.explicit_urls if url_era(url))
-    discovered = (sum(per_source.values()) if context.listing_run
-                  else listed.get("explicit/articles", 0) + explicit_articles)
+    start, finish = stats.get("start_time"), stats.get("finish_time") or datetime.now(timezone.utc)
+    elapsed = (finish - start).total_seconds() if isinstance(start, datetime) and isinstance(finish, datetime) else None
     layouts = _under(stats, "tempo/layout/")
     pages = sum(layouts.values())
     quarantined = int(stats.get("tempo/quarantined", 0))
     items = int(stats.get("item_scraped_count", 0))
-    responses = int(stats.get("downloader/response_count", 0))
-    statuses = _under(stats, "downloader/response_status_count/")
-    challenge = sum(_under(stats, "tempo/blocked/").values())
-    blocked_statuses = sum(statuses.get(str(s), 0) for s in BLOCKED_STATUSES)
-    # A challenge page answered with 403 is counted both ways: the larger count, never the sum.
-    blocked = max(challenge, blocked_statuses)
-    exceptions = _under(stats, "downloader/exception_type_count/")
-    attempts_by_cause: dict[str, int] = {}
-    for name, n in exceptions.items():
-        cause = kind_of_class_name(name)
-        attempts_by_cause[cause] = attempts_by_cause.get(cause, 0) + n
-    failed_articles = int(stats.get("tempo/articles/failed", 0))
-    failed_listings = sum(source_errors.values())
-    coverage = {k: float(v) for k, v in _under_float(stats, "spidermon_field_coverage/Article/").items()
-                if "/" not in k}
-    fill = {f: round(coverage.get(f, 0.0), 4) for f in FILL_FIELDS} if items else {}
-    if items:
-        fill[PEOPLE] = round(ledger.with_people / items, 4) if ledger.items else 0.0
-    start, finish = stats.get("start_time"), stats.get("finish_time") or datetime.now(timezone.utc)
-    elapsed = (finish - start).total_seconds() if isinstance(start, datetime) and isinstance(finish, datetime) else None
     return {
         "run_id": context.stamp,
         "spider": context.spider,
@@ -88,11 +63,9 @@ def gather(stats: dict[str, Any], context: RunContext, ledger: RunLedger, settin
         "kind": run_kind(context),
         "finish_reason": stats.get("finish_reason"),
         "requests": int(stats.get("downloader/request_count", 0)),
-        "responses": responses,
+        "responses": int(stats.get("downloader/response_count", 0)),
         "responses_ok": int(stats.get("tempo/responses_ok", 0)),
-        "discovered": discovered,
-        "sources": per_source,
-        "source_errors": source_errors,
+        **_discovery(stats, context, settings),
         "scheduled": int(stats.get("tempo/articles/scheduled", 0)),
         "unchanged": int(stats.get("tempo/skipped/unchanged", 0)),
         "pages": pages,
@@ -107,30 +80,73 @@ def gather(stats: dict[str, Any], context: RunContext, ledger: RunLedger, settin
         # Of the pages parsed plus those quarantined (most have no known layout, so were not parsed; one
         # quarantined because its body stayed empty is in both, which can only make the share smaller).
         "unread_share": round(min(1.0, (quarantined + ledger.fallback_pages) / max(pages + quarantined, 1)), 4),
-        "failed": {
-            "articles": failed_articles,
-            "listings": failed_listings,
-            "spider_exceptions": int(stats.get("spider_exceptions/count", 0)),
-            "gave_up": int(stats.get("retry/max_reached", 0)),   # Scrapy logs each at ERROR
-            "by_cause": _under(stats, "tempo/failed/cause/"),
-            "by_status": _under(stats, "tempo/failed/status/"),
-            "attempts_by_cause": attempts_by_cause,   # every attempt, retries included (downloader stats)
-        },
-        "blocked": {
-            "responses": blocked,
-            "share": round(blocked / responses, 4) if responses else 0.0,
-            "status_403": statuses.get("403", 0),
-            "status_429": statuses.get("429", 0),
-            "challenge": challenge,
-            "hosts": _under(stats, "tempo/blocked/"),      # challenge pages per host (tempo_crawler/blocking.py)
-        },
-        "statuses": statuses,
-        "fill": fill,
+        "failed": _failed(stats),
+        "blocked": _blocked(stats),
+        "statuses": _under(stats, "downloader/response_status_count/"),
+        "fill": _fill(stats, ledger, items),
         "canary": ledger.canary(settings.getfloat("TEMPO_MONITOR_CANARY_MIN_F1")),
         "errors_logged": int(stats.get("log_count/ERROR", 0)),
         "warnings_logged": int(stats.get("log_count/WARNING", 0)),
         "file": stats.get("tempo/export/file"),
     }
+
+
+def _discovery(stats: dict[str, Any], context: RunContext, settings: Any) -> dict[str, Any]:
+    """Articles discovered, per source on a listing run, and the sources that failed."""
+    listed = _under(stats, "tempo/source/")
+    per_source = ({name: listed.get(f"{name}/articles", 0) for name in settings.getlist("TEMPO_SOURCES")}
+                  if context.listing_run else {})
+    explicit_articles = sum(1 for url in context.explicit_urls if url_era(url))
+    discovered = (sum(per_source.values()) if context.listing_run
+                  else listed.get("explicit/articles", 0) + explicit_articles)
+    source_errors = {k.split("/")[0]: v for k, v in listed.items() if k.endswith("/errors") and v}
+    return {"discovered": discovered, "sources": per_source, "source_errors": source_errors}
+
+
+def _failed(stats: dict[str, Any]) -> dict[str, Any]:
+    """Failed articles and listings, by cause and status; every attempt by cause, retries included."""
+    attempts_by_cause: dict[str, int] = {}
+    for name, n in _under(stats, "downloader/exception_type_count/").items():
+        kind = kind_of_class_name(name)
+        attempts_by_cause[kind] = attempts_by_cause.get(kind, 0) + n
+    listed = _under(stats, "tempo/source/")
+    return {
+        "articles": int(stats.get("tempo/articles/failed", 0)),
+        "listings": sum(v for k, v in listed.items() if k.endswith("/errors")),
+        "spider_exceptions": int(stats.get("spider_exceptions/count", 0)),
+        "gave_up": int(stats.get("retry/max_reached", 0)),   # Scrapy logs each at ERROR
+        "by_cause": _under(stats, "tempo/failed/cause/"),
+        "by_status": _under(stats, "tempo/failed/status/"),
+        "attempts_by_cause": attempts_by_cause,   # downloader stats
+    }
+
+
+def _blocked(stats: dict[str, Any]) -> dict[str, Any]:
+    """Responses that are 403/429 or challenge pages, and their share of all responses."""
+    responses = int(stats.get("downloader/response_count", 0))
+    statuses = _under(stats, "downloader/response_status_count/")
+    challenge = sum(_under(stats, "tempo/blocked/").values())
+    # A challenge page answered with 403 is counted both ways: the larger count, never the sum.
+    blocked = max(challenge, sum(statuses.get(str(s), 0) for s in BLOCKED_STATUSES))
+    return {
+        "responses": blocked,
+        "share": round(blocked / responses, 4) if responses else 0.0,
+        "status_403": statuses.get("403", 0),
+        "status_429": statuses.get("429", 0),
+        "challenge": challenge,
+        "hosts": _under(stats, "tempo/blocked/"),      # challenge pages per host (tempo_crawler/blocking.py)
+    }
+
+
+def _fill(stats: dict[str, Any], ledger: RunLedger, items: int) -> dict[str, float]:
+    """Per-field fill rates of the run's items (Spidermon's field coverage; people from the ledger)."""
+    if not items:
+        return {}
+    coverage = {k: float(v) for k, v in _under_float(stats, "spidermon_field_coverage/Article/").items()
+                if "/" not in k}
+    fill = {f: round(coverage.get(f, 0.0), 4) for f in FILL_FIELDS}
+    fill[PEOPLE] = round(ledger.with_people / items, 4) if ledger.items else 0.0
+    return fill
 
 
 def _under_float(stats: dict[str, Any], prefix: str) -> dict[str, float]:

@@ -48,40 +48,12 @@ class ArticlePages:
             self.mark_pending(response, exception_cause(exc, "parser"), what="article page unreadable")
 
     def read_article(self, response: Response, partial: Any, pages: list[str] | None) -> Iterable[Any]:
-        if not isinstance(response, TextResponse):
-            self.quarantine(response, "not a text page")
+        page = self._readable_page(response)
+        if page is None:
             return
-        if len(response.body) > MAX_PAGE_BYTES:
-            self._inc("limits/page_too_large")
-            self.give_up(response, f"page too large to parse ({len(response.body)} bytes, limit {MAX_PAGE_BYTES})")
+        done, parsed = self._parse_checked(response, page)
+        if done:
             return
-        cut = None if was_rendered(response) else cut_short(response)
-        if cut:
-            self.mark_pending(response, Cause("truncated", cut), what="article page incomplete")
-            return
-        # The fetch time dates the related list and crawled_at: the one the archive recorded (crawl and reparse).
-        fetched_at = response.meta.get(FETCHED_AT) or datetime.now(timezone.utc)
-        page = Page(response.url, page_text(response), fetched_at)   # kept: the layout canary reads its JSON-LD
-        try:
-            if page.over_budget:
-                self._inc("limits/page_too_large")
-                self.give_up(response, f"page too large to parse ({page.over_budget})")
-                return
-            parsed = parse(page, self.layouts)
-        except Exception as exc:  # noqa: BLE001 - a parser bug must cost one page, named and counted
-            self._inc("parse_errors")
-            self.logger.debug("parser error on %s", response.url, exc_info=True)
-            found = exception_cause(exc, "parser")
-            self.quarantine(response, found.text, cause=found)
-            return
-        if parsed is not None:
-            problem = hosts.canonical_problem(hosts.policy(self.crawler), parsed.article.url, fetched_urls(response))
-            if problem is not None:
-                self._inc(f"dropped/{problem}")
-                self.mark_pending(response, Cause(problem, f"{problem}: its canonical URL "
-                                                  f"{str(parsed.article.url)[:300]} names another article or host"),
-                                  what="dropped")
-                return
         if parsed is None or not parsed.article.body:
             retry = self.rendering.retry(response)
             if retry is not None:
@@ -98,6 +70,53 @@ class ArticlePages:
         RunLedger.of(self.crawler).observe_page(parsed, page)   # the layout canary (tempo_crawler/monitors)
         if parsed.article.layout == FALLBACK_LAYOUT:
             self.fell_back(response)
+        yield from self._article_or_next_part(response, parsed, partial, pages)
+
+    def _readable_page(self, response: Response) -> Page | None:
+        """The page to parse, or None once a page that is not text, too large or cut short is dealt with."""
+        if not isinstance(response, TextResponse):
+            self.quarantine(response, "not a text page")
+            return None
+        if len(response.body) > MAX_PAGE_BYTES:
+            self._inc("limits/page_too_large")
+            self.give_up(response, f"page too large to parse ({len(response.body)} bytes, limit {MAX_PAGE_BYTES})")
+            return None
+        cut = None if was_rendered(response) else cut_short(response)
+        if cut:
+            self.mark_pending(response, Cause("truncated", cut), what="article page incomplete")
+            return None
+        # The fetch time dates the related list and crawled_at: the one the archive recorded (crawl and reparse).
+        fetched_at = response.meta.get(FETCHED_AT) or datetime.now(timezone.utc)
+        page = Page(response.url, page_text(response), fetched_at)   # kept: the layout canary reads its JSON-LD
+        if page.over_budget:
+            self._inc("limits/page_too_large")
+            self.give_up(response, f"page too large to parse ({page.over_budget})")
+            return None
+        return page
+
+    def _parse_checked(self, response: Response, page: Page) -> tuple[bool, Any]:
+        """(done, parsed): done when a parser error or a canonical naming another article settled the page."""
+        try:
+            parsed = parse(page, self.layouts)
+        except Exception as exc:  # noqa: BLE001 - a parser bug must cost one page, named and counted
+            self._inc("parse_errors")
+            self.logger.debug("parser error on %s", response.url, exc_info=True)
+            found = exception_cause(exc, "parser")
+            self.quarantine(response, found.text, cause=found)
+            return True, None
+        if parsed is not None:
+            problem = hosts.canonical_problem(hosts.policy(self.crawler), parsed.article.url, fetched_urls(response))
+            if problem is not None:
+                self._inc(f"dropped/{problem}")
+                self.mark_pending(response, Cause(problem, f"{problem}: its canonical URL "
+                                                  f"{str(parsed.article.url)[:300]} names another article or host"),
+                                  what="dropped")
+                return True, None
+        return False, parsed
+
+    def _article_or_next_part(self, response: Response, parsed: Any, partial: Any,
+                              pages: list[str] | None) -> Iterable[Any]:
+        """The finished article, or the request for its next page (a multi-page article)."""
         if partial is not None:
             article, remaining = merge_pages(partial, [parsed.article]), pages or []
         else:
