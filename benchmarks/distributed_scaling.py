@@ -38,6 +38,7 @@ def fill_queue(redis_url: str, urls: list[str]) -> int:
     from scrapy.statscollectors import MemoryStatsCollector
     from scrapy.utils.project import get_project_settings
 
+    from tempo_crawler.context import mark_crawl
     from tempo_crawler.distributed.scheduler import ClaimQueue
     from tempo_crawler.distributed.session import connect
     from tempo_crawler.sources import ArticleRef
@@ -45,7 +46,7 @@ def fill_queue(redis_url: str, urls: list[str]) -> int:
 
     settings = get_project_settings()
     settings.set("TEMPO_REDIS_URL", redis_url, priority="cmdline")
-    crawler = Crawler(WorldSpider, settings)   # not started: only its spider builds requests
+    crawler = mark_crawl(Crawler(WorldSpider, settings))   # a crawl's spider, not started: it builds requests
     crawler.stats = MemoryStatsCollector(crawler)
     spider = WorldSpider.from_crawler(crawler, render="never")
     client = connect(redis_url)

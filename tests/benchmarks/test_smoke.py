@@ -131,3 +131,11 @@ def test_run_all_reports_saved_results(results: Path, tmp_path: Path, capsys: py
     assert "| **tempo_crawler** (layout detection + parser) |" in text
     both = {"parse_cost": saved(results, "parse_cost")}
     assert "| Goal (issue 14) | Before | Value |" in run_all.performance_markdown(both, baseline=both)
+
+
+@pytest.mark.crawl
+def test_distributed_scaling_small(redis_server: object) -> None:
+    """The scale-out benchmark runs (a redis-server is there: the fixture skips, or fails under CI=true)."""
+    from benchmarks import distributed_scaling
+
+    assert distributed_scaling.main(["--articles", "8", "--delay", "0.2", "--workers", "1,2"]) == 0

@@ -189,7 +189,7 @@ def test_pending_articles_count_attempts_and_clear_on_export(store: SeenStoreBac
     other = opener()
     [row] = other.pending(max_attempts=5)
     assert (row.key, row.url, row.source, row.attempts, row.cause, row.first_failed, row.last_failed) == (
-        KEY, B_URL, "api", 2, "timed out", DAY1, DAY3)   # the source of the first failure is kept
+        KEY, B_URL, "api", 2, "timed out", DAY1, DAY3)   # a failure that names no source keeps the known one
     assert other.pending(max_attempts=2) == [] and other.pending_counts(2) == (0, 1)
     assert other.pending_counts(5) == (1, 0)
     assert other.mark_pending(KEY, B_URL, source="rss", cause="HTTP 500", now=DAY3) == 3   # on from the commit
