@@ -3,48 +3,29 @@
 Selectors follow docs/site.md §3 (A2 column); dates §7; datelines, chrome and inserts §8; the sample
 mapping §11. JSON-LD (the ``NewsArticle``, in practice the 2nd ``application/ld+json`` block) is read
 first; the DOM supplies what it lacks (editor, caption, body, inserts, agency, related list, tags, kanal).
+The body walk is in ``a2_body.py``.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from lxml import etree
-
 from tempo_crawler.items import Article, RelatedArticle
-from tempo_crawler.layouts import walk
-from tempo_crawler.layouts.a_era import AD_CLASSES, AD_IDS, AMP_HTML, NUXT_SITE
+from tempo_crawler.layouts.a2_body import ARTICLE, body_paras, text_of
+from tempo_crawler.layouts.a_era import AMP_HTML, NUXT_SITE
 from tempo_crawler.layouts.base import LayoutParser, Page, ParsedPage, has_class
-from tempo_crawler.layouts.body import Para, assemble_body, related_entry
+from tempo_crawler.layouts.body import assemble_body, related_entry
 from tempo_crawler.layouts.jsonld import ld_article, ld_image, ld_keywords, ld_people, ld_text
 from tempo_crawler.layouts.xpath import node as first_node
 from tempo_crawler.layouts.xpath import string, xpath
 from tempo_crawler.limits import MAX_ARTICLE_PAGES
 from tempo_crawler.text.chrome import is_chrome
 from tempo_crawler.text.dates import parse_date
-from tempo_crawler.text.emails import scrub_emails
 from tempo_crawler.text.normalize import clean_text, unique_texts
 from tempo_crawler.urls import article_id
 
-# Ads (a_era.AD_CLASSES), plus non-text furniture that can sit inside the body container.
-_SKIP_TAGS = ("figure", "figcaption", "script", "style", "noscript", "iframe", "table", "button", "form")
-_SKIP_CLASSES = AD_CLASSES + ("bacajuga", "baca-juga", "box-tag-detail", "caption", "foto-caption",
-                              "pagination", "paging", "card-box")
-_BACA_CLASSES = ("bacajuga", "baca-juga")
-
-_BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "li"})
-_ARTICLE = f"//article[{has_class('detail-artikel')}]"
-_BODY_CONTAINERS = tuple(xpath(x) for x in (
-    f"//div[@id='isi']//div[{has_class('detail-konten')}]",
-    f"//div[{has_class('detail-konten')}]",
-    f"{_ARTICLE}//*[@itemprop='articleBody']",
-    "//*[@itemprop='articleBody']",
-    "//div[@id='isi']",
-    f"{_ARTICLE}//div[{has_class('detail-in')}]",
-))
-_LINKS_WITH_HREF = xpath(".//a[@href]")
+# The page's parts around the body (its walk: layouts/a2_body.py).
 _FOTO = xpath(f"//div[{has_class('foto-detail')}]")
 _FOTO_SRC = xpath(".//img[@itemprop='image']/@src | .//figure//img/@src")
 _FOTO_CAPTION = xpath(".//figcaption")
@@ -52,7 +33,7 @@ _FOTO_ALT = xpath(".//img/@alt")
 _TAG_LINKS = xpath(f"//div[{has_class('box-tag-detail')}]//a")
 _CRUMBS = xpath(f"//ul[{has_class('sitemap')}]/li")
 _CRUMB_NAMES = xpath(f"//ul[{has_class('sitemap')}]/li[2]//*[@itemprop='name']")
-_TITLES = tuple(xpath(x) for x in (f"{_ARTICLE}//div[{has_class('detail-title')}]//h1", f"{_ARTICLE}//h1",
+_TITLES = tuple(xpath(x) for x in (f"{ARTICLE}//div[{has_class('detail-title')}]//h1", f"{ARTICLE}//h1",
                                    "//h1[@itemprop='headline']", "//h1"))
 _OG_TITLE = xpath("//meta[@property='og:title']/@content")
 _AVATARS = xpath(f"//div[{has_class('block-avatar')}]//div[{has_class('text-avatar')}]")
@@ -64,9 +45,8 @@ _EDITORS = xpath("//*[@itemprop='editor']" + _OUTSIDE_CARDS)
 _DATES = tuple(xpath(x) for x in (f"//p[{has_class('date')}]", "//*[@itemprop='datePublished' and not(self::meta)]",
                                   f"//div[{has_class('detail-title')}]//*[{has_class('date')}]"))
 _META_DATE = xpath("//meta[@itemprop='datePublished']/@content")
-_FIRST_NODE = xpath("./node()[not(self::text()[normalize-space() = ''])][1]")
 _ANY_ARTICLE = xpath("boolean(//article)")
-_CARDS_AFTER_ARTICLE = xpath(f"({_ARTICLE})[1]/following::div[{has_class('card-box')}][not(ancestor::aside)]")
+_CARDS_AFTER_ARTICLE = xpath(f"({ARTICLE})[1]/following::div[{has_class('card-box')}][not(ancestor::aside)]")
 _CARDS = xpath(f"//div[{has_class('card-box')}][not(ancestor::aside)]")
 _CARD_LINK = (xpath(f".//article[{has_class('text-card')}]//*[self::h3 or self::h2][{has_class('title')}]//a[@href]"),
               xpath(f".//*[{has_class('title')}]//a[@href]"), xpath(".//a[@href]"))
@@ -74,63 +54,6 @@ _CARD_DATE = xpath(f".//h4[{has_class('date')}] | .//*[{has_class('date')}]")
 _CARD_SUMMARY = xpath(f".//article[{has_class('text-card')}]//p[not(@class)]")
 _CARD_ALT = xpath(f".//figure[{has_class('img-card')}]//img/@alt | .//figure//img/@alt")
 _PAGE_LINKS = xpath("//a[contains(@href, 'page_num=')]/@href")
-_DATELINE_START = re.compile(r"^\s*TEMPO\.CO\b")
-_DATELINE_ONLY = re.compile(r"TEMPO\.CO\s*,?\s*[A-Z][A-Za-z'.]+(?:[ -][A-Z][A-Za-z'.]+)*")
-# Old items (docs/site.md §8): everything from this list on is site furniture, not the article.
-_TAIL_MARKERS = re.compile(r"^\s*Berita\s+terpopuler\s+lainnya\b", re.IGNORECASE)
-
-
-def text_of(node: Any) -> str:
-    """Visible text of a node (:mod:`walk`: ``<br>`` is a space), e-mail addresses removed."""
-    return clean_text(scrub_emails(walk.raw_text(node)))
-
-
-def _first_href(node: Any, page: Page) -> tuple[str | None, str | None]:
-    for a in _LINKS_WITH_HREF(node):
-        href = a.get("href", "")
-        if "email-protection" in href or href.startswith(("mailto:", "javascript:", "#")):
-            continue
-        return page.absolute(href), text_of(a) or None
-    return None, None
-
-
-def _excluded(el: Any) -> bool:
-    """Never body: the skipped tags, ad and furniture classes, ad ids (the "Baca juga" boxes included)."""
-    return (walk.tag(el) in _SKIP_TAGS or bool(walk.classes(el).intersection(_SKIP_CLASSES))
-            or (el.get("id") or "") in AD_IDS)
-
-
-def _blocks(container: Any) -> list[Any]:
-    """Body blocks of a container in document order: paragraphs, subheads, list items (not one holding a
-    ``<p>``; not one holding a ``page_num=`` pagination link) and "Baca juga" boxes; nothing inside an
-    excluded element (:func:`_excluded`). One walk down the tree and one up (the descendant tests), so the
-    cost is linear in the size of the container, however deep or wide."""
-    if any(_excluded(a) for a in [container, *container.iterancestors()]):
-        return []
-    holds_p: set[Any] = set()
-    holds_pager: set[Any] = set()
-    for _, el in etree.iterwalk(container, events=("end",)):
-        for child in el:
-            name = walk.tag(child)
-            if name == "p" or child in holds_p:
-                holds_p.add(el)
-            if (name == "a" and "page_num=" in (child.get("href") or "")) or child in holds_pager:
-                holds_pager.add(el)
-    out: list[Any] = []
-    stack = list(reversed([c for c in container if walk.tag(c)]))
-    while stack:
-        el = stack.pop()
-        if walk.classes(el).intersection(_BACA_CLASSES):
-            out.append(el)
-            continue
-        if _excluded(el):
-            continue
-        if walk.tag(el) in _BLOCK_TAGS and not (walk.tag(el) == "li" and el in holds_p) and el not in holds_pager:
-            out.append(el)
-        stack.extend(reversed([c for c in el if walk.tag(c)]))
-    return out
-
-
 def _date(raw: str | None) -> str | None:
     raw = clean_text(raw) or None
     return (parse_date(raw) or raw) if raw else None
@@ -142,7 +65,7 @@ class A2Parser(LayoutParser):
     ready = "article p, div.detail-konten p"
     excludes = (AMP_HTML, NUXT_SITE)
     markers = (
-        _ARTICLE,
+        ARTICLE,
         # a body container on a page that also has A2's avatar block or date line
         f"(//div[{has_class('detail-konten')} or @id='isi'])[1][//div[{has_class('block-avatar')}]"
         f" or //p[{has_class('date')}]]",
@@ -180,7 +103,7 @@ class A2Parser(LayoutParser):
             caption = clean_text(next((alt for f in fotos for alt in _FOTO_ALT(f)), None)) or None
         art.image_caption = caption or None
 
-        parts = assemble_body(self._body_paras(root, page), captions=(art.image_caption,))
+        parts = assemble_body(body_paras(root, page), captions=(art.image_caption,))
         for key, value in parts.article_fields().items():
             setattr(art, key, value)
 
@@ -236,61 +159,6 @@ class A2Parser(LayoutParser):
             if nodes and text_of(nodes[0]):
                 return text_of(nodes[0])
         return string(root, _META_DATE)
-
-    @staticmethod
-    def _body_containers(root: Any) -> list[Any]:
-        """The first selector of ``_BODY_CONTAINERS`` that matches; every match (the body may be split into
-        several ``div.detail-konten`` around ads), minus matches nested in an earlier one."""
-        for query in _BODY_CONTAINERS:
-            nodes = query(root)
-            if nodes:
-                found = set(nodes)
-                return [n for n in nodes if not any(a in found for a in n.iterancestors())]
-        return []
-
-    def _body_paras(self, root: Any, page: Page) -> list[Para]:
-        out: list[Para] = []
-        for node in [b for c in self._body_containers(root) for b in _blocks(c)]:
-            classes = f" {node.get('class', '')} "
-            if any(f" {c} " in classes for c in _BACA_CLASSES):
-                out += self._baca_box(node, page)
-                continue
-            text = text_of(node)
-            if not text:
-                continue
-            if _TAIL_MARKERS.match(text):
-                break
-            glued = False
-            if not out and _DATELINE_START.match(text):
-                separated = self._glued_dateline(node, text)
-                glued, text = separated != text, separated
-            href, link_text = _first_href(node, page)
-            out.append(Para(text, href, link_text, glued))
-        return out
-
-    @staticmethod
-    def _baca_box(node: Any, page: Page) -> list[Para]:
-        """A ``.bacajuga`` box: each link becomes a "Baca juga" insert (assemble_body turns it into read_also)."""
-        paras = []
-        for a in _LINKS_WITH_HREF(node):
-            title = text_of(a)
-            if title and not re.fullmatch(r"baca(\s+juga)?\s*:?", title, re.IGNORECASE):
-                paras.append(Para(f"Baca juga: {title}", page.absolute(a.get("href")), title))
-        return paras
-
-    @staticmethod
-    def _glued_dateline(node: Any, text: str) -> str:
-        """``<strong>TEMPO.CO, Jakarta</strong>NATO…`` reads "TEMPO.CO, JakartaNATO…" (sample 002): put the
-        missing separator back so the dateline splits cleanly whatever the next character is."""
-        first = _FIRST_NODE(node)
-        if not first or isinstance(first[0], str):
-            return text
-        dl = text_of(first[0])
-        if _DATELINE_ONLY.fullmatch(dl) and text.startswith(dl):
-            rest = text[len(dl):]
-            if rest and (rest[0].isalnum() or rest[0] in "\"'\u201c\u2018"):
-                return f"{dl} - {rest}"
-        return text
 
     @staticmethod
     def _related(root: Any, page: Page) -> list[RelatedArticle]:
