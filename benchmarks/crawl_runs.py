@@ -31,6 +31,9 @@ def ours_settings(origin: str, workdir: Path, state: Path | None = None, **extra
             "TEMPO_STATE_PATH": str(state or workdir / "state" / "world.sqlite"),
             "TEMPO_OUTPUT": str(workdir / "output" / "%(name)s-%(run_stamp)s.jsonl"),
             "TEMPO_TEXT_DIR": str(workdir / "text"), "TEMPO_QUARANTINE_DIR": str(workdir / "quarantine"),
+            # the run's own archive: the default (output/archive, one file per day) would grow with every
+            # benchmark crawl of the day, and each crawl reads the file it appends to (revisit candidates)
+            "TEMPO_ARCHIVE_DIR": str(workdir / "archive"),
             "TEMPO_STATS_FILE": str(workdir / "stats.json"), **extra}
 
 

@@ -51,6 +51,40 @@ def write_atomic(path: Path, data: str) -> None:
         raise
 
 
+def write_atomic_many(files: list[tuple[Path, str]]) -> list[BaseException | None]:
+    """:func:`write_atomic` for many files, its guarantees kept, its fsyncs grouped: every temporary file
+    is written, then each is fsynced (the first fsync commits the journal for all: the next ones are
+    cheap), then each is renamed onto its path. Per file, in order: None, or the error that stopped it
+    (its temporary file removed, the other files go on)."""
+    errors: list[BaseException | None] = [None] * len(files)
+    tmps: list[Path | None] = [None] * len(files)
+    for i, (path, data) in enumerate(files):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = tmps[i] = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp")
+            with open(tmp, "x", encoding="utf-8", newline="\n") as fh:
+                fh.write(data)
+        except Exception as exc:  # noqa: BLE001 - reported per file
+            errors[i] = exc
+    for i, (path, _) in enumerate(files):
+        tmp = tmps[i]
+        if tmp is None or errors[i] is not None:
+            continue
+        try:
+            fd = os.open(tmp, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, path)
+        except Exception as exc:  # noqa: BLE001 - reported per file
+            errors[i] = exc
+    for i, tmp in enumerate(tmps):
+        if tmp is not None and errors[i] is not None:
+            tmp.unlink(missing_ok=True)
+    return errors
+
+
 @dataclass
 class Repair:
     items: list[dict[str, Any]] = field(default_factory=list)

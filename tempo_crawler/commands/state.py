@@ -32,7 +32,8 @@ from scrapy.exceptions import UsageError
 
 from tempo_crawler import usage
 from tempo_crawler.arguments import ArgumentError
-from tempo_crawler.exporters.text_form import DEFAULT_TEXT_DIR, rebuild_missing, rebuild_texts
+from tempo_crawler.exporters.text_form import DEFAULT_TEXT_DIR
+from tempo_crawler.exporters.text_rebuild import rebuild_missing, rebuild_texts
 from tempo_crawler.state.lock import LockBusy, RunLock
 from tempo_crawler.state.recovery import recover
 from tempo_crawler.state.run import open_locked

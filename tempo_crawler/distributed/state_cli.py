@@ -143,7 +143,8 @@ class ClusterState:
 
     def rebuild_text(self, client: Any, opts: Any) -> None:
         """The text files this machine still has to write (noted by its workers), from their JSON Lines files."""
-        from tempo_crawler.exporters.text_form import DEFAULT_TEXT_DIR, rebuild_missing
+        from tempo_crawler.exporters.text_form import DEFAULT_TEXT_DIR
+        from tempo_crawler.exporters.text_rebuild import rebuild_missing
 
         directory = Path(self.command.settings.get("TEMPO_TEXT_DIR") or DEFAULT_TEXT_DIR)
         store = self._store(client)

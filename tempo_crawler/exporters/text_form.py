@@ -31,17 +31,15 @@ printed ``TEMPO.CO, <City>`` directly followed by the paragraph, as sample 002 s
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tempo_crawler.context import RunContext
-from tempo_crawler.files import write_atomic
+from tempo_crawler.files import write_atomic, write_atomic_many
 from tempo_crawler.items import Article, article_from_dict
 from tempo_crawler.text.chrome import scrub_emails
 
@@ -56,6 +54,10 @@ RELATED_HEADING = "Video Pilihan"
 EDITORS_PICK_PREFIX = "Pilihan Editor: "
 READ_ALSO_PREFIX = "Baca juga: "
 SUMMARY_HEADING = "Ringkasan Berita"
+# In a crawl, text files are written by the thread pool in batches of this many (or what came in this many
+# seconds), their fsyncs together: one thread hop and one journal commit per batch, not per file.
+BATCH_FILES = 100
+BATCH_SECONDS = 1.0
 PRINT_TITLE_NOTE = 'Di edisi cetak, artikel ini terbit di bawah judul "{}"'
 DATELINE_PREFIX = "TEMPO.CO, "
 DATELINE_SEPARATOR = " - "
@@ -132,69 +134,6 @@ def text_file_name(article: Article) -> str | None:
     return f"{aid}.txt" if _SAFE_NAME.match(aid) else None
 
 
-@dataclass
-class Rebuilt:
-    written: int = 0
-    failed: int = 0
-    not_found: int = 0       # no line of that article in the file the store names
-
-
-def _latest_lines(files: Iterable[Path], wanted: set[str] | None) -> dict[str, dict[str, Any]]:
-    """The newest line (highest ``version``, then the later one) per article id in JSON Lines ``files``."""
-    latest: dict[str, dict[str, Any]] = {}
-    for path in files:
-        with open(path, "rb") as fh:
-            for raw in fh:
-                try:
-                    item = json.loads(raw)
-                except ValueError:
-                    continue
-                aid = str(item.get("id") or "") if isinstance(item, dict) else ""
-                if aid and (wanted is None or aid in wanted) and \
-                        int(item.get("version") or 1) >= int(latest.get(aid, {}).get("version") or 0):
-                    latest[aid] = item
-    return latest
-
-
-def rebuild_texts(files: Iterable[Path], directory: Path, *, only: set[str] | None = None,
-                  force: bool = False) -> tuple[Rebuilt, set[str]]:
-    """Write ``<id>.txt`` from the newest line of each article in ``files`` (only ids in ``only`` when given;
-    only missing text files unless ``force``). Returns the counts and the ids written."""
-    out, done = Rebuilt(), set()
-    for aid, item in _latest_lines(files, only).items():
-        article = article_from_dict(item)
-        name = text_file_name(article)
-        if name is None or (not force and (directory / name).exists()):
-            continue
-        try:
-            write_atomic(directory / name, to_text(article))
-        except OSError as exc:
-            logger.error("text form: cannot write %s: %s", directory / name, exc)
-            out.failed += 1
-            continue
-        out.written += 1
-        done.add(aid)
-    return out, done
-
-
-def rebuild_missing(store: SeenStore, directory: Path) -> Rebuilt:
-    """Write the text files the store lists as missing, from the JSON Lines files holding their articles."""
-    by_file: dict[str, set[str]] = {}
-    for aid, file in store.texts_missing():
-        by_file.setdefault(file or "", set()).add(aid)
-    total = Rebuilt()
-    for file, ids in by_file.items():
-        if not file or not Path(file).is_file():
-            total.not_found += len(ids)
-            continue
-        counts, done = rebuild_texts([Path(file)], directory, only=ids, force=True)
-        total.written += counts.written
-        total.failed += counts.failed
-        total.not_found += len(ids) - len(done) - counts.failed
-        store.text_written(done)
-    return total
-
-
 class TextFormPipeline:
     """Write every article's text form to ``TEMPO_TEXT_DIR/<id>.txt`` (default ``output/text/``).
 
@@ -208,10 +147,12 @@ class TextFormPipeline:
     it is noted as missing (``text_missing``), and at the end of the next run (or ``scrapy state
     rebuild-text``) the missing ones are written from the JSON Lines files (``tempo/text_form/rebuilt``).
 
-    In a crawl (``from_crawler``, ``threaded``) the file is written by Twisted's thread pool: the atomic
-    write with its fsync (~0.5 ms here) then waits on the disk beside the crawl instead of blocking it;
-    ``process_item`` returns a coroutine that Scrapy awaits, so the item (and the spider's close) waits for
-    its file. Built directly, the pipeline writes before ``process_item`` returns.
+    In a crawl (``from_crawler``, ``threaded``) the files are written by Twisted's thread pool in batches
+    (:data:`BATCH_FILES`, :func:`~tempo_crawler.files.write_atomic_many`: each file fsynced before its rename,
+    the fsyncs grouped), beside the crawl instead of blocking it; a file counts as written (and leaves
+    ``text_missing``) once its batch is on disk, and the spider's close waits for every batch. A killed run's
+    articles are noted missing by the recovery and written by the next run. Built directly, the pipeline
+    writes before ``process_item`` returns.
     """
 
     def __init__(self, directory: str | os.PathLike[str] = DEFAULT_TEXT_DIR, stats: Any = None,
@@ -220,6 +161,10 @@ class TextFormPipeline:
         self.stats = stats
         self.context = context
         self.threaded = threaded
+        self._batch: list[tuple[Path, str, str | None]] = []
+        self._batch_since = time.monotonic()
+        self._writing: list[Any] = []   # Deferreds of the batches being written
+        self._failed_now: set[str] = set()   # this run's failures: the next run retries them, not this one
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> TextFormPipeline:
@@ -249,44 +194,74 @@ class TextFormPipeline:
         path = self.directory / name
         text = to_text(article)
         if self.threaded:
-            return self._write_in_thread(path, text, article.id, item)
+            self._batch.append((path, text, article.id))
+            if len(self._batch) >= BATCH_FILES or time.monotonic() - self._batch_since >= BATCH_SECONDS:
+                self._write_batch()
+            return item
         try:
             write_atomic(path, text)
         except Exception as exc:  # never crash the crawl over a text file
             self._failed(path, exc, article.id)
         else:
-            self._written(article.id)
+            self._written([article.id])
         return item
 
-    async def _write_in_thread(self, path: Path, text: str, article_id: str | None, item: Any) -> Any:
-        from scrapy.utils.defer import maybe_deferred_to_future
+    def _write_batch(self) -> None:
+        """Hand the batch to the thread pool; its outcome is counted (and noted) on the reactor's thread."""
         from twisted.internet.threads import deferToThread
 
-        try:
-            await maybe_deferred_to_future(deferToThread(write_atomic, path, text))
-        except Exception as exc:  # never crash the crawl over a text file
-            self._failed(path, exc, article_id)
-        else:
-            self._written(article_id)   # counted (and noted) on the reactor's thread, never from the writer's
-        return item
+        batch, self._batch, self._batch_since = self._batch, [], time.monotonic()
+        if not batch:
+            return
+        done = deferToThread(write_atomic_many, [(path, text) for path, text, _ in batch])
+        done.addCallback(self._batch_written, batch)
+        done.addErrback(lambda failure: self._batch_written([failure.value] * len(batch), batch))
+        self._writing.append(done)
 
-    def _written(self, article_id: str | None) -> None:
-        self._inc("written")
+    def _batch_written(self, errors: list[BaseException | None], batch: list[tuple[Path, str, str | None]]) -> None:
+        written = []
+        for (path, _, article_id), exc in zip(batch, errors, strict=True):
+            if exc is None:
+                written.append(article_id)
+            else:  # never crash the crawl over a text file
+                self._failed(path, exc, article_id)
+        if written:
+            self._written(written)
+
+    def _written(self, article_ids: list[str | None]) -> None:
+        if self.stats is not None:
+            self.stats.inc_value("tempo/text_form/written", len(article_ids))
         if self.store is not None:
-            self.store.text_written([article_id])
+            self.store.text_written(article_ids)
 
     def _failed(self, path: Path, exc: Exception, article_id: str | None) -> None:
         logger.error("text form: cannot write %s: %s", path, exc)
         self._inc("write_error")
+        if article_id:
+            self._failed_now.add(article_id)
         if self.store is not None:
             self.store.note_text_missing([article_id], f"{type(exc).__name__}: {exc}")
 
-    def close_spider(self) -> None:
-        """Catch up: write the text files earlier runs could not (from the JSON Lines files)."""
+    async def close_spider(self) -> None:
+        """Wait for the last batches; then catch up: write the text files earlier runs could not (from the
+        JSON Lines files)."""
+        if self._batch:
+            self._write_batch()
+        if self._writing:
+            from scrapy.utils.defer import maybe_deferred_to_future
+            from twisted.internet.defer import DeferredList
+
+            writing, self._writing = self._writing, []
+            await maybe_deferred_to_future(DeferredList(writing))
+        self.catch_up()
+
+    def catch_up(self) -> None:
         if self.store is None:
             return
+        from tempo_crawler.exporters.text_rebuild import rebuild_missing
+
         try:
-            done = rebuild_missing(self.store, self.directory)
+            done = rebuild_missing(self.store, self.directory, skip=self._failed_now)
         except OSError as exc:   # the shared store is gone (Redis): said once by the run's end; caught up later
             logger.warning("text form: missing text files left for the next run (%s)", exc)
             return

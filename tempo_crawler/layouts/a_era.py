@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from parsel import Selector
-
 from tempo_crawler.items import RelatedArticle
 from tempo_crawler.layouts import walk
-from tempo_crawler.layouts.base import Page, Para, related_entry
+from tempo_crawler.layouts.base import Page
+from tempo_crawler.layouts.body import Para, related_entry
+from tempo_crawler.layouts.xpath import css, node, string
 from tempo_crawler.text.credits import read_also_title
 from tempo_crawler.text.dates import parse_relative
 from tempo_crawler.text.normalize import clean_or_none, clean_text
@@ -88,9 +88,8 @@ def body_paras(container: Any, page: Page) -> list[Para]:
     """Walk a body container in document order: paragraphs and subheads become :class:`Para`; ad
     containers, figures (captions), scripts and embeds are skipped; "Baca juga" boxes and ``<p>``s that
     list several titles after a ``Baca:`` label become one read-also line per title."""
-    el = container.root if isinstance(container, Selector) else container
     out: list[Para] = []
-    for child in el:
+    for child in container:
         name = walk.tag(child)
         if not name or _skipped(child):
             continue
@@ -119,32 +118,33 @@ def body_paras(container: Any, page: Page) -> list[Para]:
     return out
 
 
-def element_text(sel: Selector | None) -> str | None:
-    """Cleaned text of a selected element (inline children concatenated, ``<br>`` as a space)."""
-    if sel is None:
+def element_text(el: Any) -> str | None:
+    """Cleaned text of a selected element (inline children concatenated, ``<br>`` as a space); a string
+    result (an attribute, a text node) cleaned."""
+    if el is None:
         return None
-    if isinstance(sel.root, str):
-        return clean_or_none(sel.root)
-    joined = _joined(_lines(sel.root, None))
+    if isinstance(el, str):
+        return clean_or_none(el)
+    joined = _joined(_lines(el, None))
     return joined.text or None if joined else None
 
 
-def first(sel: Selector | Any, *queries: str) -> Selector | None:
-    """First node matched by the first CSS query that matches anything."""
+def first_text(el: Any, *queries: Any) -> str | None:
+    """The text of the first node, of the first query, that has text."""
+    if el is None:
+        return None
     for q in queries:
-        found = sel.css(q)
-        if found:
-            return found[0]
-    return None
-
-
-def first_text(sel: Selector | Any, *queries: str) -> str | None:
-    for q in queries:
-        for node in sel.css(q):
-            text = element_text(node)
+        for found in q(el):
+            text = element_text(found)
             if text:
                 return text
     return None
+
+
+_CARD_LINK = tuple(css(q) for q in ("article.text-card .title a", ".title a", "h3 a", "h2 a"))
+_CARD_DATE = (css("h4.date"), css(".date"))
+_CARD_ALT = css("figure img::attr(alt), figure amp-img::attr(alt)")
+_CARD_SUMMARY = css("article.text-card p:not([class])")
 
 
 def related_cards(cards: Any, page: Page) -> list[RelatedArticle]:
@@ -153,17 +153,17 @@ def related_cards(cards: Any, page: Page) -> list[RelatedArticle]:
     ``relative_time``; an absolute one is kept raw in ``published_at`` for the normalise pipeline."""
     out = []
     for card in cards:
-        link = first(card, "article.text-card .title a", ".title a", "h3 a", "h2 a")
+        link = node(card, *_CARD_LINK)
         if link is None:
             continue
         title = element_text(link)
         if not title:
             continue
-        when = first_text(card, "h4.date", ".date")
-        caption = card.css("figure img::attr(alt), figure amp-img::attr(alt)").get()
-        summary = first_text(card, "article.text-card p:not([class])")
+        when = first_text(card, *_CARD_DATE)
+        caption = string(card, _CARD_ALT)
+        summary = first_text(card, _CARD_SUMMARY)
         relative = bool(when and parse_relative(when, page.fetched_at))
-        entry = related_entry(title, page.absolute(link.attrib.get("href")), when if relative else None, caption,
+        entry = related_entry(title, page.absolute(link.get("href")), when if relative else None, caption,
                               summary, page.fetched_at)
         if not relative:
             entry.published_at = when

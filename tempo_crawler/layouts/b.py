@@ -15,26 +15,17 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from parsel import Selector
-
 from tempo_crawler.items import Article
 from tempo_crawler.layouts import walk
-from tempo_crawler.layouts.base import (
-    LayoutParser,
-    Page,
-    Para,
-    ParsedPage,
-    ShellMarkers,
-    assemble_body,
-    has_class,
-)
-from tempo_crawler.layouts.jsonld import ld_false
+from tempo_crawler.layouts.base import LayoutParser, Page, ParsedPage, ShellMarkers, has_class
+from tempo_crawler.layouts.body import Para, assemble_body
+from tempo_crawler.layouts.jsonld import ld_false, ld_persons, ld_position, ld_value
+from tempo_crawler.layouts.xpath import string, xpath
 from tempo_crawler.text.chrome import is_chrome
 from tempo_crawler.text.normalize import clean_text, unique_texts
 from tempo_crawler.urls import article_id
 
 _NUXT_STATE = re.compile(r"window\.__NUXT__\s*=")
-_TAILWIND = '//*[contains(@class, "text-neutral-")]'  # a substring: the whole neutral scale
 _READ_ALSO_CLASSES = frozenset({"p-4", "my-4", "bg-neutral-400", "border", "border-neutral-600"})
 _READ_ALSO_BOX = has_class(*sorted(_READ_ALSO_CLASSES))
 _BLOCKS = ("p", "h2", "h3", "h4", "li")
@@ -45,68 +36,53 @@ _LABELS = {
 _VISIBLE_DATE = re.compile(
     r"\b\d{1,2}\s+(Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember)"
     r"\s+\d{4}\b", re.IGNORECASE)
+_ARTICLE_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle")
 
 
-def _para(node: Selector, page: Page) -> Para:
+def _body_query(scope: str) -> Any:
+    """Body blocks under ``scope``: its p/h2/h3/h4/li not inside another block nor a "Baca juga" box, the
+    scope itself when it holds no block, and every "Baca juga" box (a union: document order)."""
+    is_block = " or ".join(f"self::{b}" for b in _BLOCKS)
+    in_block = " or ".join(f"ancestor::{b}" for b in _BLOCKS)
+    in_box = f"ancestor-or-self::div[{_READ_ALSO_BOX}]"
+    has_block = " or ".join(f".//{b}" for b in _BLOCKS)
+    return xpath(f"{scope}//*[({is_block}) and not({in_block}) and not({in_box})]"
+                 f" | {scope}[not({has_block}) and not({in_box}) and not(.//div[{_READ_ALSO_BOX}])]"
+                 f" | //div[{_READ_ALSO_BOX}]")
+
+
+_WRAPPER = xpath('boolean(//div[@id="content-wrapper"])')
+_BODY_IN_WRAPPER = _body_query('//div[@id="content-wrapper"]')
+_BODY_IN_CONTAINER = _body_query('//*[@data-innity-container="article"]')
+_SCRIPTS = xpath("//script[not(@type='application/ld+json')]/text()")
+_TAILWIND = xpath('boolean(//*[contains(@class, "text-neutral-")])')  # a substring: the whole neutral scale
+_CAPTION = xpath("(//figure//figcaption)[1]//text()")
+_FIGURE_IMG = xpath("(//figure//img/@src)[1]")
+_H1 = xpath("(//h1)[1]//text()")
+_TITLE = xpath("//title/text()")
+_SECTION_LABEL = xpath(f'//span[{has_class("text-sm", "font-medium", "text-primary-main")}]//text()')
+_DATE_TEXTS = xpath(f'//p[{has_class("text-neutral-900", "text-sm")}]//text()')
+# Author links with the non-blank text nodes around them, in document order: the text before a link is its
+# label ("Penulis", "Editor"), in one query instead of one scan per link.
+_AUTHOR_LINKS_AND_TEXT = xpath('//text()[normalize-space()] | //a[contains(@href, "/penulis/")]')
+_TAG_LINKS = (xpath('//div[@id="article-tags"]//a[contains(@href, "/tag/")]'),
+              # the pill widget: relative hrefs (in-body tag links are absolute), inside the article first
+              xpath('//article//a[starts-with(@href, "/tag/")]'), xpath('//a[starts-with(@href, "/tag/")]'))
+# a substring test, so Tailwind variants (hover:text-primary-main) count too
+_TAG_LABEL = xpath('.//span[contains(@class, "text-primary-main")]//text()')
+_HREF = xpath("@href")
+
+
+def _para(el: Any, page: Page) -> Para:
     """A body block: its text, the first link's href and the first link's text (no XPath per block)."""
-    links = [a for a in node.root.iterdescendants("a")]
+    links = list(el.iterdescendants("a"))
     href = next((a.get("href") for a in links if a.get("href") is not None), None)
-    return Para(walk.text(node), page.absolute(href), (walk.text(links[0]) if links else "") or None,
-                bullet=walk.tag(node.root) == "li")
+    return Para(walk.text(el), page.absolute(href), (walk.text(links[0]) if links else "") or None,
+                bullet=walk.tag(el) == "li")
 
 
 def _is_read_also_box(el: Any) -> bool:
     return walk.tag(el) == "div" and _READ_ALSO_CLASSES <= walk.classes(el)
-
-
-def _persons(value: Any) -> list[dict[str, Any]]:
-    items = value if isinstance(value, list) else [value]
-    out = []
-    for it in items:
-        if isinstance(it, dict):
-            out.append(it)
-        elif isinstance(it, str) and it.strip():
-            out.append({"name": it})
-    return out
-
-
-def _string(value: Any) -> str | None:
-    """A JSON-LD text value (a string, or an ImageObject/WebPage-like dict's url/@id/name)."""
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, dict):
-        value = value.get("url") or value.get("@id") or value.get("contentUrl") or value.get("name")
-    return clean_text(value) if isinstance(value, str) else None
-
-
-def _position(value: Any) -> int:
-    """A breadcrumb's ``position`` (a number or a numeric string); 0 when it is neither."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) < 10:
-        return int(value.strip())
-    return 0
-
-
-def _texts_before(root: Any, targets: set[Any]) -> dict[Any, str | None]:
-    """For each target element, the nearest non-blank text node before it in document order (XPath
-    ``preceding::text()[normalize-space()][1]``), all in one walk of the tree instead of one scan per target."""
-    found: dict[Any, str | None] = {}
-    last: str | None = None
-    stack: list[tuple[Any, bool]] = [(root, False)]
-    while stack:  # depth first, children (comments too: their tails are text) in document order
-        el, closing = stack.pop()
-        if closing:
-            if el is not root and el.tail and el.tail.strip(" \t\r\n"):
-                last = el.tail
-            continue
-        if el in targets:
-            found[el] = last
-        if isinstance(el.tag, str) and el.text and el.text.strip(" \t\r\n"):
-            last = el.text
-        stack.append((el, True))
-        stack.extend((child, False) for child in reversed(el))
-    return found
 
 
 class BParser(LayoutParser):
@@ -140,32 +116,31 @@ class BParser(LayoutParser):
     # -- detection ---------------------------------------------------------------------------------
     def more_evidence(self, page: Page) -> bool:
         """Nuxt state in a script, ``/penulis/`` author URLs, or Tailwind classes with an article JSON-LD."""
-        scripts = " ".join(page.sel.xpath("//script[not(@type='application/ld+json')]/text()").getall())
+        scripts = " ".join(_SCRIPTS(page.root))
         if _NUXT_STATE.search(scripts):
             return True
         if self._penulis_authors(page):
             return True
         # Tailwind neutral-scale classes only count together with an article JSON-LD.
-        return bool(page.sel.xpath(_TAILWIND)) and page.jsonld_of("NewsArticle", "Article") is not None
+        return bool(_TAILWIND(page.root)) and page.jsonld_of("NewsArticle", "Article") is not None
 
     @staticmethod
     def _penulis_authors(page: Page) -> bool:
-        art = page.jsonld_of("NewsArticle", "Article", "ReportageNewsArticle")
+        art = page.jsonld_of(*_ARTICLE_TYPES)
         if not art:
             return False
-        return any("/penulis/" in str(p.get("url") or "") for p in _persons(art.get("author")))
+        return any("/penulis/" in str(p.get("url") or "") for p in ld_persons(art.get("author")))
 
     # -- parsing -----------------------------------------------------------------------------------
     def parse(self, page: Page) -> ParsedPage:
-        sel = page.sel
-        ld = page.jsonld_of("NewsArticle", "Article", "ReportageNewsArticle") or {}
+        root = page.root
+        ld = page.jsonld_of(*_ARTICLE_TYPES) or {}
         url = page.canonical()
 
-        image_caption = clean_text(" ".join(sel.xpath("(//figure//figcaption)[1]//text()").getall())) or None
+        image_caption = clean_text(" ".join(_CAPTION(root))) or None
         if is_chrome(image_caption):  # a placeholder such as "Image of Tempo" (docs/site.md §8)
             image_caption = None
-        image_url = _string(ld.get("image")) or page.meta("og:image") or page.absolute(
-            sel.xpath("(//figure//img/@src)[1]").get())
+        image_url = ld_value(ld.get("image")) or page.meta("og:image") or page.absolute(string(root, _FIGURE_IMG))
 
         parts = assemble_body(self._body_paras(page), captions=(image_caption,))
         dom_body = list(parts.body)
@@ -191,7 +166,7 @@ class BParser(LayoutParser):
             reporters=reporters,
             editors=editors,
             published_at=self._published(page, ld),
-            modified_at=_string(ld.get("dateModified")) or page.meta("article:modified_time"),
+            modified_at=ld_value(ld.get("dateModified")) or page.meta("article:modified_time"),
             image_url=image_url,
             image_caption=image_caption,
             tags=self._tags(page),
@@ -206,21 +181,11 @@ class BParser(LayoutParser):
     def _body_paras(self, page: Page) -> list[Para]:
         """Body blocks in document order: every ``#content-wrapper``'s p/h2/h3 (+h4/li; the wrapper itself
         when it holds bare text), and each "Baca juga" box as a ``Baca juga: <title>`` paragraph."""
-        sel = page.sel
-        scope = '//div[@id="content-wrapper"]'
-        if not sel.xpath(scope):
-            scope = '//*[@data-innity-container="article"]'
-        is_block = " or ".join(f"self::{b}" for b in _BLOCKS)
-        in_block = " or ".join(f"ancestor::{b}" for b in _BLOCKS)
-        in_box = f"ancestor-or-self::div[{_READ_ALSO_BOX}]"
-        has_block = " or ".join(f".//{b}" for b in _BLOCKS)
-        query = (f"{scope}//*[({is_block}) and not({in_block}) and not({in_box})]"
-                 f" | {scope}[not({has_block}) and not({in_box}) and not(.//div[{_READ_ALSO_BOX}])]"
-                 f" | //div[{_READ_ALSO_BOX}]")
+        query = _BODY_IN_WRAPPER if _WRAPPER(page.root) else _BODY_IN_CONTAINER
         out = []
-        for node in sel.xpath(query):  # a union comes back in document order
-            para = _para(node, page)
-            if not _is_read_also_box(node.root):
+        for el in query(page.root):  # a union comes back in document order
+            para = _para(el, page)
+            if not _is_read_also_box(el):
                 out.append(para)
                 continue
             title = para.link_text or ""
@@ -234,11 +199,11 @@ class BParser(LayoutParser):
     def _title(page: Page, ld: dict[str, Any]) -> str | None:
         title = clean_text(ld.get("headline") if isinstance(ld.get("headline"), str) else None)
         if not title:
-            title = clean_text(" ".join(page.sel.xpath("(//h1)[1]//text()").getall()))
+            title = clean_text(" ".join(_H1(page.root)))
         if not title:
             title = page.meta("og:title") or ""
         if not title:
-            raw = clean_text(page.sel.xpath("//title/text()").get())
+            raw = clean_text(string(page.root, _TITLE))
             title = re.sub(r"\s*\|\s*tempo\.co\s*$", "", raw, flags=re.IGNORECASE)
         return title or None
 
@@ -248,7 +213,7 @@ class BParser(LayoutParser):
         if crumbs:
             listed = crumbs.get("itemListElement")
             items = [i for i in (listed if isinstance(listed, list) else []) if isinstance(i, dict)]
-            items.sort(key=lambda i: _position(i.get("position")))
+            items.sort(key=lambda i: ld_position(i.get("position")))
             names = []
             for i in items:
                 item = i.get("item")
@@ -257,8 +222,7 @@ class BParser(LayoutParser):
             names = [n for n in names if n and n.casefold() not in {"home", "beranda"}]
             if names:
                 return names[0]
-        label = page.sel.xpath(
-            f'//span[{has_class("text-sm", "font-medium", "text-primary-main")}]//text()').get()
+        label = string(page.root, _SECTION_LABEL)
         if clean_text(label):
             return clean_text(label)
         try:
@@ -269,13 +233,13 @@ class BParser(LayoutParser):
 
     @staticmethod
     def _published(page: Page, ld: dict[str, Any]) -> str | None:
-        iso = _string(ld.get("datePublished"))
+        iso = ld_value(ld.get("datePublished"))
         if iso:
             return iso
         meta = page.meta("article:published_time")
         if meta:
             return meta
-        for text in page.sel.xpath(f'//p[{has_class("text-neutral-900", "text-sm")}]//text()').getall():
+        for text in _DATE_TEXTS(page.root):
             if _VISIBLE_DATE.search(text):
                 return clean_text(text)
         return None
@@ -284,18 +248,20 @@ class BParser(LayoutParser):
     def _authors(page: Page, ld: dict[str, Any]) -> tuple[list[str], list[str]]:
         """JSON-LD ``author`` mixes reporter and editor. When the DOM labels the author links
         ("Penulis"/"Reporter" · "Editor"), follow the labels; otherwise every author is a reporter."""
-        ld_names = unique_texts([_string(p.get("name")) or "" for p in _persons(ld.get("author"))])
+        ld_names = unique_texts([ld_value(p.get("name")) or "" for p in ld_persons(ld.get("author"))])
         roles: dict[str, list[str]] = {"reporters": [], "editors": []}
         labelled = False
         current: str | None = None
         previous_name: str | None = None
-        links = page.sel.xpath('//a[contains(@href, "/penulis/")]')
-        texts_before = _texts_before(page.sel.root, {a.root for a in links})
-        for link in links:
+        last_text: str | None = None
+        for link in _AUTHOR_LINKS_AND_TEXT(page.root):
+            if isinstance(link, str):
+                last_text = link
+                continue
+            before = clean_text(last_text)   # the nearest non-blank text before the link: its label
             name = walk.text(link)
             if not name:
                 continue
-            before = clean_text(texts_before.get(link.root))
             label = _LABELS.get(before.rstrip(":").strip().casefold())
             if label:
                 current, labelled = label, True
@@ -314,18 +280,13 @@ class BParser(LayoutParser):
 
     @staticmethod
     def _tags(page: Page) -> list[str]:
-        sel = page.sel
-        links = sel.xpath('//div[@id="article-tags"]//a[contains(@href, "/tag/")]')
-        if not links:  # the pill widget: relative hrefs (in-body tag links are absolute), inside the article first
-            links = (sel.xpath('//article//a[starts-with(@href, "/tag/")]')
-                     or sel.xpath('//a[starts-with(@href, "/tag/")]'))
+        links = next((found for q in _TAG_LINKS if (found := q(page.root))), [])
         out = []
         for a in links:
-            # a substring test, so Tailwind variants (hover:text-primary-main) count too
-            text = clean_text("".join(a.xpath('.//span[contains(@class, "text-primary-main")]//text()').getall()))
+            text = clean_text("".join(_TAG_LABEL(a)))
             text = text or walk.text(a)
             if not text:
-                href = a.xpath("@href").get() or ""
+                href = string(a, _HREF) or ""
                 text = href.rstrip("/").rsplit("/tag/", 1)[-1]
             out.append(text)
         return unique_texts(out)

@@ -1,5 +1,7 @@
-"""What every layout parser shares: the page it reads, what it returns, how it declares its detection
-markers (XPath, with :func:`has_class` as the one class test), and body assembly.
+"""What every layout parser shares: the page it reads (parsed once into one lxml tree), what it returns, how
+it declares its detection markers (XPath, with :func:`has_class` as the one class test, compiled once and
+asked once per page), and how the pages of a multi-page article are merged. Body assembly: :mod:`.body`; the compiled
+queries: :mod:`.xpath`.
 
 A parser never fetches, logs or reads settings: URL + HTML + fetch time in, Article (or None) out.
 """
@@ -8,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
 from typing import Any, ClassVar
@@ -17,20 +19,10 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from parsel import Selector
 
-from tempo_crawler.items import Article, Link, RelatedArticle
+from tempo_crawler.items import Article
+from tempo_crawler.layouts.xpath import has_class as has_class  # the one class test, re-exported for parsers
+from tempo_crawler.layouts.xpath import html_root, xpath
 from tempo_crawler.limits import MAX_DEPTH, MAX_ELEMENTS
-from tempo_crawler.text.chrome import print_title, strip_chrome
-from tempo_crawler.text.credits import (
-    SummaryBox,
-    credit_agency,
-    dateline_glued,
-    editors_pick_title,
-    is_credit_line,
-    read_also_title,
-    split_dateline,
-)
-from tempo_crawler.text.dates import parse_relative
-from tempo_crawler.text.emails import scrub_emails
 from tempo_crawler.text.normalize import clean_text
 from tempo_crawler.urls import article_id, canonical_url
 
@@ -38,31 +30,63 @@ from tempo_crawler.urls import article_id, canonical_url
 # surrogates (dropped: half a character, and not encodable).
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
+# The same characters found in the UTF-8 bytes the parser reads (C0 controls are single bytes; C1 controls and
+# surrogates two- and three-byte sequences): the usual page has none, and is not copied twice to find out.
+_C0_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+_SURROGATE_UTF8 = re.compile(rb"\xed[\xa0-\xbf]")
 _WEB_SCHEMES = ("http", "https")
+
+# The parse budget in C: the element count, and whether any element sits deeper than MAX_DEPTH (the root
+# is at depth 1, each ``*`` step one deeper).
+_ELEMENTS = xpath("count(descendant-or-self::*)")
+_TOO_DEEP = xpath("boolean(" + "/".join(["*"] * MAX_DEPTH) + ")")
+_JSONLD = xpath('//script[@type="application/ld+json"]/text()')
+_META = xpath("//meta[@property=$key or @name=$key]/@content")
+_CANONICAL = xpath('//link[@rel="canonical"]/@href')
+_MARKERS: dict[str, Any] = {}   # every layout's detection XPath, compiled once (LayoutParser.__init_subclass__)
 
 
 @dataclass
 class Page:
     """The page a parser reads: its URL, its HTML (control characters and lone surrogates removed before
-    parsing) and the fetch time."""
+    parsing) and the fetch time. ``root`` is its one lxml tree."""
 
     url: str
     html: str
     fetched_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
+    _utf8: bytes | None = field(default=None, init=False, repr=False, compare=False)
+    # Detection markers already asked of this page (layouts share some: A-era pages are asked "is this the
+    # Nuxt site?" by A2 and A1).
+    _found: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
-        self.html = _SURROGATES.sub("", _CONTROLS.sub(" ", self.html))
+        raw = self.html.encode("utf-8", "surrogatepass")
+        if (len(raw.translate(None, _C0_BYTES)) == len(raw) and not _C1_UTF8.search(raw)
+                and not _SURROGATE_UTF8.search(raw)):
+            self._utf8 = raw   # nothing to remove: the parser reads these bytes
+        else:
+            self.html = _SURROGATES.sub("", _CONTROLS.sub(" ", self.html))
+
+    @cached_property
+    def root(self) -> Any:
+        """The page's tree (parsed as parsel parses it; the layouts run compiled queries on it)."""
+        return html_root(self.html, self._utf8)
 
     @cached_property
     def sel(self) -> Selector:
-        return Selector(text=self.html)
+        """The same tree as a parsel ``Selector`` (for ad-hoc queries; the layouts use ``root``)."""
+        return Selector(root=self.root, type="html")
 
     @cached_property
     def over_budget(self) -> str | None:
         """Why the page's tree is too large to parse (more elements or deeper nesting than any article page,
-        :mod:`tempo_crawler.limits`), else None. One linear walk; every later step is then bounded too."""
-        count = depth = 0
-        for event, _ in etree.iterwalk(self.sel.root, events=("start", "end")):
+        :mod:`tempo_crawler.limits`), else None. Two linear passes in C; every later step is then bounded too."""
+        if _ELEMENTS(self.root) <= MAX_ELEMENTS and not _TOO_DEEP(self.root):
+            return None
+        count = depth = 0   # over: which limit the document order meets first
+        for event, _ in etree.iterwalk(self.root, events=("start", "end")):
             if event == "end":
                 depth -= 1
                 continue
@@ -77,7 +101,7 @@ class Page:
     def jsonld(self) -> list[dict[str, Any]]:
         """Every JSON-LD object on the page, ``@graph`` members flattened; broken blocks skipped."""
         out: list[dict[str, Any]] = []
-        for raw in self.sel.xpath('//script[@type="application/ld+json"]/text()').getall():
+        for raw in _JSONLD(self.root):
             try:
                 data = json.loads(raw)
             except ValueError:
@@ -90,6 +114,13 @@ class Page:
                     out.append(obj)
         return out
 
+    def has(self, marker: str) -> bool:
+        """Does the detection XPath ``marker`` (a layout's declared one, compiled once) select anything here?"""
+        found = self._found.get(marker)
+        if found is None:
+            found = self._found[marker] = bool(_MARKERS[marker](self.root))
+        return found
+
     def jsonld_of(self, *types: str) -> dict[str, Any] | None:
         for obj in self.jsonld:
             t = obj.get("@type")
@@ -99,8 +130,8 @@ class Page:
         return None
 
     def meta(self, key: str) -> str | None:
-        v = self.sel.xpath(f'//meta[@property="{key}" or @name="{key}"]/@content').get()
-        return clean_text(v) or None
+        found = _META(self.root, key=key)
+        return clean_text(found[0] if found else None) or None
 
     def absolute(self, href: str | None) -> str | None:
         """``href`` resolved against the page URL; None unless that gives an http(s) URL (``mailto:``,
@@ -122,7 +153,8 @@ class Page:
         """The URL the page names as its own (``rel=canonical``, ``og:url``) when that is an article URL,
         else the fetched URL; normalised (:func:`canonical_url`). Whether it may stand for the fetched page is
         the spider's question (same article key, allowed host)."""
-        href = self.sel.xpath('//link[@rel="canonical"]/@href').get() or self.meta("og:url")
+        found = _CANONICAL(self.root)
+        href = (found[0] if found else None) or self.meta("og:url")
         named = self.absolute(href)
         return canonical_url(named if named and article_id(named) else self.url)
 
@@ -136,11 +168,6 @@ class ParsedPage:
     # The body read from the DOM before any JSON-LD fallback (None: the same as ``article.body``); the
     # layout canary (tempo_crawler.monitors) compares it with the JSON-LD ``articleBody``.
     dom_body: list[str] | None = None
-
-
-def has_class(*names: str) -> str:
-    """XPath predicate: the element has every one of these CSS classes (``//div[{has_class("a", "b")}]``)."""
-    return " and ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {n} ')" for n in names)
 
 
 @dataclass(frozen=True)
@@ -157,7 +184,8 @@ class LayoutParser:
 
     A layout declares its own detection markers (XPath): none of ``excludes`` may match, every one of
     ``requires`` must, and then any one of ``markers`` is enough (:meth:`more_evidence` may add content
-    tests that are not XPath). ``ready`` is the CSS selector (state "attached") that shows, in a browser,
+    tests that are not XPath). Each group is compiled once into one test (``requires`` asked first: the
+    cheapest). ``ready`` is the CSS selector (state "attached") that shows, in a browser,
     that JavaScript has put the article text in the DOM; ``shell``, for a site that may send a
     client-rendered shell, what such a shell looks like. ``example`` is a live page of this layout
     (``scrapy check`` reads it, :mod:`tempo_crawler.contracts`).
@@ -171,11 +199,16 @@ class LayoutParser:
     markers: ClassVar[tuple[str, ...]] = ()
     shell: ClassVar[ShellMarkers | None] = None
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for marker in (*cls.excludes, *cls.requires, *cls.markers):
+            if marker not in _MARKERS:
+                _MARKERS[marker] = xpath(f"boolean({marker})")
+
     def matches(self, page: Page) -> bool:
-        sel = page.sel
-        if any(sel.xpath(x) for x in self.excludes) or not all(sel.xpath(x) for x in self.requires):
+        if not all(page.has(x) for x in self.requires) or any(page.has(x) for x in self.excludes):
             return False
-        return any(sel.xpath(x) for x in self.markers) or self.more_evidence(page)
+        return any(page.has(x) for x in self.markers) or self.more_evidence(page)
 
     def more_evidence(self, page: Page) -> bool:
         """Evidence beyond the XPath ``markers``, asked when none of them matched (default: none)."""
@@ -183,96 +216,6 @@ class LayoutParser:
 
     def parse(self, page: Page) -> ParsedPage:
         raise NotImplementedError
-
-
-@dataclass
-class Para:
-    """A body paragraph as found in the DOM: its text, the first link in it, whether it is a subhead."""
-
-    text: str
-    href: str | None = None
-    link_text: str | None = None
-    glued_dateline: bool = False  # the parser saw the dateline element run into the text
-    bullet: bool = False          # a list item (``<li>``) in the page
-
-
-@dataclass
-class BodyParts:
-    body: list[str] = field(default_factory=list)
-    dateline: str | None = None
-    dateline_glued: bool = False
-    read_also: list[Link] = field(default_factory=list)
-    editors_pick: Link | None = None
-    agency: str | None = None
-    summary: list[str] = field(default_factory=list)
-    print_title: str | None = None
-    closing_credit: str | None = None
-
-    def article_fields(self) -> dict[str, Any]:
-        """These parts as keyword arguments of :class:`Article` (the field names are the same)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
-def assemble_body(paras: list[Para], *, captions: tuple[str | None, ...] = ()) -> BodyParts:
-    """Classify body paragraphs: dateline cut from the first, "Baca juga" and "Pilihan Editor" inserts
-    pulled out, the closing credit line set apart (``closing_credit``; its agencies in ``agency``), chrome
-    lines and repeated captions dropped; the "Ringkasan Berita" bullets and the print-edition note set apart
-    (``summary``, ``print_title``)."""
-    parts = BodyParts()
-    skip = {clean_text(c).casefold() for c in captions if c}
-    kept: list[Para] = []
-    in_baca_list = False
-    summary = SummaryBox()
-    for p in paras:
-        text = strip_chrome(clean_text(scrub_emails(p.text)))
-        if not text or text.casefold() in skip:
-            continue
-        if summary.take(text, bullet=p.bullet):
-            continue
-        printed = print_title(text)
-        if printed is not None:
-            parts.print_title = printed
-            continue
-        pick = editors_pick_title(text)
-        if pick is not None:
-            parts.editors_pick = Link(title=pick or (p.link_text or ""), url=p.href)
-            in_baca_list = False
-            continue
-        also = read_also_title(text)
-        if also is not None:
-            if also:
-                parts.read_also.append(Link(title=also, url=p.href))
-            in_baca_list = not also
-            continue
-        if in_baca_list and p.href and p.link_text and clean_text(p.link_text) == text:
-            parts.read_also.append(Link(title=text, url=p.href))
-            continue
-        in_baca_list = False
-        kept.append(Para(text, p.href, p.link_text, p.glued_dateline))
-    parts.summary = summary.bullets
-    if kept:
-        city, rest = split_dateline(kept[0].text)
-        if city:
-            parts.dateline = city
-            parts.dateline_glued = kept[0].glued_dateline or dateline_glued(kept[0].text)
-            kept[0] = Para(rest, kept[0].href, kept[0].link_text)
-            if not rest:
-                kept.pop(0)
-    if kept and is_credit_line(kept[-1].text):
-        parts.closing_credit = kept.pop().text
-        parts.agency = credit_agency(parts.closing_credit)
-    parts.body = [p.text for p in kept]
-    return parts
-
-
-def related_entry(title: str, url: str | None, relative_time: str | None, image_caption: str | None,
-                  summary: str | None, fetched_at: datetime) -> RelatedArticle:
-    rel = clean_text(relative_time) or None
-    return RelatedArticle(
-        title=clean_text(title), url=url, relative_time=rel,
-        published_at=parse_relative(rel, fetched_at) if rel else None,
-        image_caption=clean_text(image_caption) or None, summary=clean_text(summary) or None,
-    )
 
 
 _HEAD_LABELS = ("reporter", "editor", "penulis")

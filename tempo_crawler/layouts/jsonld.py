@@ -124,3 +124,33 @@ def ld_false(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().casefold() == "false"
     return value is False
+
+
+def ld_persons(value: Any) -> list[dict[str, Any]]:
+    """An ``author`` value as a list of objects (a bare name becomes ``{"name": …}``; other values dropped)."""
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for it in items:
+        if isinstance(it, dict):
+            out.append(it)
+        elif isinstance(it, str) and it.strip():
+            out.append({"name": it})
+    return out
+
+
+def ld_value(value: Any) -> str | None:
+    """A JSON-LD text value (a string, or an ImageObject/WebPage-like dict's url/@id/name), cleaned."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("@id") or value.get("contentUrl") or value.get("name")
+    return clean_text(value) if isinstance(value, str) else None
+
+
+def ld_position(value: Any) -> int:
+    """A breadcrumb's ``position`` (a number or a numeric string); 0 when it is neither."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) < 10:
+        return int(value.strip())
+    return 0

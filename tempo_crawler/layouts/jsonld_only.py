@@ -5,7 +5,7 @@ A redesign (or an old-system page of 2026, whose markup nobody has seen) should 
 nor be read silently: when no layout parser recognises a page but it carries a ``NewsArticle``/``Article``
 (at the top level, in a list or in an ``@graph``) with a headline, a publication date and an ``articleBody``,
 the item is read from that object only: the body is ``articleBody`` split into paragraphs and cleaned like
-any other (dateline, inserts, agency credit, chrome: :func:`~tempo_crawler.layouts.base.assemble_body`);
+any other (dateline, inserts, agency credit, chrome: :func:`~tempo_crawler.layouts.body.assemble_body`);
 nothing is read from the DOM, which is unknown. The parser is registered last, so it only ever sees pages
 every other layout refused. The spider counts such pages, keeps a copy for review and warns once per run.
 A page without such JSON-LD is not this layout (it is quarantined).
@@ -14,7 +14,8 @@ A page without such JSON-LD is not this layout (it is quarantined).
 from __future__ import annotations
 
 from tempo_crawler.items import Article
-from tempo_crawler.layouts.base import LayoutParser, Page, Para, ParsedPage, assemble_body
+from tempo_crawler.layouts.base import LayoutParser, Page, ParsedPage
+from tempo_crawler.layouts.body import Para, assemble_body
 from tempo_crawler.layouts.jsonld import (
     ld_body_lines,
     ld_complete_article,

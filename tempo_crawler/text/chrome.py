@@ -56,12 +56,12 @@ def is_chrome(line: str | None) -> bool:
     """True when the whole line is a chrome string (ad label, login modal, widget heading...)."""
     if not line:
         return False
-    key = _key(line)
-    if not key:
+    collapsed = " ".join(line.split())   # split() splits at NBSP too: the key is this, casefolded (_key)
+    if not collapsed:
         return False
-    if key in _exact():
+    if collapsed.casefold() in _exact():
         return True
-    return _patterns().match(" ".join(line.split())) is not None
+    return _patterns().match(collapsed) is not None
 
 
 def strip_affixes(line: str) -> str:
@@ -87,6 +87,8 @@ def strip_chrome(line: str | None) -> str | None:
     if not line or is_chrome(line):
         return None
     rest = strip_affixes(line)
+    if rest and rest == " ".join(line.split()):   # nothing cut: is_chrome(rest) would repeat is_chrome(line)
+        return rest
     return None if not rest or is_chrome(rest) else rest
 
 

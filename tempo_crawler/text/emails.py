@@ -28,10 +28,14 @@ _DOMAIN = re.compile(rf"[ \t]{{0,2}}[\w-]{{1,63}}(?:{_DOT}[\w-]{{1,63}}){{0,8}}{
 CLOUDFLARE_STUB = re.compile(r"\[email[\s\xa0]{0,3}protected\]", re.IGNORECASE)
 # Cloudflare's e-mail protection links carry the address (hex-encoded) in the URL.
 _PROTECTED_URL = "/cdn-cgi/l/email-protection"
+# Every mark and the stub start with one of these characters.
+_MARK_STARTS = ("@", "\uff20", "(", "[", "{")
 
 
 def email_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of every e-mail address in ``text``, in order, not overlapping."""
+    if not any(c in text for c in _MARK_STARTS):   # no mark, no stub: the usual paragraph, no regex run
+        return []
     spans: list[tuple[int, int]] = []
     last = 0
     for mark in _MARK.finditer(text):

@@ -10,9 +10,8 @@ from typing import Any
 # Never text: zero-width characters, the soft hyphen, lone surrogates (a JSON ``"\ud800"`` escape would make
 # the item unwritable as UTF-8).
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\ud800-\udfff]")
-# Control characters (NUL, C0 and C1 controls) separate words at most: they become spaces.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_WS = re.compile(r"\s+")
+# Control characters (NUL, C0 and C1 controls) separate words at most: with whitespace (incl. NBSP), one space.
+_SPACES = re.compile("[\\s\x00-\x08\x0e-\x1f\x7f-\x9f]+")
 
 
 def clean_text(text: Any) -> str:
@@ -21,10 +20,9 @@ def clean_text(text: Any) -> str:
     if not text or not isinstance(text, str):
         return ""
     text = html.unescape(text) if "&" in text else text
-    text = _INVISIBLE.sub("", text)
-    text = unicodedata.normalize("NFC", text)
-    text = _CONTROL.sub(" ", text)
-    return _WS.sub(" ", text).strip()
+    if not text.isascii():   # ASCII has no zero-width characters and is NFC already
+        text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
+    return _SPACES.sub(" ", text).strip()
 
 
 def clean_or_none(text: Any) -> str | None:
