@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from tempo_crawler.context import RunContext
 from tempo_crawler.files import write_atomic, write_atomic_many
+from tempo_crawler.identity import item_key
 from tempo_crawler.items import Article, article_from_dict
 from tempo_crawler.text.chrome import scrub_emails
 
@@ -129,9 +130,14 @@ def to_text(article: Article) -> str:
 
 
 def text_file_name(article: Article) -> str | None:
-    """``<id>.txt``, or None when the item has no id usable as a file name."""
+    """``<id>.txt`` for an old-system article, ``b-<id>.txt`` for a new-site one (the two systems number
+    their articles separately, so one id can name two articles: :mod:`tempo_crawler.identity`); None when
+    the item has no id usable as a file name."""
     aid = (article.id or "").strip()
-    return f"{aid}.txt" if _SAFE_NAME.match(aid) else None
+    if not _SAFE_NAME.match(aid):
+        return None
+    key = item_key(article.url, aid) or ""
+    return f"b-{aid}.txt" if key.startswith("b:") else f"{aid}.txt"
 
 
 class TextFormPipeline:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from tempo_crawler.exporters.text_form import text_file_name, to_text
 from tempo_crawler.files import write_atomic
+from tempo_crawler.identity import mapping_key
 from tempo_crawler.items import article_from_dict
 
 if TYPE_CHECKING:
@@ -28,7 +29,8 @@ class Rebuilt:
 
 
 def _latest_lines(files: Iterable[Path], wanted: set[str] | None) -> dict[str, dict[str, Any]]:
-    """The newest line (highest ``version``, then the later one) per article id in JSON Lines ``files``."""
+    """The newest line (highest ``version``, then the later one) per article in JSON Lines ``files``, by
+    article key (an old-system and a new-site article may share an id); ``wanted``: article ids."""
     latest: dict[str, dict[str, Any]] = {}
     for path in files:
         with open(path, "rb") as fh:
@@ -38,18 +40,22 @@ def _latest_lines(files: Iterable[Path], wanted: set[str] | None) -> dict[str, d
                 except ValueError:
                     continue
                 aid = str(item.get("id") or "") if isinstance(item, dict) else ""
-                if aid and (wanted is None or aid in wanted) and \
-                        int(item.get("version") or 1) >= int(latest.get(aid, {}).get("version") or 0):
-                    latest[aid] = item
+                if not aid or (wanted is not None and aid not in wanted):
+                    continue
+                key = mapping_key(item) or aid
+                if int(item.get("version") or 1) >= int(latest.get(key, {}).get("version") or 0):
+                    latest[key] = item
     return latest
 
 
 def rebuild_texts(files: Iterable[Path], directory: Path, *, only: set[str] | None = None,
                   force: bool = False) -> tuple[Rebuilt, set[str]]:
-    """Write ``<id>.txt`` from the newest line of each article in ``files`` (only ids in ``only`` when given;
-    only missing text files unless ``force``). Returns the counts and the ids written."""
+    """Write each article's text file (:func:`~.text_form.text_file_name`) from its newest line in ``files``
+    (only ids in ``only`` when given; only missing text files unless ``force``). Returns the counts and the
+    ids written."""
     out, done = Rebuilt(), set()
-    for aid, item in _latest_lines(files, only).items():
+    for item in _latest_lines(files, only).values():
+        aid = str(item["id"])
         article = article_from_dict(item)
         name = text_file_name(article)
         if name is None or (not force and (directory / name).exists()):

@@ -127,6 +127,17 @@ def test_pipeline_replaces_an_existing_file(tmp_path) -> None:  # noqa: ANN001
     assert (tmp_path / "123456.txt").read_text("utf-8").startswith("Baru\n")
 
 
+def test_an_old_system_and_a_new_site_article_with_one_id_keep_two_files(tmp_path) -> None:  # noqa: ANN001
+    """The two systems number separately (docs/site.md): a:2100861 and b:2100861 are two articles."""
+    pipe = TextFormPipeline(tmp_path, Stats())
+    pipe.process_item(Article(id="2100861", url="https://dunia.tempo.co/read/2100861/lama", title="Lama", body=["x"]))
+    pipe.process_item(Article(id="2100861", url="https://www.tempo.co/internasional/baru-2100861", title="Baru",
+                              body=["y"]))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2100861.txt", "b-2100861.txt"]
+    assert (tmp_path / "2100861.txt").read_text("utf-8").startswith("Lama\n")
+    assert (tmp_path / "b-2100861.txt").read_text("utf-8").startswith("Baru\n")
+
+
 def test_pipeline_write_error_is_logged_and_counted(tmp_path, caplog) -> None:  # noqa: ANN001
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x")
