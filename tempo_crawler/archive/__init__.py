@@ -7,6 +7,8 @@ fix can be applied to pages already fetched without a single request (``scrapy r
 * :mod:`.index` — the archive's captures and quarantine marks; the reparse selection; the replay lookup.
 * :mod:`.repair` — ``.open`` files left by killed writers: a torn last record cut, the file closed.
 * :mod:`.retention` — closed files older than ``TEMPO_ARCHIVE_RETENTION_DAYS`` removed.
+* :mod:`.revisits` — revisit candidates (the responses of each file by URL, status, rendered) in a small SQLite
+  index next to the files, so no run reads a WARC file to find them.
 * :mod:`.middleware` — the downloader middleware that archives responses as they are downloaded.
 * :mod:`.replay` — the downloader middleware that serves ``scrapy reparse`` from the archive, and only from it.
 """

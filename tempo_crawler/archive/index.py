@@ -21,7 +21,6 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from tempo_crawler.archive import FINAL_URI, KIND, OPEN, QUARANTINE, RENDERED
 from tempo_crawler.archive.reader import Member, Problem, archive_files, members, parse, read_at
-from tempo_crawler.archive.records import Original
 from tempo_crawler.archive.writer import lock_nowait
 from tempo_crawler.identity import request_key
 from tempo_crawler.urls import article_id, is_amp_url, is_continuation, url_era
@@ -152,33 +151,6 @@ def payload(capture: Capture) -> tuple[Any, bytes]:
     body = record.raw_stream.read() if source is None else \
         read_at(source.file, source.offset, source.length).raw_stream.read()
     return record.http_headers, body
-
-
-def originals_in(path: Path) -> dict[tuple[str, int, bool], tuple[str, Original]]:
-    """The ``response`` records of one file by (URL, status, rendered): (payload digest, Original), the last of
-    each; what a writer appending to this file may write ``revisit`` records of."""
-    out: dict[tuple[str, int, bool], tuple[str, Original]] = {}
-    if not path.exists():
-        return out
-    for found in members(path):
-        if isinstance(found, Problem):
-            continue
-        try:
-            record = parse(found)
-        except (ArchiveLoadFailed, ValueError):
-            continue
-        h = record.rec_headers
-        if record.rec_type != "response" or record.http_headers is None or not h.get_header("WARC-Payload-Digest"):
-            continue
-        try:
-            status = int(record.http_headers.get_statuscode())
-        except ValueError:
-            continue
-        uri = h.get_header("WARC-Target-URI") or ""
-        original = Original(h.get_header("WARC-Record-ID"), uri, h.get_header("WARC-Date"))
-        out[(uri, status, (h.get_header(RENDERED) or "").lower() == "true")] = (
-            h.get_header("WARC-Payload-Digest"), original)
-    return out
 
 
 # ------------------------------------------------------------------------------------------ selection

@@ -7,8 +7,9 @@ or ``meta["tempo_kind"]``: article, listing, feed, sitemap, API page; not robots
 meta ``tempo_rendered`` / response flag ``playwright``) are archived too, marked ``Tempo-Rendered: true``. A page
 fetched again unchanged (same URL, status and payload digest as a response already in today's file: the refetch
 window fetches recent articles on every run) is written as a ``revisit`` record (identical-payload-digest profile)
-referring to that response: headers, no payload. A quarantined page gets a ``metadata`` record referring to its
-response (signal :data:`tempo_crawler.quarantine.page_quarantined`).
+referring to that response: headers, no payload; the candidates are looked up in :mod:`.revisits` (one indexed
+query per response, checked against the file before use), never by reading the file. A quarantined page gets a
+``metadata`` record referring to its response (signal :data:`tempo_crawler.quarantine.page_quarantined`).
 
 At spider open: repair what killed writers left (:mod:`.repair`), then apply the retention (:mod:`.retention`). At
 close: the current file is fsynced and closed. A write error (disk full) is logged with its cause, counted
@@ -27,8 +28,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from tempo_crawler import quarantine
-from tempo_crawler.archive import FETCHED_AT, META, records, repair, retention
-from tempo_crawler.archive.index import originals_in
+from tempo_crawler.archive import CLOSED, FETCHED_AT, META, OPEN, records, repair, retention
+from tempo_crawler.archive.revisits import Candidate, RevisitIndex, holds
 from tempo_crawler.archive.writer import ArchiveWriter
 from tempo_crawler.context import RunContext
 from tempo_crawler.render.fallback import KIND, RENDERED
@@ -59,8 +60,7 @@ class ArchiveMiddleware:
                                     warcinfo=lambda name: records.warcinfo(name, software))
         self.failed = False
         self.off = False   # scrapy shell: the spider (and its run context) comes after this middleware
-        self.originals: dict[tuple[str, int, bool], tuple[str, records.Original]] = {}
-        self.originals_path: Path | None = None
+        self.revisits = RevisitIndex(directory)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchiveMiddleware:
@@ -109,6 +109,7 @@ class ArchiveMiddleware:
                         len(gone), self.retention_days)
 
     def spider_closed(self, spider: Any) -> None:
+        self.revisits.close()
         try:
             closed = self.writer.close()
         except OSError as exc:
@@ -134,30 +135,29 @@ class ArchiveMiddleware:
             self._fail("writing", exc)
             return None
 
-    def _originals(self) -> dict[tuple[str, int, bool], tuple[str, records.Original]]:
-        """The full responses of the file the next records go to, by (URL, status, rendered)."""
-        path = self.writer.prepare()
-        if path != self.originals_path:
-            self.originals, self.originals_path = originals_in(path), path
-        return self.originals
-
     def _pair(self, request: Any, response: Any, kind: str, rendered: bool, when: datetime) -> list[Any]:
-        """The records for a response: a ``revisit`` when this file holds the same URL with the same status
-        and payload (a page fetched again, unchanged), else a full ``response``."""
-        key = (request.url, response.status, rendered)
-        digest = records.payload_digest(response.body)
-        originals = self._originals()
-        known = originals.get(key)
-        original = known[1] if known is not None and known[0] == digest else None
+        """The records for a response: a ``revisit`` when the file they go to holds the same URL with the same
+        status and payload (a page fetched again, unchanged), else a full ``response``."""
+        path = self.writer.prepare()
+        file, day = path.name[: -len(OPEN)], self.writer.day
+        known = self.revisits.find(file, day, request.url, response.status, rendered)
+        original = None
+        if known is not None and known.digest == records.payload_digest(response.body) and holds(path, known):
+            original = known.original
         context = RunContext.find(self.crawler)
         pair = records.response_pair(request, response, when, kind=kind,
                                      source=request.meta.get("tempo_source"), rendered=rendered,
                                      run=context.stamp if context else None, original=original)
-        if original is None:
-            h = pair[0].rec_headers
-            originals[key] = (digest, records.Original(h.get_header("WARC-Record-ID"), request.url,
-                                                       h.get_header("WARC-Date")))
         return pair
+
+    def _remember(self, response_record: Any, place: tuple[Path, int, int], status: int, rendered: bool) -> None:
+        """Index a full response just written: what later fetches of its page may be revisits of."""
+        path, offset, length = place
+        h = response_record.rec_headers
+        url = h.get_header("WARC-Target-URI")
+        self.revisits.add(path.name[: -len(CLOSED)], self.writer.day, url, status, rendered, Candidate(
+            h.get_header("WARC-Payload-Digest"), records.Original(h.get_header("WARC-Record-ID"), url,
+                                                                  h.get_header("WARC-Date")), offset, length))
 
     def process_response(self, request: Any, response: Any) -> Any:
         meta = request.meta
@@ -178,6 +178,8 @@ class ArchiveMiddleware:
             return response
         pair, places = written
         path, offset, _ = places[0]
+        if pair[0].rec_type == "response":
+            self._remember(pair[0], places[0], response.status, rendered)
         meta[META] = {"record_id": pair[0].rec_headers.get_header("WARC-Record-ID"), "file": str(path),
                       "offset": offset}
         size = sum(n for _, _, n in places)
