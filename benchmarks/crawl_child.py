@@ -127,10 +127,30 @@ class StageClock:
         measured = sum(v for k, v in cpu.items() if k not in ("download", "threads"))
         cpu["download"] = max(0.0, end_main - measured)
         stats = dict(self.crawler.stats.get_stats()) if self.crawler is not None and self.crawler.stats else {}
-        return {"cpu_s": cpu, "process_cpu_s": end, "calls": dict(self.calls),
+        return {"cpu_s": cpu, "process_cpu_s": end, "calls": dict(self.calls), "sched": _sched(usage),
                 "engine_wall_s": (self.wall_stopped or 0) - (self.wall_started or 0),
                 "maxrss_kib": usage.ru_maxrss,
                 "stats": {k: v for k, v in stats.items() if isinstance(v, (int, float, str))}}
+
+
+def _sched(usage: Any) -> dict[str, float]:
+    """Where the reactor thread's wall time went besides its CPU: waiting runnable for a core (the machine is
+    shared) per ``/proc/thread-self/schedstat``; voluntary context switches (blocking waits: I/O, the GIL, idle
+    polls) and involuntary ones (preempted) of the whole process."""
+    out = {"voluntary_switches": float(usage.ru_nvcsw), "involuntary_switches": float(usage.ru_nivcsw)}
+    try:
+        on_cpu, waiting, _ = (int(v) for v in open("/proc/thread-self/schedstat").read().split())
+    except (OSError, ValueError):
+        return out
+    out.update(main_on_cpu_s=on_cpu / 1e9, main_runnable_wait_s=waiting / 1e9)
+    try:
+        for line in open("/proc/thread-self/status"):
+            if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                name, value = line.split(":")
+                out[f"main_{name.split('_')[0]}_switches"] = float(value)
+    except (OSError, ValueError):
+        pass
+    return out
 
 
 def instrument_ours(clock: StageClock) -> None:

@@ -88,6 +88,7 @@ def run(kind: str, replica: ReplicaProcess, workdir: Path, settings: dict[str, s
         "engine_pages_per_s": articles / child["engine_wall_s"] if child.get("engine_wall_s") else 0.0,
         "server_cpu_s": server_cpu, "server_busy": server_cpu / wall if wall else 0.0,
         "items": (child.get("stats") or {}).get("item_scraped_count", 0),
+        "sched": child.get("sched", {}),
         "stage_cpu_s": child.get("cpu_s", {}), "stats": child.get("stats", {}), "workdir": str(workdir),
     }
 

@@ -37,10 +37,35 @@ def _one(kind: str, replica: ReplicaProcess, work: Path, tag: str, min_articles:
     problem = check(res, min_articles)
     print(f"  {tag:22} {res['articles']:6d} pages {res['wall_s']:7.1f} s {res['pages_per_s']:7.1f} pages/s "
           f"cpu {res['cpu_s']:6.1f} s rss {res['peak_rss_mb']:6.1f} MB server busy {res['server_busy']:.0%}"
+          f"{_waits(res)}"
           + (f"  !! {problem}" if problem else ""), flush=True)
     if problem:
         raise SystemExit(f"crawl benchmark: {problem}")
     return res
+
+
+def _waits(res: dict[str, Any]) -> str:
+    """The reactor thread's time waiting runnable for a core, and the process's context switches."""
+    sched = res.get("sched") or {}
+    if "main_runnable_wait_s" not in sched:
+        return ""
+    return (f" main thread waited for a core {sched['main_runnable_wait_s']:.1f} s, switches "
+            f"{sched['voluntary_switches']:.0f} voluntary / {sched['involuntary_switches']:.0f} preempted "
+            f"(main thread {sched.get('main_voluntary_switches', 0):.0f} / "
+            f"{sched.get('main_nonvoluntary_switches', 0):.0f})")
+
+
+def _reactor(runs: list[dict[str, Any]]) -> dict[str, float]:
+    """The main (reactor) thread's wall time split: on a core, runnable but waiting for one (a shared
+    machine), and the rest (blocked in a syscall, waiting for the GIL, or idle in its poll), medians."""
+    if not all("main_runnable_wait_s" in (r.get("sched") or {}) for r in runs):
+        return {}
+    out = {"wall": median(r["wall_s"] for r in runs),
+           "on_cpu": median(r["sched"]["main_on_cpu_s"] for r in runs),
+           "waiting_for_core": median(r["sched"]["main_runnable_wait_s"] for r in runs)}
+    out["blocked_or_idle"] = median(r["wall_s"] - r["sched"]["main_on_cpu_s"] - r["sched"]["main_runnable_wait_s"]
+                                    for r in runs)
+    return out
 
 
 def stage_ms(runs: list[dict[str, Any]]) -> dict[str, float]:
@@ -91,6 +116,7 @@ def measure(articles: int, runs: int, rss_sizes: list[int], schema: bool, work: 
         "peak_rss_mb": {str(size): v for size, v in sorted(rss.items())},
         "server_busy_max": max(busy),
     }
+    res["reactor_s"] = {k: _reactor([p[k] for p in pairs]) for k in pairs[0]}
     if schema:
         res["schema_wall_ratio"] = median(ratio(p["ours+schema"]["wall_s"], p["ours"]["wall_s"]) for p in pairs)
         res["schema_cpu_ratio"] = median(ratio(p["ours+schema"]["cpu_s"], p["ours"]["cpu_s"]) for p in pairs)
@@ -112,6 +138,11 @@ def report(res: dict[str, Any]) -> str:
     if "schema_wall_ratio" in res:
         out.append(f"schema validation on: wall {100 * (res['schema_wall_ratio'] - 1):+.1f}%, CPU "
                    f"{100 * (res['schema_cpu_ratio'] - 1):+.1f}% (the threshold for on-by-default: < 5%)")
+    for kind, r in (res.get("reactor_s") or {}).items():
+        if r:
+            out.append(f"{kind}: reactor thread {r['wall']:.1f} s wall = {r['on_cpu']:.1f} s on a core + "
+                       f"{r['waiting_for_core']:.1f} s runnable waiting for a core (shared machine) + "
+                       f"{r['blocked_or_idle']:.1f} s blocked, waiting for the GIL or idle")
     for size, v in res["peak_rss_mb"].items():
         out.append(f"peak RSS at {size} articles: ours {v['ours']:.0f} MB, minimal {v['minimal']:.0f} MB, "
                    f"difference {v['ours'] - v['minimal']:+.0f} MB")
