@@ -105,6 +105,8 @@ class StageClock:
             clock.crawler = crawler
             crawler.signals.connect(clock._started, signal=signals.engine_started)
             crawler.signals.connect(clock._stopped, signal=signals.engine_stopped)
+            # connected before any extension's: the peak RSS of the crawl before the close handlers run
+            crawler.signals.connect(clock._closing, signal=signals.spider_closed)
             return original(cls, crawler, *args, **kwargs)
 
         spider_cls.from_crawler = classmethod(from_crawler)  # type: ignore[assignment]
@@ -112,8 +114,14 @@ class StageClock:
     def _started(self) -> None:
         self.engine_started, self.wall_started = time.process_time(), time.monotonic()
 
+    def _closing(self) -> None:
+        import resource
+
+        self.maxrss_crawling = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
     def _stopped(self) -> None:
         self.engine_stopped, self.wall_stopped = time.process_time(), time.monotonic()
+        _dump_allocations()
 
     def result(self) -> dict[str, Any]:
         import resource
@@ -129,8 +137,24 @@ class StageClock:
         stats = dict(self.crawler.stats.get_stats()) if self.crawler is not None and self.crawler.stats else {}
         return {"cpu_s": cpu, "process_cpu_s": end, "calls": dict(self.calls), "sched": _sched(usage),
                 "engine_wall_s": (self.wall_stopped or 0) - (self.wall_started or 0),
-                "maxrss_kib": usage.ru_maxrss,
+                "maxrss_kib": usage.ru_maxrss, "maxrss_crawling_kib": getattr(self, "maxrss_crawling", None),
                 "stats": {k: v for k, v in stats.items() if isinstance(v, (int, float, str))}}
+
+
+def _dump_allocations() -> None:
+    """``TEMPO_BENCH_TRACEMALLOC=<file>``: the 40 largest allocation sites still held when the engine stops
+    (what grows with the articles of a run), written to the file (slow: for finding memory, not timing)."""
+    import os
+    import tracemalloc
+
+    where = os.environ.get("TEMPO_BENCH_TRACEMALLOC")
+    if not where or not tracemalloc.is_tracing():
+        return
+    stats = tracemalloc.take_snapshot().statistics("traceback")[:40]
+    with open(where, "w", encoding="utf-8") as fh:
+        for stat in stats:
+            fh.write(f"{stat.size / 1024:10.0f} KiB {stat.count:8d} blocks\n")
+            fh.writelines(f"      {line}\n" for line in stat.traceback.format()[-6:])
 
 
 def _sched(usage: Any) -> dict[str, float]:
@@ -224,6 +248,12 @@ def run_minimal(args: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
+    import os
+
+    if os.environ.get("TEMPO_BENCH_TRACEMALLOC"):
+        import tracemalloc
+
+        tracemalloc.start(6)
     kind, out = argv[0], argv[1]
     rest = argv[2:]
     profile = None

@@ -83,7 +83,10 @@ def run(kind: str, replica: ReplicaProcess, workdir: Path, settings: dict[str, s
     articles = requests.get("article", 0)
     return {
         "kind": kind, "exit": proc.returncode, "wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
-        "peak_rss_mb": usage.ru_maxrss / 1024, "requests": requests, "articles": articles,
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+        # the same before the spider's close handlers ran (ours: the monitors' report, matplotlib imported)
+        "crawling_rss_mb": (child.get("maxrss_crawling_kib") or 0) / 1024,
+        "requests": requests, "articles": articles,
         "pages_per_s": articles / wall if wall else 0.0,
         "engine_pages_per_s": articles / child["engine_wall_s"] if child.get("engine_wall_s") else 0.0,
         "server_cpu_s": server_cpu, "server_busy": server_cpu / wall if wall else 0.0,

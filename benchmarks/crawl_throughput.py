@@ -79,6 +79,7 @@ def measure(articles: int, runs: int, rss_sizes: list[int], schema: bool, work: 
     pairs: list[dict[str, dict[str, Any]]] = []
     busy: list[float] = []
     rss: dict[int, dict[str, float]] = {}
+    crawling: dict[int, dict[str, float]] = {}   # the same before the close handlers (report drawing) ran
     with ReplicaProcess(articles) as replica:
         floor = int(articles * 0.99)
         print(f"crawl throughput: replica {replica.origin} serving {replica.pages} article pages", flush=True)
@@ -93,6 +94,7 @@ def measure(articles: int, runs: int, rss_sizes: list[int], schema: bool, work: 
             pairs.append(pair)
             busy += [r["server_busy"] for r in pair.values()]
         rss[articles] = {k: median(p[k]["peak_rss_mb"] for p in pairs) for k in ("ours", "minimal")}
+        crawling[articles] = {k: median(p[k]["crawling_rss_mb"] for p in pairs) for k in ("ours", "minimal")}
     for size in rss_sizes:
         if size == articles:
             continue
@@ -101,6 +103,7 @@ def measure(articles: int, runs: int, rss_sizes: list[int], schema: bool, work: 
             got = {kind: _one(kind, replica, work, f"{kind}-{size}", int(size * 0.99)) for kind in ("minimal", "ours")}
         busy += [r["server_busy"] for r in got.values()]
         rss[size] = {k: got[k]["peak_rss_mb"] for k in ("ours", "minimal")}
+        crawling[size] = {k: got[k]["crawling_rss_mb"] for k in ("ours", "minimal")}
     ratios = [ratio(p["ours"]["pages_per_s"], p["minimal"]["pages_per_s"]) for p in pairs]
     engine_ratios = [ratio(p["ours"]["engine_pages_per_s"], p["minimal"]["engine_pages_per_s"]) for p in pairs]
     res: dict[str, Any] = {
@@ -114,6 +117,7 @@ def measure(articles: int, runs: int, rss_sizes: list[int], schema: bool, work: 
                                   p["minimal"]["cpu_s"] / max(p["minimal"]["articles"], 1)) for p in pairs),
         "requests": {k: pairs[-1][k]["requests"] for k in pairs[-1]},
         "peak_rss_mb": {str(size): v for size, v in sorted(rss.items())},
+        "crawling_rss_mb": {str(size): v for size, v in sorted(crawling.items())},
         "server_busy_max": max(busy),
     }
     res["reactor_s"] = {k: _reactor([p[k] for p in pairs]) for k in pairs[0]}
@@ -146,6 +150,11 @@ def report(res: dict[str, Any]) -> str:
     for size, v in res["peak_rss_mb"].items():
         out.append(f"peak RSS at {size} articles: ours {v['ours']:.0f} MB, minimal {v['minimal']:.0f} MB, "
                    f"difference {v['ours'] - v['minimal']:+.0f} MB")
+        c = (res.get("crawling_rss_mb") or {}).get(size)
+        if c and c["ours"] and c["minimal"]:
+            out.append(f"  before the close handlers (ours: the run report, matplotlib imported to draw its plots): "
+                       f"ours {c['ours']:.0f} MB, minimal {c['minimal']:.0f} MB, difference "
+                       f"{c['ours'] - c['minimal']:+.0f} MB")
     out.append("requests by kind (last pair): " + "; ".join(f"{k}: {v}" for k, v in res["requests"].items()))
     out.append(f"replica server busy at most {res['server_busy_max']:.0%} of one core during any crawl: "
                f"{'not the bottleneck' if res['server_busy_max'] < 0.6 else 'CLOSE TO SATURATION, figures suspect'}")
