@@ -7,7 +7,9 @@ candidate is checked against the file before a revisit refers to it (the record 
 ``response`` with the row's record id): rows a crash left without their record (torn and cut by the repair,
 lost with unsynced data), rows of a file removed and created again, and a damaged or missing index only cost
 revisits (a full response is written), never a revisit without its payload. Rows of earlier days are dropped
-when a run first uses the index (revisits only refer to the file they are in, one file a day).
+when a run first uses the index (revisits only refer to the file they are in, one file a day). Each row is its
+own transaction (WAL, ``synchronous=NORMAL``: a commit is a write, not an fsync), so workers sharing an archive
+folder (docs/distributed.md) never hold the index's write lock for long.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from tempo_crawler.archive.records import Original
 logger = logging.getLogger(__name__)
 
 NAME = ".revisits.sqlite"
-COMMIT_EVERY = 500    # rows per transaction (WAL, synchronous=NORMAL: a commit is a write, not an fsync)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS originals (
@@ -51,13 +52,15 @@ class RevisitIndex:
     def __init__(self, directory: Path) -> None:
         self.path = Path(directory) / NAME
         self.db: sqlite3.Connection | None = None
-        self.pending = 0
         self.broken = False      # the index could not be used: no candidates for the rest of the run
 
     def _connect(self, day: str) -> sqlite3.Connection | None:
         if self.db is None and not self.broken:
             try:
                 self.db = self._open(day)
+            except sqlite3.OperationalError as exc:   # busy (another worker), unwritable: not damage
+                logger.warning("archive: revisit index %s off for this run (%s)", self.path, exc)
+                self.broken = True
             except sqlite3.DatabaseError as exc:
                 # A damaged cache: start a new one (this run writes full responses where it would have revisits).
                 logger.warning("archive: revisit index %s unusable (%s); starting a new one", self.path, exc)
@@ -78,7 +81,6 @@ class RevisitIndex:
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute(_SCHEMA)
             db.execute("DELETE FROM originals WHERE day < ?", (day,))
-            db.execute("BEGIN")
         except sqlite3.DatabaseError:
             db.close()
             raise
@@ -108,11 +110,6 @@ class RevisitIndex:
             db.execute("INSERT OR REPLACE INTO originals VALUES (?,?,?,?,?,?,?,?,?,?)",
                        (file, uri, status, int(rendered), candidate.digest, o.record_id, o.date, day,
                         candidate.offset, candidate.length))
-            self.pending += 1
-            if self.pending >= COMMIT_EVERY:
-                db.execute("COMMIT")
-                db.execute("BEGIN")
-                self.pending = 0
         except sqlite3.DatabaseError as exc:
             self._off(exc)
 
@@ -120,13 +117,7 @@ class RevisitIndex:
         if self.db is None:
             return
         db, self.db = self.db, None
-        try:
-            if db.in_transaction:
-                db.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            logger.warning("archive: revisit index %s not saved (%s)", self.path, exc)
-        finally:
-            db.close()
+        db.close()
 
     def _off(self, exc: Exception) -> None:
         logger.warning("archive: revisit index %s off for the rest of this run (%s)", self.path, exc)

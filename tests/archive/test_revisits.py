@@ -104,3 +104,22 @@ def test_memory_does_not_grow_with_the_responses_of_a_run(tmp_path: Path) -> Non
         tracemalloc.stop()
         mw.spider_closed(None)
     assert grown < 150_000, f"{grown} bytes kept for 2,000 more responses"
+
+
+def test_two_workers_sharing_the_folder_each_revisit_their_own_file(tmp_path: Path,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
+    (c1, w1), (c2, w2) = run(tmp_path), run(tmp_path)
+    for n in range(20):                             # interleaved, as two processes would
+        fetch(w1, n, f"<p>one {n}</p>".encode())
+        fetch(w2, 100 + n, f"<p>two {n}</p>".encode())
+    again = [fetch(w1, 3, b"<p>one 3</p>"), fetch(w2, 103, b"<p>two 3</p>")]
+    w1.spider_closed(None)
+    w2.spider_closed(None)
+    assert [c.stats.get_value("tempo/archive/revisits") for c in (c1, c2)] == [1, 1]
+    index = ArchiveIndex.build(tmp_path)
+    assert len(index.files) == 2 and not index.problems
+    captures = {c.record_id: c for c in index.captures}
+    for request in again:
+        revisit = captures[request.meta[META]["record_id"]]
+        assert revisit.original is not None and revisit.original.file == revisit.file
+    assert not [r.getMessage() for r in caplog.records if "revisit index" in r.getMessage()]   # never locked out
