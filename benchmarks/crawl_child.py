@@ -107,12 +107,20 @@ class StageClock:
             crawler.signals.connect(clock._stopped, signal=signals.engine_stopped)
             # connected before any extension's: the peak RSS of the crawl before the close handlers run
             crawler.signals.connect(clock._closing, signal=signals.spider_closed)
+            crawler.signals.connect(clock._response, signal=signals.response_received)
             return original(cls, crawler, *args, **kwargs)
 
         spider_cls.from_crawler = classmethod(from_crawler)  # type: ignore[assignment]
 
     def _started(self) -> None:
         self.engine_started, self.wall_started = time.process_time(), time.monotonic()
+
+    def _response(self) -> None:
+        import os
+
+        self.responses = getattr(self, "responses", 0) + 1
+        if str(self.responses) == os.environ.get("TEMPO_BENCH_TRACEMALLOC_AT"):
+            _dump_allocations()
 
     def _closing(self) -> None:
         import resource
@@ -121,7 +129,10 @@ class StageClock:
 
     def _stopped(self) -> None:
         self.engine_stopped, self.wall_stopped = time.process_time(), time.monotonic()
-        _dump_allocations()
+        import os
+
+        if not os.environ.get("TEMPO_BENCH_TRACEMALLOC_AT"):
+            _dump_allocations()
 
     def result(self) -> dict[str, Any]:
         import resource
@@ -142,8 +153,9 @@ class StageClock:
 
 
 def _dump_allocations() -> None:
-    """``TEMPO_BENCH_TRACEMALLOC=<file>``: the 40 largest allocation sites still held when the engine stops
-    (what grows with the articles of a run), written to the file (slow: for finding memory, not timing)."""
+    """``TEMPO_BENCH_TRACEMALLOC=<file>``: the 40 largest allocation sites still held when the engine stops, or
+    at the ``TEMPO_BENCH_TRACEMALLOC_AT``-th response (what grows with the articles of a run), written to the
+    file (slow: for finding memory, not timing)."""
     import os
     import tracemalloc
 
