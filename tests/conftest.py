@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -79,3 +81,52 @@ def redis_url(redis_server: Any) -> str:
     """The session's redis-server, emptied for this test."""
     redis_server.flush()
     return redis_server.url
+
+
+# ---------------------------------------------------------------- the suite never shrinks silently
+# Everything a test reads is in the repository: opening or listing anything in the folder beside it that a
+# workplace may hold (shared/: notes, samples with a reader's e-mail address) fails the test at once.
+REPO = Path(__file__).resolve().parents[1]
+OUTSIDE = (str(REPO.parent / "shared"),)
+
+
+def _outside_repo(event: str, args: tuple[Any, ...]) -> None:
+    if event not in ("open", "os.listdir", "os.scandir") or not args or not isinstance(args[0], str | bytes | Path):
+        return
+    path = os.path.abspath(os.fsdecode(args[0]))
+    if any(path == root or path.startswith(root + os.sep) for root in OUTSIDE):
+        raise PermissionError(f"tests read only the repository; copy what a test needs under tests/: {path}")
+
+
+sys.addaudithook(_outside_repo)
+
+# The whole suite, as collected in a fresh clone (pytest --collect-only -q). A run of the whole suite (no
+# paths, -k, -m or --deselect) that collects fewer tests fails: a test went missing (a fixture not found, a
+# parametrisation over nothing). Raise it with the tests you add; lower it only with the tests you remove.
+SUITE_FLOOR = 1224
+_SHORT = pytest.StashKey[str]()
+
+
+def _whole_suite(config: pytest.Config) -> bool:
+    opt = config.option
+    if opt.keyword or opt.markexpr or getattr(opt, "deselect", None) or getattr(opt, "lf", False):
+        return False
+    testpaths = {(config.rootpath / p).resolve() for p in config.getini("testpaths")} or {config.rootpath}
+    return {Path(a.split("::")[0]).resolve() for a in config.args} <= testpaths | {config.rootpath}
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if _whole_suite(session.config) and len(session.items) < SUITE_FLOOR:
+        session.config.stash[_SHORT] = (f"only {len(session.items)} tests collected; the whole suite has "
+                                        f"{SUITE_FLOOR} (tests/conftest.py SUITE_FLOOR): a test went missing")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if session.config.stash.get(_SHORT, None) and exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    short = config.stash.get(_SHORT, None)
+    if short:
+        terminalreporter.write_sep("!", short, red=True)
