@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import socket
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,8 +14,9 @@ import pytest
 
 from tempo_crawler.exitcodes import DATA_QUALITY
 from tempo_crawler.urls import article_key
+from tests.replica.server import rewrite
 from tests.support.crawl import CrawlResult, run_crawl
-from tests.support.golden import goldens, token_prf
+from tests.support.golden import Golden, goldens, token_prf
 from tests.support.leaks import forbidden_in
 
 pytestmark = pytest.mark.crawl
@@ -35,19 +36,24 @@ def by_key(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def strip_origin(value: Any) -> Any:
-    """URLs compared by path and query: the replica serves every tempo.co host at its own origin."""
+def on_replica(value: Any, origin: str) -> Any:
+    """An expected value as the replica serves it: every tempo.co URL moved to the replica's ``origin`` by the
+    replica's one rewrite rule (tests/replica/server.py ``rewrite``: kanal hosts at the origin, statik.tempo.co
+    under /statik, rss.tempo.co under /rss); other hosts, paths and queries as the golden file has them."""
     if isinstance(value, str) and value.startswith(("http://", "https://")):
-        parts = urlsplit(value)
-        path = parts.path
-        if parts.netloc.startswith("127.0.0.1") and path.startswith("/statik/"):
-            path = path[len("/statik"):]  # the replica serves statik.tempo.co under /statik
-        return path + (f"?{parts.query}" if parts.query else "")
+        return rewrite(value, origin)
     if isinstance(value, list):
-        return [strip_origin(v) for v in value]
+        return [on_replica(v, origin) for v in value]
     if isinstance(value, dict):
-        return {k: strip_origin(v) for k, v in value.items()}
+        return {k: on_replica(v, origin) for k, v in value.items()}
     return value
+
+
+def later_by(when: str, golden_fetch: datetime, crawl_fetch: datetime) -> str:
+    """A related item's hand-written ``published_at`` ("N units before the golden's fetch time", to the minute)
+    as this crawl must give it: as much later as the crawl fetched the page after the golden's fetch time."""
+    moved = datetime.fromisoformat(when) + (crawl_fetch - golden_fetch)
+    return moved.replace(second=0, microsecond=0).isoformat()
 
 
 COMPARED = ["id", "url", "layout", "section", "title", "print_title", "lead", "summary", "reporters", "editors",
@@ -56,24 +62,63 @@ COMPARED = ["id", "url", "layout", "section", "title", "print_title", "lead", "s
             "is_free", "truncated"]
 
 
-def mismatches(item: dict[str, Any], expected: dict[str, Any]) -> list[str]:
-    bad = [f for f in COMPARED if strip_origin(item[f]) != strip_origin(expected[f])]
+def mismatches(item: dict[str, Any], golden: Golden, origin: str) -> list[str]:
+    """The fields in which a crawled item differs from its golden expectation (URLs with their hosts)."""
+    want = on_replica(golden.expected, origin)
+    bad = [f for f in COMPARED if item[f] != want[f]]
     crawled = datetime.fromisoformat(item["crawled_at"])
-    if len(item["related"]) != len(expected["related"]):
+    if len(item["related"]) != len(want["related"]):
         bad.append("related")
-    for got, want in zip(item["related"], expected["related"], strict=False):
-        same = {k: strip_origin(got[k]) == strip_origin(want[k]) for k in
-                ("title", "url", "relative_time", "image_caption", "summary")}
-        if not all(same.values()):
+    for got, exp in zip(item["related"], want["related"], strict=False):
+        if any(got[k] != exp[k] for k in ("title", "url", "relative_time", "image_caption", "summary")):
             bad.append("related")
-        elif want["relative_time"]:
-            # published_at is estimated from the fetch time: check it against this crawl's clock
-            est = datetime.fromisoformat(got["published_at"])
-            from tempo_crawler.text.dates import parse_relative
+        elif got["published_at"] != (later_by(exp["published_at"], golden.fetched_at, crawled)
+                                     if exp["relative_time"] else exp["published_at"]):
+            bad.append("related.published_at")
+    return bad
 
-            ref = datetime.fromisoformat(parse_relative(want["relative_time"], crawled))
-            if abs(est - ref) > timedelta(minutes=2):
-                bad.append("related.published_at")
+
+def twins(url: str) -> list[Golden]:
+    """The golden cases of the article at ``url`` (an AMP page and its desktop twin share one article)."""
+    found = [g for g in GOLDENS if article_key(g.expected["url"]) == article_key(url)]
+    assert found, f"{url} is not a golden article"
+    return found
+
+
+def golden_mismatches(item: dict[str, Any], origin: str) -> tuple[list[str], Golden]:
+    """Mismatches against the item's golden case (of twins, the closest) and that case."""
+    return min(((mismatches(item, g, origin), g) for g in twins(item["url"])), key=lambda x: len(x[0]))
+
+
+JSON_CELLS = ("editors_pick", "read_also", "related")
+
+
+def expected_cell(name: str, value: Any) -> Any:
+    """A golden value in the CSV cell form docs/exports.md gives, written out here: null an empty cell, booleans
+    true/false, body paragraphs joined by a blank line, other lists by " | "; JSON cells as the parsed value."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if name in JSON_CELLS:
+        return value
+    if isinstance(value, list):
+        return ("\n\n" if name == "body" else " | ").join(value)
+    return str(value)
+
+
+def cell_mismatches(row: dict[str, str], golden: Golden, origin: str) -> list[str]:
+    """The columns of a CSV row that differ from the golden item, compared by value (JSON cells parsed)."""
+    want = on_replica(golden.expected, origin)
+    crawled = datetime.fromisoformat(row["crawled_at"])
+    for r in want["related"]:
+        if r["relative_time"]:
+            r["published_at"] = later_by(r["published_at"], golden.fetched_at, crawled)
+    bad = []
+    for name in [*COMPARED, "related"]:
+        cell = json.loads(row[name]) if name in JSON_CELLS and row[name] else row[name]
+        if cell != expected_cell(name, want[name]):
+            bad.append(name)
     return bad
 
 
@@ -90,7 +135,7 @@ def test_crawl_exits_zero_and_reports_sources(full_crawl: CrawlResult) -> None:
     assert full_crawl.stats.get("tempo/quarantined", 0) == 0
 
 
-def test_every_world_article_exactly_once_with_golden_fields(full_crawl: CrawlResult) -> None:
+def test_every_world_article_exactly_once_with_golden_fields(full_crawl: CrawlResult, replica) -> None:  # noqa: ANN001
     items = by_key(full_crawl.items)
     # JSON-LD-only pages (tests/layouts/jsonld/) are served but not listed by the default replica: a healthy
     # full crawl reads every page it discovers by its layout (the fallback is crawled in test_evidence_crawl).
@@ -99,9 +144,9 @@ def test_every_world_article_exactly_once_with_golden_fields(full_crawl: CrawlRe
     for key, rows in items.items():
         assert len(rows) == 1, f"{key} exported {len(rows)} times"
         # twins (AMP / full&view=ok copies of one article): the item matches one of them
-        problems, want = min(((mismatches(rows[0], w), w) for w in expected[key]), key=lambda x: len(x[0]))
+        problems, golden = golden_mismatches(rows[0], replica.origin)
         assert problems == [], f"{key}: {problems}"
-        assert token_prf(want["body"], rows[0]["body"])[2] >= 0.99
+        assert token_prf(golden.expected["body"], rows[0]["body"])[2] >= 0.99
 
 
 def test_other_sections_are_not_crawled(full_crawl: CrawlResult) -> None:
@@ -136,7 +181,10 @@ def test_max_items_and_json_output(replica, tmp_path: Path) -> None:  # noqa: AN
     result = run_crawl(replica.origin, tmp_path, "-a", "max_items=3", output_name="items.json")
     assert result.returncode == 0
     data = json.loads(result.output.read_text("utf-8"))
-    assert isinstance(data, list) and len(data) == 3
+    assert isinstance(data, list) and len(data) == 3 and len(by_key(data)) == 3
+    assert result.stats["tempo/articles/scheduled"] == 3 and result.stats["tempo/skipped/max_items"] > 0
+    for item in data:  # whole items, each as its golden file has it
+        assert golden_mismatches(item, replica.origin)[0] == [], item["url"]
 
 
 def test_since_until_window(replica, tmp_path: Path) -> None:  # noqa: ANN001
@@ -220,8 +268,11 @@ def test_csv_feed_has_the_documented_columns(replica, tmp_path: Path) -> None:  
     result = run_crawl(replica.origin, tmp_path, "-a", "max_items=4", output_name="items.csv")
     assert result.returncode == 0
     assert result.lines[0].split(",") == list(ARTICLE_FIELDS)
-    assert len(result.items) == 4
-    assert all(json.loads(row["related"]) is not None and row["is_free"] in ("true", "false") for row in result.items)
+    assert len(result.items) == 4 and len(by_key(result.items)) == 4
+    for row in result.items:  # every cell by value: the golden item written in the documented cell forms
+        problems = min((cell_mismatches(row, g, replica.origin) for g in twins(row["url"])), key=len)
+        assert problems == [], (row["url"], problems)
+
 
 
 def test_a_healthy_run_logs_no_warning_and_ends_with_a_short_summary(full_crawl: CrawlResult) -> None:
