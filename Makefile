@@ -6,7 +6,7 @@ PORT ?= 8765
 ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: install install-test install-bench crawl test demo replica lint golden bench bench-kill clean-output bench-distributed
+.PHONY: install install-test install-bench crawl test demo replica lint golden bench bench-kill clean-output bench-distributed mutants
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,3 +68,13 @@ golden: install
 
 lint: install-test
 	$(VENV)/bin/ruff check .
+
+## mutation testing (mutmut, pyproject [tool.mutmut]) of layouts/, text/ and pipelines/ against the fast tests
+## (-m "not crawl"); long (an hour and more on 2 cores), not part of `make test`. MUTANTS="tempo_crawler.text*"
+## runs part of it; results stay in mutants/ (`.venv/bin/mutmut browse`, `mutmut show NAME`).
+MUTANT_JOBS ?= 2
+MUTANTS ?=
+mutants: install-test
+	$(PY) -m pip install -q -e '.[mutants]'
+	$(VENV)/bin/mutmut run --max-children $(MUTANT_JOBS) $(MUTANTS) > mutants.log 2>&1 || (tail -c 3000 mutants.log; exit 1)
+	$(PY) -m tests.support.mutants

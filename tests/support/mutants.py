@@ -1,0 +1,57 @@
+"""``make mutants``'s summary: per module of the mutated code, how many mutants the fast tests killed and which
+survived, read from mutmut's result files (``mutants/**/*.py.meta``). ``python -m tests.support.mutants [-v]``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+# mutmut's exit codes (mutmut/stats.py): 1 and 3 killed, 0 survived, 5/33 no test covers the code.
+KILLED, SURVIVED, NO_TESTS = {1, 3}, {0}, {5, 33}
+
+
+def status(code: int | None) -> str:
+    if code in KILLED:
+        return "killed"
+    if code in SURVIVED:
+        return "survived"
+    if code in NO_TESTS:
+        return "no tests"
+    return "not checked" if code is None else "other"
+
+
+def summary(root: Path = Path("mutants")) -> tuple[dict[str, Counter[str]], list[str]]:
+    """``({module: Counter(status)}, [surviving mutant names])`` over every result file under ``root``."""
+    counts: dict[str, Counter[str]] = {}
+    survivors = []
+    for meta in sorted(root.glob("tempo_crawler/**/*.py.meta")):
+        codes = json.loads(meta.read_text("utf-8")).get("exit_code_by_key", {})
+        if not any(c is not None for c in codes.values()):
+            continue
+        module = str(meta.relative_to(root))[: -len(".meta")]
+        counts[module] = Counter(status(c) for c in codes.values())
+        survivors += sorted(k for k, c in codes.items() if status(c) in ("survived", "no tests"))
+    return counts, survivors
+
+
+def main(argv: list[str]) -> int:
+    counts, survivors = summary()
+    if not counts:
+        print("no mutmut results under mutants/: run `make mutants` first")
+        return 1
+    total = Counter[str]()
+    for module, c in counts.items():
+        total.update(c)
+        print(f"{module:45} {c['killed']:5} killed {c['survived']:4} survived {c['no tests']:4} untested")
+    checked = total["killed"] + total["survived"] + total["no tests"]
+    print(f"{'all':45} {total['killed']:5} killed {total['survived']:4} survived {total['no tests']:4} untested"
+          f"  score {100 * total['killed'] / max(checked, 1):.1f}% of {checked}")
+    if "-v" in argv:
+        print("\n".join(survivors))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
