@@ -71,10 +71,12 @@ lint: install-test
 
 ## mutation testing (mutmut, pyproject [tool.mutmut]) of layouts/, text/ and pipelines/ against the fast tests
 ## (-m "not crawl"); long (an hour and more on 2 cores), not part of `make test`. MUTANTS="tempo_crawler.text*"
-## runs part of it; results stay in mutants/ (`.venv/bin/mutmut browse`, `mutmut show NAME`).
+## runs part of it; results stay in mutants/ (`.venv/bin/mutmut browse`, `mutmut show NAME`), made anew each time
+## (mutmut copies the package once and would test later edits of unmutated modules against the old copy).
 MUTANT_JOBS ?= 2
 MUTANTS ?=
 mutants: install-test
 	$(PY) -m pip install -q -e '.[mutants]'
+	rm -rf mutants
 	$(VENV)/bin/mutmut run --max-children $(MUTANT_JOBS) $(MUTANTS) > mutants.log 2>&1 || (tail -c 3000 mutants.log; exit 1)
 	$(PY) -m tests.support.mutants

@@ -1,0 +1,169 @@
+"""Layouts A1 and AMP: each link of their fallback chains with a value only that link gives (found by mutation
+testing, ``make mutants``: the golden pages answer most fields from JSON-LD, so the DOM links after it were
+never the ones read)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from tempo_crawler.items import Article
+from tempo_crawler.layouts.a1 import A1Parser, author_roles
+from tempo_crawler.layouts.amp import AMPParser
+from tempo_crawler.layouts.base import Page
+
+A1_URL = "https://dunia.tempo.co/read/1300001/judul-contoh"
+AMP_URL = "https://dunia.tempo.co/amp/1800001/judul-contoh"
+FETCHED = datetime(2020, 5, 1, 3, 0, tzinfo=timezone.utc)
+A1, AMP = A1Parser(), AMPParser()
+
+
+def script(data: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def a1(inner: str, head: str = "", outside: str = "") -> Article:
+    html = (f'<html><head>{head}</head><body>{outside}<section id="article">{inner}'
+            '<div id="isi"><p>TEMPO.CO, Jakarta - Isi.</p></div></section></body></html>')
+    page = Page(A1_URL, html, FETCHED)
+    assert A1.matches(page)
+    return A1.parse(page).article
+
+
+MARK = '<span id="date"></span>'   # an A1 marker that gives nothing
+
+
+def test_a1_title_chain() -> None:
+    assert a1(MARK + '<h1 itemprop="headline">Judul Itemprop</h1><h1>Lain</h1>').title == "Judul Itemprop"
+    assert a1(MARK + "<h1>Judul H1</h1>").title == "Judul H1"
+    assert a1(MARK + '<div class="headline">Judul Kelas</div>').title == "Judul Kelas"
+    assert a1(MARK, head='<meta property="og:title" content="Judul OG">').title == "Judul OG"
+
+
+def test_a1_people_from_the_author_box_then_itemprops() -> None:
+    box = '<div id="author">reporter: Ayu Contoh, Bima Contoh editor: Citra Contoh</div>'
+    a = a1(MARK + box)
+    assert (a.reporters, a.editors) == (["Ayu Contoh", "Bima Contoh"], ["Citra Contoh"])
+    a = a1(MARK, outside='<div id="author">reporter: Dedi Luar</div>')   # outside #article too
+    assert a.reporters == ["Dedi Luar"]
+    props = '<span itemprop="author"> Eka  Prop </span><span itemprop="editor">Fajar Prop</span>'
+    a = a1(MARK + props)
+    assert (a.reporters, a.editors) == (["Eka Prop"], ["Fajar Prop"])
+
+
+def test_a1_author_roles_split() -> None:
+    assert author_roles("reporter: Ana | editor: Budi - ") == (["Ana"], ["Budi"])
+    assert author_roles("penulis: Ana dan Citra; Dedi editor: Budi") == (["Ana", "Citra", "Dedi"], ["Budi"])
+    assert author_roles("editor: Budi reporter: Ana") == (["Ana"], ["Budi"])
+    assert author_roles(None) == ([], [])
+
+
+def test_a1_date_chain() -> None:
+    assert a1('<span id="date">Rabu, 06 Mei 2020</span><span id="time">14:05 WIB</span>').published_at \
+        == "Rabu, 06 Mei 2020 14:05 WIB"
+    assert a1('<span id="date">Rabu, 06 Mei 2020 14:05 WIB</span><span id="time">14:05 WIB</span>').published_at \
+        == "Rabu, 06 Mei 2020 14:05 WIB"
+    assert a1(MARK + '<time itemprop="datePublished">Kamis, 07 Mei 2020</time>').published_at == "Kamis, 07 Mei 2020"
+    assert a1(MARK + '<div class="sub-head"><p class="date">Jumat, 08 Mei 2020</p></div>').published_at \
+        == "Jumat, 08 Mei 2020"
+    assert a1(MARK, head='<meta property="article:published_time" content="2020-05-09T10:00:00+07:00">'
+              ).published_at == "2020-05-09T10:00:00+07:00"
+
+
+def test_a1_modified_from_json_ld_or_meta() -> None:
+    assert a1(MARK, head=script({"@type": "NewsArticle", "dateModified": "2020-05-10T10:00:00+07:00"})
+              ).modified_at == "2020-05-10T10:00:00+07:00"
+    assert a1(MARK, head='<meta property="article:modified_time" content="2020-05-11T10:00:00+07:00">'
+              ).modified_at == "2020-05-11T10:00:00+07:00"
+
+
+def test_a1_image_and_caption_chains() -> None:
+    fig = ('<figure><a href="/besar.jpg"><img src="/kecil.jpg" alt="Alt foto."></a>'
+           "<figcaption>Teks foto.</figcaption></figure>")
+    a = a1(MARK + fig)
+    assert (a.image_url, a.image_caption) == ("https://dunia.tempo.co/besar.jpg", "Teks foto.")
+    a = a1(MARK + '<figure><img src="/kecil.jpg" alt=" Alt  foto. "></figure>')
+    assert (a.image_url, a.image_caption) == ("https://dunia.tempo.co/kecil.jpg", "Alt foto.")
+    a = a1(MARK, head='<meta property="og:image" content="https://cdn.example/og.jpg">')
+    assert (a.image_url, a.image_caption) == ("https://cdn.example/og.jpg", None)
+    ld = script({"@type": "NewsArticle", "image": {"url": "https://cdn.example/ld.jpg", "caption": "Teks LD."}})
+    a = a1(MARK + fig, head=ld)
+    assert (a.image_url, a.image_caption) == ("https://cdn.example/ld.jpg", "Teks LD.")
+
+
+def test_a1_section_and_tags() -> None:
+    crumbs = '<ul class="breadcrumbs"><li>Home</li><li>Dunia</li><li>Asia</li></ul>'
+    assert a1(MARK + crumbs).section == "Dunia"
+    assert a1(MARK + '<span itemprop="name">Home</span><span itemprop="name"> Internasional </span>').section \
+        == "Internasional"
+    assert a1(MARK, head=script({"@type": "NewsArticle", "articleSection": "Dunia LD"})).section == "Dunia LD"
+    tags = '<ul class="tags"><li><a>Korea</a></li><li><a>Nuklir</a></li><li><a>korea</a></li></ul>'
+    assert a1(MARK + tags).tags == ["Korea", "Nuklir"]
+    assert a1(MARK + tags, head=script({"@type": "NewsArticle", "keywords": "satu, dua"})).tags == ["satu", "dua"]
+
+
+def amp(article: str, head: str = "", after: str = "", canonical: bool = True) -> Article:
+    link = '<link rel="canonical" href="https://dunia.tempo.co/read/1800001/judul-contoh">' if canonical else ""
+    html = (f'<!doctype html><html amp lang="id"><head>{link}{head}</head><body>'
+            f'<article class="detail-artikel">{article}<div class="detail-in"><p>TEMPO.CO, Jakarta - Isi.</p></div>'
+            f"</article>{after}</body></html>")
+    page = Page(AMP_URL, html, FETCHED)
+    assert AMP.matches(page)
+    return AMP.parse(page).article
+
+
+def test_amp_is_tempo_by_canonical_og_url_site_name_or_dateline() -> None:
+    body = '<div class="detail-in"><p>Isi.</p></div>'
+    html = '<html amp><head>{}</head><body>' + body + '</body></html>'
+    for head in ('<link rel="canonical" href="https://dunia.tempo.co/read/1/x">',
+                 '<meta property="og:url" content="https://dunia.TEMPO.co/read/1/x">',
+                 '<meta property="og:site_name" content="TEMPO.CO">'):
+        assert AMP.matches(Page(AMP_URL, html.format(head), FETCHED)), head
+    assert not AMP.matches(Page(AMP_URL, html.format('<meta property="og:site_name" content="Lain">'), FETCHED))
+    dated = '<html amp><body><div class="detail-in"><p> TEMPO.CO, Jakarta - Isi.</p></div></body></html>'
+    assert AMP.matches(Page(AMP_URL, dated, FETCHED))
+
+
+def test_amp_avatars_with_labels_or_by_position() -> None:
+    labelled = ('<div class="text-avatar"><p>Editor</p><h4 class="bold">Bima</h4></div>'
+                '<div class="text-avatar"><p>Reporter</p><h4 class="bold">Ayu</h4></div>')
+    a = amp(labelled)
+    assert (a.reporters, a.editors) == (["Ayu"], ["Bima"])
+    bare = ('<div class="text-avatar"><h4 class="bold">Ayu</h4></div>'
+            '<div class="text-avatar"><h4 class="bold">Bima</h4></div>'
+            '<div class="text-avatar"><h4 class="bold">Citra</h4></div>')
+    a = amp(bare)
+    assert (a.reporters, a.editors) == (["Ayu", "Citra"], ["Bima"])
+    props = '<span itemprop="author">Dedi</span><span itemprop="editor">Eka</span>'
+    a = amp(props)
+    assert (a.reporters, a.editors) == (["Dedi"], ["Eka"])
+
+
+def test_amp_title_date_modified_chains() -> None:
+    a = amp('<h1 class="title">Judul AMP</h1><h4 class="date">Sabtu, 25 November 2023 09:30 WIB</h4>',
+            head='<meta property="article:modified_time" content="2023-11-26T10:00:00+07:00">')
+    assert (a.title, a.published_at, a.modified_at) == (
+        "Judul AMP", "Sabtu, 25 November 2023 09:30 WIB", "2023-11-26T10:00:00+07:00")
+    a = amp('<h1>Judul H1</h1><p class="date">Minggu, 26 November 2023</p>',
+            head=script({"@type": "NewsArticle", "dateModified": "2023-11-27T10:00:00+07:00"}))
+    assert (a.title, a.published_at, a.modified_at) == ("Judul H1", "Minggu, 26 November 2023",
+                                                        "2023-11-27T10:00:00+07:00")
+    a = amp('<div class="detail-title"><span class="date">Senin, 27 November 2023</span></div>',
+            head='<meta property="og:title" content="Judul OG">'
+                 '<meta property="article:published_time" content="2023-11-27T08:00:00+07:00">')
+    assert (a.title, a.published_at) == ("Judul OG", "2023-11-27T08:00:00+07:00")
+
+
+def test_amp_image_caption_section_tags() -> None:
+    photo = ('<div class="foto-detail"><amp-img src="/amp.jpg" alt="Alt AMP."></amp-img>'
+             '<figcaption class="foto-caption">Teks AMP.</figcaption></div>')
+    a = amp(photo, after='<ul class="sitemap"><li>Beranda</li><li><span itemprop="name">Dunia</span></li></ul>'
+                         '<div class="box-tag-detail"><a>Satu</a><a>Dua</a></div>')
+    assert (a.image_url, a.image_caption) == ("https://dunia.tempo.co/amp.jpg", "Teks AMP.")
+    assert (a.section, a.tags) == ("Dunia", ["Satu", "Dua"])
+    a = amp('<figure><img src="/fig.jpg" alt="Alt figur."></figure>',
+            after='<ul class="sitemap"><li>Beranda</li><li>Kanal</li></ul>')
+    assert (a.image_url, a.image_caption, a.section) == ("https://dunia.tempo.co/fig.jpg", "Alt figur.", "Kanal")
+    a = amp("", head='<meta property="og:image" content="https://cdn.example/og.jpg">'
+                     + script({"@type": "NewsArticle", "articleSection": "Dunia LD"}))
+    assert (a.image_url, a.image_caption, a.section, a.tags) == ("https://cdn.example/og.jpg", None, "Dunia LD", [])
