@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,9 +25,23 @@ def test_golden_set_is_big_enough() -> None:
     assert any(g.expected["is_free"] is False and g.expected["truncated"] for g in GOLDENS)
 
 
-@pytest.fixture(scope="module")
-def parsed() -> dict:
-    return {g.name: parse_golden(g) for g in GOLDENS}
+_PARSED: dict[str, Any] = {}
+
+
+class Parsed:
+    """The golden pages parsed, each once per run. Under mutation testing (``make mutants`` sets
+    MUTANT_UNDER_TEST) each test parses its page itself, so that mutmut maps every test to the parser code
+    it runs: a page parsed once for the module would tie the parsers to one test of one field."""
+
+    def __getitem__(self, name: str) -> Any:
+        if os.environ.get("MUTANT_UNDER_TEST") or name not in _PARSED:
+            _PARSED[name] = parse_golden(next(g for g in GOLDENS if g.name == name))
+        return _PARSED[name]
+
+
+@pytest.fixture
+def parsed() -> Parsed:
+    return Parsed()
 
 
 @pytest.mark.parametrize("golden", GOLDENS, ids=[g.name for g in GOLDENS])
