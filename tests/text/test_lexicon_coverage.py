@@ -103,9 +103,13 @@ def check(case: dict[str, Any], target: str) -> list[str]:
         problems.append(f"{target}: the body around the case is {cleaned.body!r}, not the page's two paragraphs")
     with lexicon_without(kind, entry):
         leaked = parse(case, target)
-    if not where(leaked, leak):
+    needed = target in case.get("needed_in", case["in"])
+    if needed and not where(leaked, leak):
         problems.append(f"{target}: without this entry {leak!r} is still removed (another rule covers it: "
                         "drop the entry, or give it a case only it removes)")
+    if not needed and where(leaked, leak):
+        problems.append(f"{target}: without this entry {leak!r} leaks, but the case says another rule removes it "
+                        "there (needed_in)")
     return problems
 
 
@@ -115,6 +119,7 @@ def test_every_case_names_a_lexicon_entry_and_known_targets() -> None:
     assert stale == [], f"cases for entries no longer in lexicon.toml: {stale}"
     for c in CASES:
         assert c["in"] and set(c["in"]) <= set(TARGETS), c
+        assert c.get("needed_in", c["in"]) and set(c.get("needed_in", c["in"])) <= set(c["in"]), c
         assert c.get("place", "body") in ("body", "caption") and c.get("seen"), c
 
 
