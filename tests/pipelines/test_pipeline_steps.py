@@ -122,3 +122,53 @@ def test_store_dedupe_new_unchanged_revised_duplicate(store: SeenStore) -> None:
         pipe.process_item(twin)
     assert stats.values["tempo/dropped/duplicate_content"] == 1 and stats.values["tempo/dropped/unchanged"] == 1
     assert store.find([item_key(twin.url, twin.id)]).canonical_key == item_key(URL, "1234567")
+
+
+def test_clean_strips_chrome_from_every_text_field() -> None:
+    from tempo_crawler.items import Link, RelatedArticle
+    from tempo_crawler.pipelines.clean import clean_article
+
+    chrome = "Iklan"
+    a = clean_article(article(
+        title="Judul", lead=chrome, section=chrome, dateline=chrome, image_caption=chrome, agency=chrome,
+        reporters=[chrome, "Ayu"], editors=["Bima", chrome], tags=[chrome, "gaza"], body=[chrome, "Isi.", " "],
+        editors_pick=Link(chrome, "https://x/1"), read_also=[Link(chrome, "https://x/2"), Link("Lain", "https://x/3")],
+        related=[RelatedArticle(title=chrome), RelatedArticle(title="Judul R", url="https://x/4", relative_time=chrome,
+                                                              image_caption=chrome, summary=chrome)]))
+    assert (a.title, a.lead, a.section, a.dateline, a.image_caption, a.agency) == ("Judul", *[None] * 5)
+    assert (a.reporters, a.editors, a.tags, a.body) == (["Ayu"], ["Bima"], ["gaza"], ["Isi."])
+    assert a.editors_pick is None and a.read_also == [Link("Lain", "https://x/3")]
+    assert a.related == [RelatedArticle(title="Judul R", url="https://x/4")]
+
+
+def test_validate_names_every_problem_in_order() -> None:
+    from tempo_crawler.pipelines.validate import ValidatePipeline, problems
+
+    assert problems(Article()) == ["no_title", "no_body", "no_date", "no_id"]
+    assert problems(article()) == []
+    stats = Stats()
+    with pytest.raises(DropItem, match=f"invalid article {URL}: no_date, no_id"):
+        ValidatePipeline(stats).process_item(article(published_at=None, id=None))
+    assert stats.values == {"tempo/dropped/no_date": 1, "tempo/dropped/no_id": 1}
+
+
+def test_schema_errors_sorted_by_path_item_level_named_and_long_messages_cut() -> None:
+    import scrapy
+
+    from tempo_crawler.pipelines.schema import _MAX_MESSAGE, SchemaValidationPipeline, as_plain, schema_errors
+
+    errors = schema_errors({"title": 5, "body": "x" * 400, "zzz": 1})
+    paths = [e.split(":", 1)[0] for e in errors]
+    assert paths == sorted(paths) and "(item)" in paths and "body" in paths and "title" in paths
+    long = next(e for e in errors if e.startswith("body:"))
+    assert long.endswith("…") and len(long) == len("body: ") + _MAX_MESSAGE + 1
+    short = next(e for e in errors if e.startswith("title:"))
+    assert not short.endswith("…")
+
+    class Other(scrapy.Item):
+        url = scrapy.Field()
+
+    assert as_plain(Other(url="u")) == {"url": "u"}
+    with pytest.raises(DropItem, match=r"schema-invalid article u: .*; "):
+        SchemaValidationPipeline(None).process_item(Other(url="u"))
+    assert SchemaValidationPipeline(None).process_item("not an item") == "not an item"
