@@ -167,3 +167,56 @@ def test_amp_image_caption_section_tags() -> None:
     a = amp("", head='<meta property="og:image" content="https://cdn.example/og.jpg">'
                      + script({"@type": "NewsArticle", "articleSection": "Dunia LD"}))
     assert (a.image_url, a.image_caption, a.section, a.tags) == ("https://cdn.example/og.jpg", None, "Dunia LD", [])
+
+
+def test_a1_reads_inside_the_article_section_first() -> None:
+    outside = ('<h1>Judul Situs</h1><div id="author">reporter: Luar</div><figure><img src="/luar.jpg"></figure>'
+               '<ul class="tags"><li><a>luar</a></li></ul>')
+    inside = ('<h1>Judul Artikel</h1><span id="date">Rabu, 06 Mei 2020</span><div id="author">reporter: Dalam</div>'
+              '<figure><img src="/dalam.jpg"><figcaption>Teks dalam.</figcaption></figure>'
+              '<ul class="tags"><li><a>dalam</a></li></ul>')
+    a = a1(inside, outside=outside)
+    assert (a.title, a.reporters, a.image_url, a.image_caption, a.tags) == (
+        "Judul Artikel", ["Dalam"], "https://dunia.tempo.co/dalam.jpg", "Teks dalam.", ["dalam"])
+
+
+def test_a1_json_ld_people_and_the_fields_every_item_has() -> None:
+    ld = script({"@type": "NewsArticle", "author": {"@type": "Person", "name": "Ayu LD"}, "editor": "Bima LD"})
+    a = a1(MARK + '<div id="author">reporter: Lain editor: Lain</div>', head=ld)
+    assert (a.reporters, a.editors) == (["Ayu LD"], ["Bima LD"])
+    assert (a.id, a.url, a.layout, a.lead, a.is_free, a.truncated) == (
+        "1300001", A1_URL, "A1", None, True, False)
+    assert a.crawled_at == "2020-05-01T03:00:00+00:00" and a.body == ["Isi."] and a.dateline == "Jakarta"
+
+
+def test_a1_related_cards_are_read() -> None:
+    cards = ('<div class="card-box"><article class="text-card"><h3 class="title"><a href="/read/2/dua">Dua</a></h3>'
+             '<h4 class="date">3 jam lalu</h4></article></div>')
+    a = a1(MARK, outside=cards)
+    assert [(r.title, r.url, r.relative_time, r.published_at) for r in a.related] == [
+        ("Dua", "https://dunia.tempo.co/read/2/dua", "3 jam lalu", "2020-05-01T07:00:00+07:00")]
+
+
+def test_amp_reads_the_main_article_not_the_next_ones() -> None:
+    teaser = ('<article class="detail-artikel berikutnya"><h1 class="title">Berikutnya</h1>'
+              '<div class="card-box"><h3 class="title"><a href="/read/9/x">Di dalam</a></h3></div></article>'
+              '<div class="card-box"><h3 class="title"><a href="/read/8/y">Di luar</a></h3></div>')
+    own = '<div class="card-box"><h3 class="title"><a href="/read/7/z">Di artikel utama</a></h3></div>'
+    a = amp('<h1 class="title">Judul Utama</h1>' + own, after=teaser)
+    assert a.title == "Judul Utama" and [r.title for r in a.related] == ["Di dalam", "Di luar"]
+    ld = script({"@type": "NewsArticle", "headline": "Judul LD", "author": "Ayu LD", "editor": "Bima LD",
+                 "datePublished": "2023-11-25T09:30:00+07:00"})
+    a = amp('<div class="text-avatar"><h4 class="bold">Lain</h4></div>', head=ld)
+    assert (a.title, a.reporters, a.editors, a.published_at) == ("Judul LD", ["Ayu LD"], ["Bima LD"],
+                                                                 "2023-11-25T09:30:00+07:00")
+    assert (a.id, a.layout, a.lead, a.is_free, a.truncated) == ("1800001", "AMP", None, True, False)
+
+
+def test_amp_without_canonical_names_the_read_url_and_reads_an_articlebody_div() -> None:
+    html = ('<!doctype html><html amp><head><meta property="og:site_name" content="Tempo"></head><body>'
+            '<div class="detail-in"></div><div itemprop="articleBody"><p>TEMPO.CO, Jakarta - Isi lain.</p></div>'
+            '</body></html>')
+    page = Page("https://dunia.tempo.co/amp/1800002/amp-judul/amp", html, FETCHED)
+    assert AMP.matches(page)
+    a = AMP.parse(page).article
+    assert a.url == "https://dunia.tempo.co/read/1800002/amp-judul/amp" and a.id == "1800002"
