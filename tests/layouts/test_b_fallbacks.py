@@ -178,13 +178,14 @@ def test_parse_page_passes_the_fetch_time_and_url() -> None:
 
 
 def test_merge_takes_closing_parts_from_the_last_page_that_has_them() -> None:
-    first = Article(body=["a"], tags=["t1"], editors_pick=Link("p1", "u1"), agency="ANTARA",
-                    related=[RelatedArticle(title="r1")])
-    middle = Article(body=["b"], tags=["t2"], editors_pick=Link("p2", "u2"), agency="REUTERS",
+    first = Article(body=["a"], tags=["t1"], editors_pick=Link("p1", "u1"), closing_credit="ANTARA",
+                    agency="ANTARA", related=[RelatedArticle(title="r1")])
+    middle = Article(body=["b"], tags=["t2"], editors_pick=Link("p2", "u2"), closing_credit="IRA GUSLINA SUFA",
                      related=[RelatedArticle(title="r2")])
     last = Article(body=["c"])
     merged = merge_pages(first, [middle, last])
     assert merged.body == ["a", "b", "c"] and merged.tags == ["t1"]
-    assert (merged.editors_pick, merged.agency) == (Link("p2", "u2"), "REUTERS")
+    # the agency is the last credit's (a writer's name names none), never an earlier page's
+    assert (merged.editors_pick, merged.closing_credit, merged.agency) == (Link("p2", "u2"), "IRA GUSLINA SUFA", None)
     assert [r.title for r in merged.related] == ["r2"]
     assert merge_pages(Article(body=["a"]), [Article(body=["b"], tags=["t"])]).tags == ["t"]
