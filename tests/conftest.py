@@ -23,6 +23,14 @@ settings.register_profile("ci", derandomize=True, database=None, **_COMMON)
 settings.register_profile("dev", **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
+# ---------------------------------------------------------------- mutation testing (`make mutants`)
+# mutmut marks its bookkeeping runs (collecting which tests reach which code, checking that tests can fail) in
+# MUTANT_UNDER_TEST and keeps the same mark in this process; a subprocess a test starts (a scrapy command, a
+# timed parse) inherits only the environment and would run mutmut's bookkeeping without mutmut: it runs the
+# code as it is. While a mutant is under test the mark stays, so subprocesses run the mutant too.
+if os.environ.get("MUTANT_UNDER_TEST") in ("stats", "fail", "list_all_tests", "mutant_generation"):
+    del os.environ["MUTANT_UNDER_TEST"]
+
 # ---------------------------------------------------------------- the replica (tests/replica/server.py)
 
 

@@ -52,16 +52,21 @@ def _affixes() -> tuple[re.Pattern[str], re.Pattern[str]]:
             re.compile(rf"(?<!\w)(?:{suffixes})\s*$", re.IGNORECASE))
 
 
-def is_chrome(line: str | None) -> bool:
-    """True when the whole line is a chrome string (ad label, login modal, widget heading...)."""
-    if not line:
-        return False
+def _whole_line(line: str) -> bool:
+    """The line is one of the lexicon's whole-line strings (``exact``) or matches one of its ``patterns``."""
     collapsed = " ".join(line.split())   # split() splits at NBSP too: the key is this, casefolded (_key)
     if not collapsed:
         return False
     if collapsed.casefold() in _exact():
         return True
     return _patterns().match(collapsed) is not None
+
+
+def is_chrome(line: str | None) -> bool:
+    """True when the whole line is chrome (ad label, login modal, widget heading...): a whole-line string or
+    pattern, or chrome strings (``prefixes`` / ``suffixes``) that leave nothing of the line once cut off. A
+    string listed as a prefix or suffix is not listed again as a whole line."""
+    return bool(line) and bool(_key(line)) and strip_chrome(line) is None
 
 
 def strip_affixes(line: str) -> str:
@@ -84,12 +89,12 @@ def strip_affixes(line: str) -> str:
 
 def strip_chrome(line: str | None) -> str | None:
     """None when the line is chrome (or empty); else the line without chrome glued to its start or end."""
-    if not line or is_chrome(line):
+    if not line or _whole_line(line):
         return None
     rest = strip_affixes(line)
-    if rest and rest == " ".join(line.split()):   # nothing cut: is_chrome(rest) would repeat is_chrome(line)
+    if rest and rest == " ".join(line.split()):   # nothing cut: _whole_line(rest) would repeat _whole_line(line)
         return rest
-    return None if not rest or is_chrome(rest) else rest
+    return None if not rest or _whole_line(rest) else rest
 
 
 @lru_cache(maxsize=1)

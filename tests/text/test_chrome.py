@@ -18,7 +18,6 @@ STORY = "TEMPO.CO, Jakarta - Sekretaris Jenderal NATO Jens Stoltenberg mengataka
     (f"{STORY} Baca berita dengan sedikit iklan, klik disini.", STORY),
     (f"slot-iklan-300x100 {STORY} slot-iklan-728x90", STORY),
     (f"image-gnews {STORY}", STORY),
-    (f"{STORY} [email\u00a0protected]", STORY),
     (f"{STORY} Kami telah mengirimkan link aktivasi melalui email ke pembaca.", STORY),
     (f"Lupa Kata Sandi? Klik di Sini {STORY} Kirimkan Lagi Sekarang", STORY),
     (f"Scroll Untuk Melanjutkan image-gnews {STORY}", STORY),       # two glued labels
