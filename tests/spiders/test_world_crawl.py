@@ -187,6 +187,21 @@ def test_max_items_and_json_output(replica, tmp_path: Path) -> None:  # noqa: AN
         assert golden_mismatches(item, replica.origin)[0] == [], item["url"]
 
 
+def test_jsonld_fallback_pages_give_their_golden_items(replica, tmp_path: Path) -> None:  # noqa: ANN001
+    """The JSON-LD-only golden pages (tests/layouts/jsonld/, not listed by the default replica) read by URL:
+    every item whole, as its golden file has it (the fallback's end-to-end counterpart of test_golden)."""
+    pages = [g for g in GOLDENS if g.expected["layout"] == "JSONLD"]
+    assert len(pages) >= 3
+    urls = ",".join(rewrite(g.url, replica.origin) for g in pages)
+    result = run_crawl(replica.origin, tmp_path, "-a", f"start_urls={urls}")
+    # a run read only from JSON-LD says so (tests/monitors/); the items are still exported, whole
+    assert result.returncode == DATA_QUALITY, result.log[-3000:]
+    assert f"{len(pages)} read only from JSON-LD of {len(pages)}" in result.log
+    assert sorted(by_key(result.items)) == sorted(by_key([g.expected for g in pages]))
+    for item in result.items:
+        assert golden_mismatches(item, replica.origin)[0] == [], item["url"]
+
+
 def test_since_until_window(replica, tmp_path: Path) -> None:  # noqa: ANN001
     result = run_crawl(replica.origin, tmp_path, "-a", "since=2025-01-01", "-a", "until=2025-02-28")
     assert result.returncode == 0
