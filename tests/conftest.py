@@ -117,7 +117,7 @@ _SHORT = pytest.StashKey[str]()
 
 def _whole_suite(config: pytest.Config) -> bool:
     opt = config.option
-    if opt.keyword or opt.markexpr or getattr(opt, "deselect", None) or getattr(opt, "lf", False):
+    if opt.keyword or opt.markexpr or any(getattr(opt, o, None) for o in ("deselect", "ignore", "ignore_glob", "lf")):
         return False
     testpaths = {(config.rootpath / p).resolve() for p in config.getini("testpaths")} or {config.rootpath}
     return {Path(a.split("::")[0]).resolve() for a in config.args} <= testpaths | {config.rootpath}

@@ -8,8 +8,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-# mutmut's exit codes (mutmut/stats.py): 1 and 3 killed, 0 survived, 5/33 no test covers the code.
-KILLED, SURVIVED, NO_TESTS = {1, 3}, {0}, {5, 33}
+# mutmut's exit codes (mutmut/stats.py): 1 and 3 killed, 0 survived, 5/33 no test covers the code, the rest
+# timeouts (a mutant that makes a test hang is caught: counted with the killed in the score).
+KILLED, SURVIVED, NO_TESTS, TIMEOUT = {1, 3}, {0}, {5, 33}, {24, 36, 152, 255, -24}
 
 
 def status(code: int | None) -> str:
@@ -19,6 +20,8 @@ def status(code: int | None) -> str:
         return "survived"
     if code in NO_TESTS:
         return "no tests"
+    if code in TIMEOUT:
+        return "timeout"
     return "not checked" if code is None else "other"
 
 
@@ -37,17 +40,21 @@ def summary(root: Path = Path("mutants")) -> tuple[dict[str, Counter[str]], list
 
 
 def main(argv: list[str]) -> int:
-    counts, survivors = summary()
+    args = [a for a in argv if a != "-v"]
+    counts, survivors = summary(Path(args[0]) if args else Path("mutants"))
     if not counts:
         print("no mutmut results under mutants/: run `make mutants` first")
         return 1
     total = Counter[str]()
-    for module, c in counts.items():
-        total.update(c)
-        print(f"{module:45} {c['killed']:5} killed {c['survived']:4} survived {c['no tests']:4} untested")
-    checked = total["killed"] + total["survived"] + total["no tests"]
-    print(f"{'all':45} {total['killed']:5} killed {total['survived']:4} survived {total['no tests']:4} untested"
-          f"  score {100 * total['killed'] / max(checked, 1):.1f}% of {checked}")
+    for module, c in [*counts.items(), ("all", None)]:
+        if c is None:
+            c = total
+        else:
+            total.update(c)
+        caught = c["killed"] + c["timeout"]
+        checked = caught + c["survived"] + c["no tests"]
+        print(f"{module:45} {c['killed']:5} killed {c['timeout']:3} timeout {c['survived']:4} survived "
+              f"{c['no tests']:4} untested  score {100 * caught / max(checked, 1):5.1f}% of {checked}")
     if "-v" in argv:
         print("\n".join(survivors))
     return 0
