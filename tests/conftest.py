@@ -28,6 +28,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.enviro
 # MUTANT_UNDER_TEST and keeps the same mark in this process; a subprocess a test starts (a scrapy command, a
 # timed parse) inherits only the environment and would run mutmut's bookkeeping without mutmut: it runs the
 # code as it is. While a mutant is under test the mark stays, so subprocesses run the mutant too.
+# UNDER_MUTMUT tells tests that cache work across tests (tests/layouts/test_golden.py) not to: mutmut maps
+# each test to the code it runs itself.
+UNDER_MUTMUT = "MUTANT_UNDER_TEST" in os.environ
 if os.environ.get("MUTANT_UNDER_TEST") in ("stats", "fail", "list_all_tests", "mutant_generation"):
     del os.environ["MUTANT_UNDER_TEST"]
 

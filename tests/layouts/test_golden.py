@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import asdict
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import UNDER_MUTMUT
 from tests.support.golden import COMPARED_FIELDS, goldens, parse_golden, token_prf
 
 GOLDENS = goldens()
@@ -34,7 +34,7 @@ class Parsed:
     it runs: a page parsed once for the module would tie the parsers to one test of one field."""
 
     def __getitem__(self, name: str) -> Any:
-        if os.environ.get("MUTANT_UNDER_TEST") or name not in _PARSED:
+        if UNDER_MUTMUT or name not in _PARSED:
             _PARSED[name] = parse_golden(next(g for g in GOLDENS if g.name == name))
         return _PARSED[name]
 
