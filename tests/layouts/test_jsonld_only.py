@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 import json
 import re
+from datetime import datetime, timezone
+from typing import Any
 
 import pytest
 
@@ -78,3 +80,52 @@ def test_body_lines_are_bounded_and_markup_is_read_as_paragraphs() -> None:
     huge = "kata " * 200_000 + "\n" + "akhir"
     lines = ld_body_lines(huge)
     assert len(lines) == 1 and len(lines[0]) <= 500_000
+
+
+# ---------------------------------------------------------------- edges found by mutation testing (make mutants)
+
+FETCHED = datetime(2026, 4, 30, 3, 0, tzinfo=timezone.utc)
+PAGE_URL = "https://dunia.tempo.co/read/2100900/judul-contoh"
+
+
+def fallback_page(**ld: Any) -> str:
+    base = {"@type": "NewsArticle", "headline": "Judul Contoh", "datePublished": "2026-04-30T10:00:00+07:00",
+            "articleBody": "Paragraf satu.\nParagraf dua."}
+    return (f'<html><head><script type="application/ld+json">{json.dumps({**base, **ld})}</script></head>'
+            "<body><div>Tata letak yang belum dikenal.</div></body></html>")
+
+
+@pytest.mark.parametrize(("ld", "url"), [
+    ({}, PAGE_URL),
+    ({"mainEntityOfPage": {"@id": "https://www.tempo.co/internasional/judul-contoh-2100901"}},
+     "https://www.tempo.co/internasional/judul-contoh-2100901"),
+    ({"mainEntityOfPage": {"url": "https://www.tempo.co/internasional/judul-contoh-2100902"}},
+     "https://www.tempo.co/internasional/judul-contoh-2100902"),
+    ({"mainEntityOfPage": "https://www.tempo.co/internasional/judul-contoh-2100903"},
+     "https://www.tempo.co/internasional/judul-contoh-2100903"),
+    ({"url": " https://www.tempo.co/internasional/judul-contoh-2100904 "},
+     "https://www.tempo.co/internasional/judul-contoh-2100904"),
+    ({"mainEntityOfPage": {"@id": "https://www.tempo.co/internasional/judul-contoh-2100905",
+                           "url": "https://www.tempo.co/internasional/judul-contoh-2100906"}},
+     "https://www.tempo.co/internasional/judul-contoh-2100905"),            # @id first
+    ({"mainEntityOfPage": {"@id": "/relatif"}, "url": "https://www.tempo.co/internasional/judul-contoh-2100907"},
+     "https://www.tempo.co/internasional/judul-contoh-2100907"),            # not an absolute URL: the next one
+    ({"url": "https://www.tempo.co/tag/gaza"}, PAGE_URL),                  # its own URL names no article
+])
+def test_the_item_url_is_the_json_ld_own_article_url_else_the_page(ld: dict[str, Any], url: str) -> None:
+    parsed = parse_page(PAGE_URL, fallback_page(**ld), FETCHED)
+    assert parsed is not None and parsed.article.layout == "JSONLD"
+    assert parsed.article.url == url
+    assert parsed.article.id == re.search(r"(\d{7})", url).group(1)
+
+
+def test_nothing_is_read_from_the_dom_and_the_caption_leaves_the_body() -> None:
+    caption = "Warga berkumpul di alun-alun. ANTARA"
+    parsed = parse_page(PAGE_URL, fallback_page(
+        image={"@type": "ImageObject", "url": "https://statik.tempo.co/x.jpg", "caption": caption},
+        articleBody=f"Paragraf satu.\n{caption}\nParagraf dua."), FETCHED)
+    assert parsed is not None
+    assert parsed.dom_body == []      # the canary sees a page read from JSON-LD only
+    a = parsed.article
+    assert a.body == ["Paragraf satu.", "Paragraf dua."] and a.image_caption == caption
+    assert a.crawled_at == "2026-04-30T03:00:00+00:00" and a.related == []

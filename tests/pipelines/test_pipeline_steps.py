@@ -172,3 +172,122 @@ def test_schema_errors_sorted_by_path_item_level_named_and_long_messages_cut() -
     with pytest.raises(DropItem, match=r"schema-invalid article u: .*; "):
         SchemaValidationPipeline(None).process_item(Other(url="u"))
     assert SchemaValidationPipeline(None).process_item("not an item") == "not an item"
+
+
+# ---------------------------------------------------------------- edges found by mutation testing (make mutants)
+
+
+def test_bounds_drop_only_past_the_paragraph_limit_and_count_every_cut() -> None:
+    from tempo_crawler import limits
+    from tempo_crawler.items import Link
+    from tempo_crawler.pipelines.bounds import BoundsPipeline
+
+    stats = Stats()
+    pipe = BoundsPipeline.from_crawler(crawler(stats))
+    assert len(pipe.process_item(article(body=["Isi."] * limits.MAX_PARAGRAPHS)).body) == limits.MAX_PARAGRAPHS
+    with pytest.raises(DropItem, match=f"{limits.MAX_PARAGRAPHS + 1} paragraphs .*: {URL}$"):
+        pipe.process_item(article(body=["Isi."] * (limits.MAX_PARAGRAPHS + 1)))
+    long = "x" * (limits.MAX_TEXT + 1)
+    out = pipe.process_item(article(read_also=[Link(long, "https://x/1"), Link(long, "https://x/2"),
+                                               Link("Baca", "https://x/3")]))
+    assert out.read_also == [Link("Baca", "https://x/3")]
+    assert stats.values == {"tempo/dropped/too_long": 1, "tempo/limits/read_also.title": 2}
+
+
+def test_normalise_judges_dates_by_the_fetch_time_of_the_item() -> None:
+    stats = Stats()
+    pipe = NormalisePipeline.from_crawler(crawler(stats))
+    # fetched in 2020: a modification date of 2024 is more than a day after the fetch, whatever today is
+    out = pipe.process_item(article(crawled_at="2020-01-01T00:00:00+00:00", published_at="2019-12-31T08:00:00+07:00",
+                                    modified_at="2024-06-01T08:00:00+07:00"))
+    assert out.modified_at is None and out.published_at == "2019-12-31T08:00:00+07:00"
+    assert stats.values == {"tempo/dates/implausible_cleared": 1}
+
+
+def test_in_run_dedupe_keys_by_url_else_id_and_logs_repeats_at_info() -> None:
+    from tempo_crawler.pipelines.dedupe import DedupePipeline
+
+    pipe = DedupePipeline.from_crawler(crawler(Stats()))
+    no_key_url = "https://www.tempo.co/tag/gaza"           # a URL without an article key: the id decides
+    assert pipe.process_item(article(url=no_key_url, id="11")).id == "11"
+    assert pipe.process_item(article(url=no_key_url, id="12")).id == "12"
+    pipe.process_item(article())
+    with pytest.raises(DropItem, match=f"^duplicate article {item_key(URL, None)} \\({URL}\\)$") as info:
+        pipe.process_item(article(id="999"))
+    assert info.value.log_level == "INFO"                   # normal (desktop and AMP page), not a warning
+
+
+def test_store_dedupe_by_another_url_form_keeps_notes_of_new_items_and_resets_versions(store: SeenStore) -> None:
+    stats, notes = Stats(), FetchNotes()
+    pipe = StoreDedupePipeline.from_crawler(crawler(stats, context(store, notes)))
+    other_form = "a:1879931"
+    stored = {**article_to_dict(article(url="https://dunia.tempo.co/read/1879931/presiden-fiktif", id="1879931")),
+              "version": 1, "first_seen": "2026-11-01T00:00:00+00:00"}
+    store.record(stored, now="2026-11-01T00:00:00+00:00")
+    store.commit()
+    # the same story fetched under its new-site URL: only the listing's note ties it to the stored form
+    notes.note_fetch({item_key(URL, "1234567")}, {other_form}, None)
+    with pytest.raises(DropItem, match="unchanged since version 1") as info:
+        pipe.process_item(article())
+    assert info.value.log_level == "DEBUG"
+    # a new article keeps its notes (the store records them once it is exported) and starts at version 1
+    fresh = article(id="7654321", url=URL.replace("1234567", "7654321"), title="Lain", body=["Lain."])
+    notes.note_fetch({item_key(fresh.url, fresh.id)}, {"a:7654321"}, None)
+    out = pipe.process_item(replace(fresh, version=7, revised_at="2026-01-01T00:00:00+00:00"))
+    assert (out.version, out.revised_at) == (1, None)
+    assert notes.gather(fresh, pop=False).keys == {item_key(fresh.url, fresh.id), "a:7654321"}
+    twin = article(id="1879932", url="https://dunia.tempo.co/read/1879932/presiden-fiktif")
+    with pytest.raises(DropItem, match="same title and body") as info:
+        pipe.process_item(twin)
+    assert info.value.log_level == "INFO"
+
+
+def _fake_errors(*errors: tuple[list[Any], str]) -> Any:
+    """A jsonschema validator double that reports ``errors`` (path, message) in this order."""
+    return SimpleNamespace(iter_errors=lambda plain: iter(
+        SimpleNamespace(absolute_path=path, message=message) for path, message in errors))
+
+
+def test_schema_valid_items_never_reach_the_explaining_validator(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tempo_crawler.pipelines import schema
+
+    monkeypatch.setattr(schema, "validator", lambda: pytest.fail("jsonschema asked about a valid item"))
+    assert schema.schema_errors(article_to_dict(article(version=1, first_seen=None))) == []
+
+
+def test_schema_errors_keep_the_order_within_a_path_and_sort_paths_by_part(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tempo_crawler.pipelines import schema
+
+    exactly = "m" * schema._MAX_MESSAGE
+    monkeypatch.setattr(schema, "validator", lambda: _fake_errors(
+        (["a-c"], "second path"), (["a", "b"], "b first"), (["a", "b"], "a then"), ([], exactly)))
+    assert schema.schema_errors({"title": 5}) == [
+        f"(item): {exactly}",                     # a message of exactly the limit is not cut
+        "a/b: b first", "a/b: a then",            # one path: in the validator's order
+        "a-c: second path",                       # paths compared part by part ("a" before "a-c")
+    ]
+
+
+def test_schema_errors_when_the_two_validators_disagree(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tempo_crawler.pipelines import schema
+
+    monkeypatch.setattr(schema, "validator", lambda: _fake_errors())   # jsonschema finds nothing wrong
+    plain = article_to_dict(article(version=1))
+    plain["related"] = [{"title": 5}]
+    errors = schema.schema_errors(plain)
+    assert errors and all(e.startswith("related/0") for e in errors), errors   # jsonschema-rs says where
+
+
+def test_schema_pipeline_counts_into_the_crawl_stats_and_joins_every_error() -> None:
+    from tempo_crawler.pipelines.schema import SchemaValidationPipeline, schema_errors
+
+    stats = Stats()
+    c = SimpleNamespace(stats=stats, settings=SimpleNamespace(getbool=lambda name, default: default))
+    pipe = SchemaValidationPipeline.from_crawler(c)
+    pipe.process_item(article(version=1))
+    bad = {**article_to_dict(article(version=1)), "title": 5, "body": "x"}
+    with pytest.raises(DropItem) as info:
+        pipe.process_item(bad)
+    assert str(info.value) == f"schema-invalid article {URL}: " + "; ".join(schema_errors(bad))
+    assert len(schema_errors(bad)) == 2
+    assert stats.values == {"tempo/schema/valid": 1, "tempo/dropped/schema_invalid": 1}

@@ -1,8 +1,11 @@
 """``make mutants``'s summary: per module of the mutated code, how many mutants the fast tests killed and which
-survived, read from mutmut's result files (``mutants/**/*.py.meta``). ``python -m tests.support.mutants [-v]``."""
+survived, read from mutmut's result files (``mutants/**/*.py.meta``). ``python -m tests.support.mutants [-v]
+[RESULTS_DIR]``; ``-v`` lists every surviving mutant with the line it changes (as ``mutmut show`` would)."""
 
 from __future__ import annotations
 
+import ast
+import difflib
 import json
 import sys
 from collections import Counter
@@ -39,6 +42,21 @@ def summary(root: Path = Path("mutants")) -> tuple[dict[str, Counter[str]], list
     return counts, survivors
 
 
+def changed_line(root: Path, name: str) -> str:
+    """The line a mutant changes, ``old  =>  new`` (whitespace collapsed), read from mutmut's copy of the module:
+    the mutant's function beside the original (``…__mutmut_orig``)."""
+    module, func = name.rsplit(".", 1)
+    source = (root / (module.replace(".", "/") + ".py")).read_text("utf-8")
+    base = func.rsplit("__mutmut_", 1)[0]
+    found = {n.name: ast.get_source_segment(source, n) or "" for n in ast.walk(ast.parse(source))
+             if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name in (func, base + "__mutmut_orig")}
+    old = found.get(base + "__mutmut_orig", "").splitlines()[1:]
+    new = found.get(func, "").splitlines()[1:]
+    removed = [" ".join(x[1:].split()) for x in difflib.ndiff(old, new) if x.startswith("- ")]
+    added = [" ".join(x[1:].split()) for x in difflib.ndiff(old, new) if x.startswith("+ ")]
+    return f"{' / '.join(removed)}  =>  {' / '.join(added) or '(removed)'}"
+
+
 def main(argv: list[str]) -> int:
     args = [a for a in argv if a != "-v"]
     counts, survivors = summary(Path(args[0]) if args else Path("mutants"))
@@ -56,7 +74,9 @@ def main(argv: list[str]) -> int:
         print(f"{module:45} {c['killed']:5} killed {c['timeout']:3} timeout {c['survived']:4} survived "
               f"{c['no tests']:4} untested  score {100 * caught / max(checked, 1):5.1f}% of {checked}")
     if "-v" in argv:
-        print("\n".join(survivors))
+        root = Path(args[0]) if args else Path("mutants")
+        for name in survivors:
+            print(f"{name}\t{changed_line(root, name)}")
     return 0
 
 
