@@ -189,3 +189,9 @@ def test_merge_takes_closing_parts_from_the_last_page_that_has_them() -> None:
     assert (merged.editors_pick, merged.closing_credit, merged.agency) == (Link("p2", "u2"), "IRA GUSLINA SUFA", None)
     assert [r.title for r in merged.related] == ["r2"]
     assert merge_pages(Article(body=["a"]), [Article(body=["b"], tags=["t"])]).tags == ["t"]
+
+
+def test_a_later_page_that_only_repeats_the_head_adds_no_paragraph() -> None:
+    first = Article(title="Judul", body=["a"], image_caption="Foto. ANTARA", editors=["Bima"])
+    again = Article(title="Judul", body=["Judul", "Editor", "Bima", "Foto. ANTARA"])
+    assert merge_pages(first, [again]).body == ["a"]

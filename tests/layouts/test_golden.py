@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import asdict
 from pathlib import Path
@@ -25,18 +26,21 @@ def test_golden_set_is_big_enough() -> None:
     assert any(g.expected["is_free"] is False and g.expected["truncated"] for g in GOLDENS)
 
 
-_PARSED: dict[str, Any] = {}
+_PARSED: dict[tuple[str, str | None], Any] = {}
 
 
 class Parsed:
-    """The golden pages parsed, each once per run. Under mutation testing (``make mutants`` sets
-    MUTANT_UNDER_TEST) each test parses its page itself, so that mutmut maps every test to the parser code
-    it runs: a page parsed once for the module would tie the parsers to one test of one field."""
+    """The golden pages parsed, each once per run. Under mutation testing (``make mutants``) each page is parsed
+    once per mutant (mutmut runs each mutant in a process of its own, its name in MUTANT_UNDER_TEST), and in
+    mutmut's bookkeeping phase once per test, so that mutmut maps every test to the parser code it runs: a page
+    parsed once for the module would tie the parsers to one test of one field."""
 
     def __getitem__(self, name: str) -> Any:
-        if UNDER_MUTMUT or name not in _PARSED:
-            _PARSED[name] = parse_golden(next(g for g in GOLDENS if g.name == name))
-        return _PARSED[name]
+        mutant = os.environ.get("MUTANT_UNDER_TEST")
+        key = (name, mutant)
+        if (UNDER_MUTMUT and not mutant) or key not in _PARSED:
+            _PARSED[key] = parse_golden(next(g for g in GOLDENS if g.name == name))
+        return _PARSED[key]
 
 
 @pytest.fixture
