@@ -111,6 +111,8 @@ def fallback_page(**ld: Any) -> str:
     ({"mainEntityOfPage": {"@id": "/relatif"}, "url": "https://www.tempo.co/internasional/judul-contoh-2100907"},
      "https://www.tempo.co/internasional/judul-contoh-2100907"),            # not an absolute URL: the next one
     ({"url": "https://www.tempo.co/tag/gaza"}, PAGE_URL),                  # its own URL names no article
+    ({"url": "http://www.tempo.co/internasional/judul-contoh-2100908"},
+     "http://www.tempo.co/internasional/judul-contoh-2100908"),
 ])
 def test_the_item_url_is_the_json_ld_own_article_url_else_the_page(ld: dict[str, Any], url: str) -> None:
     parsed = parse_page(PAGE_URL, fallback_page(**ld), FETCHED)
@@ -129,3 +131,12 @@ def test_nothing_is_read_from_the_dom_and_the_caption_leaves_the_body() -> None:
     a = parsed.article
     assert a.body == ["Paragraf satu.", "Paragraf dua."] and a.image_caption == caption
     assert a.crawled_at == "2026-04-30T03:00:00+00:00" and a.related == []
+
+
+@pytest.mark.parametrize(("section", "read"), [
+    ("Dunia", "Dunia"), (["  ", "Dunia"], "Dunia"), ([5, "Dunia"], "Dunia"), ([5, " "], None), ([], None),
+    (5, None), ({"name": "Dunia"}, None),
+])
+def test_the_section_is_the_first_text_of_article_section(section: Any, read: str | None) -> None:
+    parsed = parse_page(PAGE_URL, fallback_page(articleSection=section), FETCHED)
+    assert parsed is not None and parsed.article.section == read
