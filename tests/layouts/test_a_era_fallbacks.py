@@ -220,3 +220,20 @@ def test_amp_without_canonical_names_the_read_url_and_reads_an_articlebody_div()
     assert AMP.matches(page)
     a = AMP.parse(page).article
     assert a.url == "https://dunia.tempo.co/read/1800002/amp-judul/amp" and a.id == "1800002"
+
+
+def test_a1_title_prefers_the_headline_h1_and_tags_skip_empty_links() -> None:
+    assert a1(MARK + '<h1>Rubrik</h1><h1 itemprop="headline">Judul Itemprop</h1>').title == "Judul Itemprop"
+    assert a1(MARK + '<ul class="tags"><li><a></a></li><li><a>Korea</a></li></ul>').tags == ["Korea"]
+
+
+def test_a1_author_roles_of_three_marks_and_names_kept_whole() -> None:
+    assert author_roles("reporter: Ana editor: Budi penulis: Citra") == (["Ana", "Citra"], ["Budi"])
+    assert author_roles("reporter: Xavier Contoh - editor: Budi X") == (["Xavier Contoh"], ["Budi X"])
+
+
+def test_amp_an_empty_label_counts_as_no_label() -> None:
+    boxes = ('<div class="text-avatar"><p>Reporter</p><h4 class="bold">Ayu</h4></div>'
+             '<div class="text-avatar"><p></p><h4 class="bold">Bima</h4></div>')
+    a = amp(boxes)
+    assert (a.reporters, a.editors) == (["Ayu"], ["Bima"])

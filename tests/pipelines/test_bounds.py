@@ -97,3 +97,14 @@ def test_glued_chrome_leaves_every_text_field() -> None:
         image_caption="image-gnews Foto NATO"))
     assert (a.title, a.body, a.image_caption) == ("NATO Setujui Bantuan", ["Paragraf satu."], "Foto NATO")
     assert leaks_in(json.loads(json.dumps(asdict(a)))) == {}
+
+
+def test_each_related_field_is_cut_and_counted_under_its_own_name() -> None:
+    """Found by mutation testing (make mutants): the names of the related item's cuts."""
+    text, date, url = "t" * (limits.MAX_TEXT + 1), "d" * (limits.MAX_DATE_TEXT + 1), URL + "x" * limits.MAX_URL
+    a, cuts = bound_article(article(related=[
+        RelatedArticle(title="Judul", url=url, relative_time=date, published_at=date, image_caption=text, summary=text),
+        RelatedArticle(title=text, url=URL)]))
+    assert a.related == [RelatedArticle(title="Judul")]
+    assert cuts == {"related.title": 1, "related.url": 1, "related.relative_time": 1, "related.published_at": 1,
+                    "related.image_caption": 1, "related.summary": 1}
