@@ -214,12 +214,20 @@ def test_amp_reads_the_main_article_not_the_next_ones() -> None:
 
 def test_amp_without_canonical_names_the_read_url_and_reads_an_articlebody_div() -> None:
     html = ('<!doctype html><html amp><head><meta property="og:site_name" content="Tempo"></head><body>'
-            '<div class="detail-in"></div><div itemprop="articleBody"><p>TEMPO.CO, Jakarta - Isi lain.</p></div>'
-            '</body></html>')
+            '<figure><figcaption class="foto-caption">Foto. ANTARA</figcaption></figure>'
+            '<div itemprop="articleBody"><p>TEMPO.CO, Jakarta - Isi lain.</p></div>'
+            '<div class="card-box"><h3 class="title"><a href="/read/8/y">Kartu</a></h3></div></body></html>')
     page = Page("https://dunia.tempo.co/amp/1800002/amp-judul/amp", html, FETCHED)
     assert AMP.matches(page)
     a = AMP.parse(page).article
     assert a.url == "https://dunia.tempo.co/read/1800002/amp-judul/amp" and a.id == "1800002"
+    assert a.body == ["Isi lain."] and a.dateline == "Jakarta"
+    assert [r.title for r in a.related] == ["Kartu"]     # no main article box: every card is related
+    # only the first /amp/ becomes /read/
+    page = Page("https://dunia.tempo.co/amp/1800003/amp/", html, FETCHED)
+    assert AMP.parse(page).article.url.startswith("https://dunia.tempo.co/read/1800003/amp")
+    no_body = html.replace('itemprop="articleBody"', 'class="lain"')
+    assert AMP.parse(Page("https://dunia.tempo.co/amp/1800002/x", no_body, FETCHED)).article.body == []
 
 
 def test_a1_title_prefers_the_headline_h1_and_tags_skip_empty_links() -> None:
@@ -237,3 +245,24 @@ def test_amp_an_empty_label_counts_as_no_label() -> None:
              '<div class="text-avatar"><p></p><h4 class="bold">Bima</h4></div>')
     a = amp(boxes)
     assert (a.reporters, a.editors) == (["Ayu"], ["Bima"])
+
+
+def test_amp_title_date_caption_section_tag_chains_past_their_first_link() -> None:
+    a = amp('<h1>Rubrik</h1><h1 class="title">Judul Utama</h1>'
+            '<div class="detail-title"><span class="date">Jumat, 14 Juni 2024 08:00 WIB</span></div>'
+            '<div class="foto-detail"><amp-img src="https://statik.tempo.co/x.jpg"></amp-img>'
+            '<figcaption>Keterangan lain.</figcaption><figcaption class="foto-caption">Warga antre. ANTARA</figcaption>'
+            '</div><div class="detail-in"><p>Warga antre. ANTARA</p></div>',
+            after='<ul class="sitemap"><li>Home</li><li><span itemprop="name">Dunia</span> &#8250;</li></ul>'
+                  '<div class="box-tag-detail"><a></a><a>Gaza</a></div>')
+    assert (a.title, a.published_at) == ("Judul Utama", "Jumat, 14 Juni 2024 08:00 WIB")
+    assert a.image_caption == "Warga antre. ANTARA" and a.body == []   # the caption repeated: not body
+    assert (a.section, a.tags) == ("Dunia", ["Gaza"])
+    plain = amp('<div class="foto-detail"><figcaption>Keterangan polos. REUTERS</figcaption></div>')
+    assert plain.image_caption == "Keterangan polos. REUTERS"
+
+
+def test_amp_json_ld_people_are_not_mixed_with_avatars() -> None:
+    ld = script({"@type": "NewsArticle", "author": "Ayu LD"})
+    a = amp('<div class="text-avatar"><p>Editor</p><h4 class="bold">Bima</h4></div>', head=ld)
+    assert (a.reporters, a.editors) == (["Ayu LD"], [])

@@ -4,12 +4,13 @@ edges: found by mutation testing (``make mutants``), which the page and crawl te
 from __future__ import annotations
 
 import sys
-from datetime import timezone
+from datetime import datetime, timezone
 from types import SimpleNamespace
 
 import pytest
 
-from tempo_crawler.text.dates import plausible, w3c_datetime
+from tempo_crawler.limits import MAX_DATE_TEXT
+from tempo_crawler.text.dates import parse_relative, plausible, w3c_datetime
 
 
 @pytest.mark.parametrize(("lastmod", "iso"), [
@@ -73,3 +74,11 @@ def test_plausible_dates(iso: str | None, fetched: str, ok: bool) -> None:
 def test_plausible_without_a_fetch_time_is_up_to_a_day_from_now() -> None:
     assert plausible("2024-06-14T08:00:00+07:00") and plausible("2024-06-14T08:00:00")
     assert not plausible("2999-01-01T00:00:00+00:00") and not plausible("2999-01-01T00:00:00")
+
+
+def test_relative_times_of_bounded_length_only() -> None:
+    now = datetime(2024, 6, 21, 5, 0, tzinfo=timezone.utc)
+    exact = "2 jam lalu".ljust(MAX_DATE_TEXT)
+    assert parse_relative(exact, now) == "2024-06-21T10:00:00+07:00"
+    assert parse_relative(exact + " ", now) is None            # one character over the limit
+    assert parse_relative(5, now) is None and parse_relative(None, now) is None  # type: ignore[arg-type]
