@@ -1,0 +1,71 @@
+"""The A-era body walk (layouts/a_era.py: A1 and AMP bodies, related cards) on small containers, each case a
+value only that rule gives (found by mutation testing, ``make mutants``: the golden pages never reach them)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from parsel import Selector
+
+from tempo_crawler.layouts.a_era import body_paras, element_text, related_cards
+from tempo_crawler.layouts.base import Page, Para
+from tempo_crawler.text.credits import credit_agency
+
+URL = "https://dunia.tempo.co/read/1300001/judul-contoh"
+PAGE = Page(URL, "<html></html>", datetime(2020, 5, 1, 3, 0, tzinfo=timezone.utc))
+
+
+def paras(inner: str) -> list[Para]:
+    return body_paras(Selector(text=f'<div id="isi">{inner}</div>').css("div#isi")[0], PAGE)
+
+
+def test_read_also_boxes_give_one_insert_per_link_with_its_url() -> None:
+    got = paras('<div class="bacajuga"><a href="/read/2/x">Judul <b>Dua</b></a><a href="/read/3/y"> </a>'
+                '<a href="/read/4/z">Judul Empat</a></div>')
+    assert got == [Para("Baca juga: Judul Dua", "https://dunia.tempo.co/read/2/x", "Judul Dua"),
+                   Para("Baca juga: Judul Empat", "https://dunia.tempo.co/read/4/z", "Judul Empat")]
+
+
+def test_a_baca_label_with_titles_on_its_lines() -> None:
+    got = paras('<p>Baca:<br><a href="/read/5/a">Judul Lima</a><br>Baca juga: Judul Enam</p>')
+    assert got == [Para("Baca:"), Para("Baca juga: Judul Lima", "https://dunia.tempo.co/read/5/a", "Judul Lima"),
+                   Para("Baca juga: Judul Enam")]
+    assert paras('<p>Baca:<br>Judul Tujuh</p>') == [Para("Baca:"), Para("Baca juga: Judul Tujuh")]
+    # lines of an ordinary paragraph are one paragraph, its first link kept with it
+    assert paras('<p>Baris satu<br><a href="/read/8/b">Baris</a> dua</p>') == [
+        Para("Baris satu Baris dua", "https://dunia.tempo.co/read/8/b", "Baris")]
+
+
+def test_the_walk_skips_what_is_never_text_and_goes_into_containers() -> None:
+    got = paras('<!-- catatan --><script>var x;</script><p><br>Setelah baris kosong.</p>'
+                '<div id="ads-main-2"><p>Iklan id.</p></div><amp-ad-custom><p>Iklan AMP.</p></amp-ad-custom>'
+                '<div><section><p>Teks <span class="iklan">IKLAN</span>lanjut <a href="/read/6/q">Tau<i>tan</i></a>.'
+                '</p></section></div>')
+    assert got == [Para("Setelah baris kosong."),
+                   Para("Teks lanjut Tautan.", "https://dunia.tempo.co/read/6/q", "Tautan")]
+
+
+def test_a_container_may_be_an_element_and_a_text_node_has_text() -> None:
+    root = Selector(text='<div id="isi"><p>Isi.</p></div>').css("div#isi")[0].root
+    assert body_paras(root, PAGE) == [Para("Isi.")]
+    assert element_text(Selector(text='<a title=" Judul  Atribut ">x</a>').css("a::attr(title)")[0]) == "Judul Atribut"
+
+
+def cards(*inner: str) -> list[str]:
+    sel = Selector(text="".join(f'<div class="card-box">{c}</div>' for c in inner))
+    return [r.title for r in related_cards(sel.css("div.card-box"), PAGE)]
+
+
+def test_related_card_title_chain() -> None:
+    assert cards('<div class="title"><a href="/read/1/a">Rubrik</a></div>'
+                 '<article class="text-card"><h3 class="title"><a href="/read/1/b">Judul Kartu</a></h3></article>',
+                 '<div class="title"><a href="/read/2/a">Judul Kelas</a></div>',
+                 '<h3><a href="/read/3/a">Judul H3</a></h3>',
+                 '<h2><a href="/read/4/a">Judul H2</a></h2>',
+                 '<p>Tanpa tautan</p>') == ["Judul Kartu", "Judul Kelas", "Judul H3", "Judul H2"]
+
+
+def test_credit_media_words_name_an_outlet_only_as_its_last_word_of_several() -> None:
+    assert credit_agency("TODAY") is None                     # one word: a writer's name, not an outlet
+    assert credit_agency("JAKARTA NEWS DESK") is None         # the media word must end the name
+    assert credit_agency("JAKARTA DAILY NEWS") == "JAKARTA DAILY NEWS"
