@@ -4,19 +4,24 @@ value only that rule gives (found by mutation testing, ``make mutants``: the gol
 from __future__ import annotations
 
 from datetime import datetime, timezone
-
-from parsel import Selector
+from typing import Any
 
 from tempo_crawler.layouts.a_era import body_paras, element_text, related_cards
-from tempo_crawler.layouts.base import Page, Para
+from tempo_crawler.layouts.base import Page
+from tempo_crawler.layouts.body import Para
+from tempo_crawler.layouts.xpath import html_root
 from tempo_crawler.text.credits import credit_agency
 
 URL = "https://dunia.tempo.co/read/1300001/judul-contoh"
 PAGE = Page(URL, "<html></html>", datetime(2020, 5, 1, 3, 0, tzinfo=timezone.utc))
 
 
+def root(html: str) -> Any:
+    return html_root(f"<html><body>{html}</body></html>")
+
+
 def paras(inner: str) -> list[Para]:
-    return body_paras(Selector(text=f'<div id="isi">{inner}</div>').css("div#isi")[0], PAGE)
+    return body_paras(root(f'<div id="isi">{inner}</div>').xpath('//div[@id="isi"]')[0], PAGE)
 
 
 def test_read_also_boxes_give_one_insert_per_link_with_its_url() -> None:
@@ -45,15 +50,14 @@ def test_the_walk_skips_what_is_never_text_and_goes_into_containers() -> None:
                    Para("Teks lanjut Tautan.", "https://dunia.tempo.co/read/6/q", "Tautan")]
 
 
-def test_a_container_may_be_an_element_and_a_text_node_has_text() -> None:
-    root = Selector(text='<div id="isi"><p>Isi.</p></div>').css("div#isi")[0].root
-    assert body_paras(root, PAGE) == [Para("Isi.")]
-    assert element_text(Selector(text='<a title=" Judul  Atribut ">x</a>').css("a::attr(title)")[0]) == "Judul Atribut"
+def test_a_text_result_is_cleaned_text() -> None:
+    assert element_text(" Judul \u00a0 Atribut ") == "Judul Atribut" and element_text(" ") is None
+    assert element_text(None) is None
 
 
 def cards(*inner: str) -> list[str]:
-    sel = Selector(text="".join(f'<div class="card-box">{c}</div>' for c in inner))
-    return [r.title for r in related_cards(sel.css("div.card-box"), PAGE)]
+    tree = root("".join(f'<div class="card-box">{c}</div>' for c in inner))
+    return [r.title for r in related_cards(tree.xpath('//div[@class="card-box"]'), PAGE)]
 
 
 def test_related_card_title_chain() -> None:

@@ -198,7 +198,7 @@ def test_a_later_page_that_only_repeats_the_head_adds_no_paragraph() -> None:
 
 
 def test_breadcrumb_positions_are_numbers_or_numeric_strings() -> None:
-    from tempo_crawler.layouts.b import _position
+    from tempo_crawler.layouts.jsonld import ld_position as _position
 
     assert [_position(v) for v in (2, " 3 ", "12", True, None, "abc", "1.5", "12345678901", [1])] == \
         [2, 3, 12, 0, 0, 0, 0, 0, 0]
