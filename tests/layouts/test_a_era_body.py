@@ -73,3 +73,21 @@ def test_credit_media_words_name_an_outlet_only_as_its_last_word_of_several() ->
     assert credit_agency("TODAY") is None                     # one word: a writer's name, not an outlet
     assert credit_agency("JAKARTA NEWS DESK") is None         # the media word must end the name
     assert credit_agency("JAKARTA DAILY NEWS") == "JAKARTA DAILY NEWS"
+
+
+def test_related_card_dates_summaries_and_non_body_boxes() -> None:
+    tree = root('<div class="card-box"><article class="text-card"><h3 class="title"><a href="/read/1/a">Satu</a></h3>'
+                '<span class="date">2 jam lalu</span><p class="kecil">Bukan ringkasan</p><p>Ringkasan satu.</p>'
+                '</article></div>'
+                '<div class="card-box"><h3><a href="/read/2/a"> </a></h3></div>'           # no title: skipped
+                '<div class="card-box"><p>Tanpa tautan</p></div>'                         # no link: skipped
+                '<div class="card-box"><h3 class="title"><a href="/read/3/a">Tiga</a></h3>'
+                '<span class="date">Lain</span><h4 class="date">14 Juni 2024</h4></div>')
+    one, three = related_cards(tree.xpath('//div[@class="card-box"]'), PAGE)
+    assert (one.title, one.relative_time, one.published_at, one.summary) == (
+        "Satu", "2 jam lalu", "2020-05-01T08:00:00+07:00", "Ringkasan satu.")
+    assert one.url == "https://dunia.tempo.co/read/1/a"
+    # an absolute date is kept raw for the normalise pipeline, h4.date before any other .date
+    assert (three.title, three.relative_time, three.published_at) == ("Tiga", None, "14 Juni 2024")
+    # tag and author boxes inside a body container are never body
+    assert paras('<div class="tags"><a>Tag</a></div><p>Isi.</p>') == [Para("Isi.")]
