@@ -70,7 +70,7 @@ lint: install-test
 	$(VENV)/bin/ruff check .
 
 ## mutation testing (mutmut, pyproject [tool.mutmut]) of layouts/, text/ and pipelines/ against the fast tests
-## (-m "not crawl"); long (an hour and more on 2 cores), not part of `make test`. MUTANTS="tempo_crawler.text*"
+## (-m "not crawl", no property tests); long (hours on 2 shared cores), not part of `make test`. MUTANTS="tempo_crawler.text*"
 ## runs part of it; results stay in mutants/ (`.venv/bin/mutmut browse`, `mutmut show NAME`), made anew each time
 ## (mutmut copies the package once and would test later edits of unmutated modules against the old copy).
 MUTANT_JOBS ?= 2
