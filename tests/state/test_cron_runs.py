@@ -95,13 +95,25 @@ def test_new_and_edited_articles_are_exported_once_edits_as_version_2(make_repli
 def test_killed_runs_resume_exactly_once(make_replica, tmp_path: Path) -> None:
     """SIGKILL at three moments (during start-up, early, late), then run to completion: every article is
     in exactly one finished file, every file parses line by line, nothing is left as .part. The runs fsync
-    and commit every 20 lines, so the kills land inside the window between a line's write and the store
+    and commit every 20 lines, so the kills can land inside the window between a line's write and the store
     commit, which only the reconcile on restart closes (benchmarks/kill_test.py also kills the default,
-    100, and 1)."""
+    100, and 1). Where the kills land depends on timing: the scenario is played again (a new seed, a new
+    folder) until one of them hits that window, at most three times; every play must be exact."""
+    seed = int(os.environ.get("TEMPO_KILL_SEED") or random.SystemRandom().randrange(10**6))
+    plays = []
+    for play in range(3):
+        hit = _kill_and_resume(make_replica, tmp_path / f"play{play}", seed + play)
+        plays.append((seed + play, hit))
+        if hit:
+            break
+    assert any(hit for _, hit in plays), f"no kill landed between a line's write and its commit: {plays}"
+
+
+def _kill_and_resume(make_replica, tmp_path: Path, seed: int) -> bool:  # noqa: ANN001
+    """One play: the kills, the final run, the exactly-once checks; whether the reconcile was needed."""
     n = 500
     replica = make_replica(synthetic=n, fixtures_dir=None)
     cron = CronSite(replica.origin, tmp_path, sync_items=20, extra=WITHOUT_LEGACY_FEED)
-    seed = int(os.environ.get("TEMPO_KILL_SEED") or random.SystemRandom().randrange(10**6))
     rng = random.Random(seed)
     points = [KillPoint("time", rng.uniform(0.3, 1.2))]
     crawl_and_kill(cron, points[0])   # during start-up or the first exports
@@ -113,7 +125,6 @@ def test_killed_runs_resume_exactly_once(make_replica, tmp_path: Path) -> None:
     final = cron.run()
     assert final.returncode == 0, (seed, final.log[-3000:])
     assert final.stats.get("tempo/state/recovered_runs", 0) >= 1, seed
-    assert final.stats.get("tempo/state/recovered_reconciled", 0) >= 1, seed   # the crash window was hit
     union = read_union(cron.files())
     assert not union.unreadable, (seed, union.unreadable)
     assert not cron.parts(), seed
@@ -125,6 +136,7 @@ def test_killed_runs_resume_exactly_once(make_replica, tmp_path: Path) -> None:
 
     again = cron.run()   # and nothing more afterwards
     assert again.items == [] and again.returncode == 0
+    return final.stats.get("tempo/state/recovered_reconciled", 0) >= 1
 
 
 def test_overlapping_run_exits_at_once_without_touching_the_store(make_replica, tmp_path: Path) -> None:
