@@ -73,16 +73,10 @@ def make_replica() -> Iterator[Callable[..., Replica]]:
 def redis_server() -> Iterator[Any]:
     """A real redis-server on a free loopback port for the session. Missing: the test is skipped with the reason,
     or fails under ``CI=true``."""
-    import os
-
     from tests.support.redis_server import RedisServer, find_redis_server
+    from tests.support.system_tools import required
 
-    binary, why = find_redis_server()
-    if binary is None:
-        if os.environ.get("CI", "").strip().lower() in ("true", "1"):
-            pytest.fail(f"CI=true and no redis-server for the distributed tests: {why}", pytrace=False)
-        pytest.skip(f"distributed tests skipped: {why} (under CI=true this fails)")
-    server = RedisServer.start(binary)
+    server = RedisServer.start(required(*find_redis_server(), "redis-server for the distributed tests"))
     yield server
     server.stop()
 

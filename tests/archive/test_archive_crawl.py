@@ -4,7 +4,6 @@ payload byte for byte what the replica served, each with its request record; ren
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import urllib.request
@@ -15,8 +14,8 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from tempo_crawler.archive import CLOSED, KIND, RENDERED
-from tempo_crawler.render.browser import find_chromium
 from tests.replica.server import Replica, path_qs
+from tests.support.browser import chromium_or_skip
 from tests.support.cron import CronSite
 
 pytestmark = pytest.mark.crawl
@@ -80,11 +79,7 @@ def test_crawl_writes_an_archive_every_warc_reader_reads(fresh_replica: Replica,
 
 def test_rendered_pages_are_archived_marked_and_reparsed_without_a_browser(fresh_replica: Replica,
                                                                           tmp_path: Path) -> None:
-    path, why = find_chromium()
-    if path is None:
-        if os.environ.get("CI", "").strip().lower() in ("true", "1"):
-            pytest.fail(f"CI=true and no browser: {why}", pytrace=False)
-        pytest.skip(f"no browser: {why}")
+    chromium_or_skip()
     b_page = next(e for e in fresh_replica.site.articles if e.layout == "B" and not e.synthetic)
     csr = fresh_replica.url("/csr" + path_qs(b_page.page_url))
     cron = CronSite(fresh_replica.origin, tmp_path)

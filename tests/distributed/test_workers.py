@@ -90,12 +90,9 @@ class QueueWatcher(threading.Thread):
 def secured_redis() -> Any:
     """A password-protected redis-server of its own (the password must never reach a log)."""
     from tests.support.redis_server import find_redis_server
+    from tests.support.system_tools import required
 
-    binary, why = find_redis_server()
-    if binary is None:
-        if os.environ.get("CI", "").strip().lower() in ("true", "1"):
-            pytest.fail(f"CI=true and no redis-server for the distributed tests: {why}", pytrace=False)
-        pytest.skip(f"distributed tests skipped: {why} (under CI=true this fails)")
+    binary = required(*find_redis_server(), "redis-server for the distributed tests")
     with RedisServer.start(binary, password=PASSWORD) as server:
         yield server
 

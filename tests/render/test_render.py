@@ -28,6 +28,7 @@ from tempo_crawler.render.browser import INSTALL_HINT, find_chromium
 from tempo_crawler.render.shell import client_shell_marker
 from tests.replica import client_rendered
 from tests.replica.server import Replica
+from tests.support.browser import chromium_or_skip
 from tests.support.crawl import ROOT, CrawlResult, run_crawl
 
 pytestmark = pytest.mark.crawl
@@ -41,12 +42,7 @@ INDEKS = "/indeks?page=1&category=rubrik&rubric_slug=internasional"
 @pytest.fixture(scope="module")
 def chromium() -> str:
     """The chromium binary. Missing: skip with the reason, or fail under ``CI=true``."""
-    path, why = find_chromium()
-    if path is None:
-        if os.environ.get("CI", "").strip().lower() in ("true", "1"):
-            pytest.fail(f"CI=true and no browser for the rendering tests: {why}", pytrace=False)
-        pytest.skip(f"no browser, rendering tests skipped: {why} (under CI=true this fails)")
-    return path
+    return chromium_or_skip("browser for the rendering tests")
 
 
 class _ThirdParty(BaseHTTPRequestHandler):

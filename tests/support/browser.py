@@ -3,17 +3,9 @@
 
 from __future__ import annotations
 
-import os
-
-import pytest
-
 from tempo_crawler.render.browser import find_chromium
+from tests.support.system_tools import required
 
 
-def chromium_or_skip() -> str:
-    path, why = find_chromium()
-    if path is None:
-        if os.environ.get("CI", "").strip().lower() in ("true", "1"):
-            pytest.fail(f"CI=true and no browser: {why}", pytrace=False)
-        pytest.skip(f"no browser: {why} (under CI=true this fails)")
-    return path
+def chromium_or_skip(missing: str = "browser") -> str:
+    return required(*find_chromium(), missing)
