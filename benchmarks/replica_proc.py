@@ -65,13 +65,7 @@ def serve(synthetic: int) -> int:
 
     site.handle = counting  # type: ignore[method-assign]
     print(f"READY {server.origin} {len(pages)}", flush=True)
-    try:
-        server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close_open_connections()
-        server.server_close()
+    server.serve_until_interrupted()
     return 0
 
 

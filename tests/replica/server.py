@@ -628,6 +628,16 @@ class ReplicaServer(ThreadingHTTPServer):
             except OSError:
                 pass
 
+    def serve_until_interrupted(self) -> None:
+        """Serve until Ctrl-C (or SIGTERM turned into KeyboardInterrupt), then close every connection."""
+        try:
+            self.serve_forever(poll_interval=0.2)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.close_open_connections()
+            self.server_close()
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         exc = sys.exc_info()[1]
         if isinstance(exc, (ConnectionError, TimeoutError)):
@@ -721,13 +731,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     print(f"replica serving {server.origin} ({len(site.article_page_urls(continuations=True))} article pages)",
           flush=True)
-    try:
-        server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close_open_connections()
-        server.server_close()
+    server.serve_until_interrupted()
     return 0
 
 
