@@ -54,6 +54,8 @@ def gather(stats: dict[str, Any], context: RunContext, ledger: RunLedger, settin
     pages = sum(layouts.values())
     quarantined = int(stats.get("tempo/quarantined", 0))
     items = int(stats.get("item_scraped_count", 0))
+    listed = _under(stats, "tempo/source/")
+    statuses = _under(stats, "downloader/response_status_count/")
     return {
         "run_id": context.stamp,
         "spider": context.spider,
@@ -65,7 +67,7 @@ def gather(stats: dict[str, Any], context: RunContext, ledger: RunLedger, settin
         "requests": int(stats.get("downloader/request_count", 0)),
         "responses": int(stats.get("downloader/response_count", 0)),
         "responses_ok": int(stats.get("tempo/responses_ok", 0)),
-        **_discovery(stats, context, settings),
+        **_discovery(listed, context, settings),
         "scheduled": int(stats.get("tempo/articles/scheduled", 0)),
         "unchanged": int(stats.get("tempo/skipped/unchanged", 0)),
         "pages": pages,
@@ -80,9 +82,9 @@ def gather(stats: dict[str, Any], context: RunContext, ledger: RunLedger, settin
         # Of the pages parsed plus those quarantined (most have no known layout, so were not parsed; one
         # quarantined because its body stayed empty is in both, which can only make the share smaller).
         "unread_share": round(min(1.0, (quarantined + ledger.fallback_pages) / max(pages + quarantined, 1)), 4),
-        "failed": _failed(stats),
-        "blocked": _blocked(stats),
-        "statuses": _under(stats, "downloader/response_status_count/"),
+        "failed": _failed(stats, listed),
+        "blocked": _blocked(stats, statuses),
+        "statuses": statuses,
         "fill": _fill(stats, ledger, items),
         "canary": ledger.canary(settings.getfloat("TEMPO_MONITOR_CANARY_MIN_F1")),
         "errors_logged": int(stats.get("log_count/ERROR", 0)),
@@ -91,9 +93,9 @@ def gather(stats: dict[str, Any], context: RunContext, ledger: RunLedger, settin
     }
 
 
-def _discovery(stats: dict[str, Any], context: RunContext, settings: Any) -> dict[str, Any]:
-    """Articles discovered, per source on a listing run, and the sources that failed."""
-    listed = _under(stats, "tempo/source/")
+def _discovery(listed: dict[str, Any], context: RunContext, settings: Any) -> dict[str, Any]:
+    """Articles discovered, per source on a listing run, and the sources that failed (``listed``: the
+    ``tempo/source/`` stats)."""
     per_source = ({name: listed.get(f"{name}/articles", 0) for name in settings.getlist("TEMPO_SOURCES")}
                   if context.listing_run else {})
     explicit_articles = sum(1 for url in context.explicit_urls if url_era(url))
@@ -103,13 +105,12 @@ def _discovery(stats: dict[str, Any], context: RunContext, settings: Any) -> dic
     return {"discovered": discovered, "sources": per_source, "source_errors": source_errors}
 
 
-def _failed(stats: dict[str, Any]) -> dict[str, Any]:
+def _failed(stats: dict[str, Any], listed: dict[str, Any]) -> dict[str, Any]:
     """Failed articles and listings, by cause and status; every attempt by cause, retries included."""
     attempts_by_cause: dict[str, int] = {}
     for name, n in _under(stats, "downloader/exception_type_count/").items():
         kind = kind_of_class_name(name)
         attempts_by_cause[kind] = attempts_by_cause.get(kind, 0) + n
-    listed = _under(stats, "tempo/source/")
     return {
         "articles": int(stats.get("tempo/articles/failed", 0)),
         "listings": sum(v for k, v in listed.items() if k.endswith("/errors")),
@@ -121,10 +122,9 @@ def _failed(stats: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _blocked(stats: dict[str, Any]) -> dict[str, Any]:
+def _blocked(stats: dict[str, Any], statuses: dict[str, Any]) -> dict[str, Any]:
     """Responses that are 403/429 or challenge pages, and their share of all responses."""
     responses = int(stats.get("downloader/response_count", 0))
-    statuses = _under(stats, "downloader/response_status_count/")
     challenge = sum(_under(stats, "tempo/blocked/").values())
     # A challenge page answered with 403 is counted both ways: the larger count, never the sum.
     blocked = max(challenge, sum(statuses.get(str(s), 0) for s in BLOCKED_STATUSES))
