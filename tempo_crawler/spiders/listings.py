@@ -97,13 +97,15 @@ class ListingPages:
                 self.listings.add(child)
                 yield self.listing_request(source, child, page).replace(dont_filter=False)
         listed = self.listed.setdefault(source, set())
-        fresh = {request_key(r.url) for r in listing.refs} - listed
+        keyed = [(request_key(r.url), r) for r in listing.refs]   # one key string per article, shared by the sets
+        fresh = {key for key, _ in keyed} - listed
         listed |= fresh
         # An article listed as both desktop and AMP page is fetched once: prefer the desktop page (richer).
-        for ref in sorted(listing.refs, key=lambda r: is_amp_url(r.url)):
+        keyed.sort(key=lambda pair: is_amp_url(pair[1].url))
+        for key, ref in keyed:
             self._inc(f"source/{source}/articles")
             if self.wanted(ref, count=True):
-                request = self.article_request(ref)
+                request = self.article_request(ref, key)
                 if request is not None:
                     yield request
         since = self.context.since
