@@ -12,9 +12,9 @@ schema, in-run dedupe), **state** (cross-run dedupe against the store, fetch not
 **export** (the exactly-once JSON Lines writer, the text form, latest.json, Scrapy feeds), **archive** (the
 WARC record of every response), **monitors** (the Spidermon run monitors, field coverage and the crawl report:
 per item and at close; the report's plots are drawn by a child process, whose CPU counts in the total only);
-**startup** is the CPU used before the engine starts, **shutdown** after it stops; **threads** the CPU of every thread but
-the reactor's (DNS lookups, the text form's file writes); **download** (Scrapy, Twisted, the HTTP client,
-scheduling) is the rest of the reactor thread's CPU.
+**startup** is the CPU used before the engine starts, **shutdown** after it stops; **threads** the CPU of every
+thread but the reactor's (DNS lookups, the text form's file writes); **download** (Scrapy, Twisted, the HTTP
+client, scheduling) is the rest of the reactor thread's CPU.
 ``minimal`` runs :class:`benchmarks.minimal_spider.MinimalSpider` with Scrapy's defaults plus the ``-s``
 settings given, writing a JSON Lines feed.
 """

@@ -38,6 +38,7 @@ class ListingPages:
 
     listings: set[str]
     listed: dict[str, set[str]]
+    listing_callbacks: tuple[Any, Any]
     rendered_sources: set[str]
 
     def listing_request(self, source: str, url: str, page: int = 1) -> scrapy.Request:
@@ -48,7 +49,8 @@ class ListingPages:
                                   cb_kwargs={"page": page}, meta=meta, dont_filter=page == 1)
         if source in sources.REGISTRY and sources.REGISTRY[source].html:
             meta[KIND] = "listing"
-        return scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed,
+        read, failed = self.listing_callbacks
+        return scrapy.Request(url, callback=read, errback=failed,
                               cb_kwargs={"source": source, "page": page}, meta=meta, dont_filter=page == 1)
 
     def read_listing(self, source: sources.Source, response: Response, name: str) -> Listing | None:

@@ -65,8 +65,15 @@ class WorldSpider(ListingPages, ArticlePages, ContractChecks, scrapy.Spider):
 
     @cached_property
     def article_callbacks(self) -> tuple[Any, Any]:
-        """One bound method each, shared by every article request (not two new objects per queued request)."""
+        """One bound method each, shared by every article request: not two new objects per queued request, and
+        Scrapy's check of each callback (``WARN_ON_GENERATOR_RETURN_VALUE``: it reads the callback's source)
+        finds it in its cache, which holds callables weakly."""
         return self.parse_article, self.article_failed
+
+    @cached_property
+    def listing_callbacks(self) -> tuple[Any, Any]:
+        """The same for listing requests."""
+        return self.parse_listing, self.listing_failed
 
     @classmethod
     def handles_request(cls, request: scrapy.Request) -> bool:
