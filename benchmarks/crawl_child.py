@@ -10,11 +10,11 @@ outermost call only): **discovery** (listing, feed and sitemap callbacks with th
 **parse** (article callbacks: layout detection and parser), **pipelines** (clean, normalise, validate,
 schema, in-run dedupe), **state** (cross-run dedupe against the store, fetch notes, the run lifecycle),
 **export** (the exactly-once JSON Lines writer, the text form, latest.json, Scrapy feeds), **archive** (the
-WARC record of every response), **monitors** (the Spidermon run monitors and the crawl report: per item
-and at close); **startup** is
-the CPU used before the engine starts, **shutdown** after it stops; **threads** the CPU of every thread but
-the reactor's (DNS lookups, the text form's file writes); **download** (Scrapy, Twisted, the HTTP client,
-scheduling) is the rest of the reactor thread's CPU.
+WARC record of every response), **monitors** (the Spidermon run monitors, field coverage and the crawl report:
+per item and at close; the report's plots are drawn by a child process, whose CPU counts in the total only);
+**startup** is the CPU used before the engine starts, **shutdown** after it stops; **threads** the CPU of every
+thread but the reactor's (DNS lookups, the text form's file writes); **download** (Scrapy, Twisted, the HTTP
+client, scheduling) is the rest of the reactor thread's CPU.
 ``minimal`` runs :class:`benchmarks.minimal_spider.MinimalSpider` with Scrapy's defaults plus the ``-s``
 settings given, writing a JSON Lines feed.
 """
@@ -216,7 +216,7 @@ def instrument_ours(clock: StageClock) -> None:
 
     clock.wrap(ArchiveMiddleware, ("spider_opened", "spider_closed", "process_response"), "archive")
 
-    clock.wrap(RunMonitors, ("spider_opened", "item_exported", "spider_closed"), "monitors")
+    clock.wrap(RunMonitors, ("spider_opened", "item_exported", "item_scraped", "spider_closed"), "monitors")
     clock.wrap(LatestManifest, tuple(n for n in vars(LatestManifest) if not n.startswith("_")
                                      and n != "from_crawler" and callable(getattr(LatestManifest, n))), "export")
     instrument_feeds(clock)

@@ -84,7 +84,8 @@ def run(kind: str, replica: ReplicaProcess, workdir: Path, settings: dict[str, s
     return {
         "kind": kind, "exit": proc.returncode, "wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
         "peak_rss_mb": usage.ru_maxrss / 1024,
-        # the same before the spider's close handlers ran (ours: the monitors' report, matplotlib imported)
+        # the same before the spider's close handlers ran (ours: the monitors' report); ``peak_rss_mb`` is the
+        # largest of the crawl and its waited-for children (the report's plotting process: os.wait4)
         "crawling_rss_mb": (child.get("maxrss_crawling_kib") or 0) / 1024,
         "requests": requests, "articles": articles,
         "pages_per_s": articles / wall if wall else 0.0,

@@ -152,7 +152,7 @@ def report(res: dict[str, Any]) -> str:
                    f"difference {v['ours'] - v['minimal']:+.0f} MB")
         c = (res.get("crawling_rss_mb") or {}).get(size)
         if c and c["ours"] and c["minimal"]:
-            out.append(f"  before the close handlers (ours: the run report, matplotlib imported to draw its plots): "
+            out.append(f"  before the close handlers (the run report; its plots are drawn by a child process): "
                        f"ours {c['ours']:.0f} MB, minimal {c['minimal']:.0f} MB, difference "
                        f"{c['ours'] - c['minimal']:+.0f} MB")
     out.append("requests by kind (last pair): " + "; ".join(f"{k}: {v}" for k, v in res["requests"].items()))

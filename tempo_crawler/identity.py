@@ -35,7 +35,7 @@ LATER_CONTENT_FIELDS = ("print_title", "summary")
 _WORD = re.compile(r"\w+")
 
 __all__ = ["CONTENT_FIELDS", "LATER_CONTENT_FIELDS", "article_key", "content_hash", "content_key", "item_key",
-           "mapping_key", "normalised_words", "request_key", "url_keys"]
+           "is_article_key", "mapping_key", "normalised_words", "request_key", "url_keys"]
 
 
 def item_key(url: str | None, article_id: str | None) -> str | None:
@@ -54,6 +54,11 @@ def mapping_key(item: Mapping[str, Any]) -> str | None:
 def request_key(url: str) -> str:
     """The key a listed URL is scheduled under: its article key, else the URL itself."""
     return article_key(url) or url
+
+
+def is_article_key(key: str | None) -> bool:
+    """Is a request key an article key (``a:<id>``, ``b:<id>``), not the URL it falls back to?"""
+    return bool(key) and "/" not in key   # type: ignore[operator]
 
 
 def url_keys(*urls: str | None) -> set[str]:

@@ -8,7 +8,8 @@ report and the progress/summary log lines.
 * :mod:`.checks`, :mod:`.quality` — the Spidermon monitors, each with its exit status and its ``TEMPO_MONITOR_*``
   threshold;
 * :mod:`.outcome` — running them with Spidermon; the run's status;
-* :mod:`.report`, :mod:`.plots` — the HTML report with its matplotlib plots;
+* :mod:`.report`, :mod:`.plotting`, :mod:`.plots` — the HTML report with its matplotlib plots (drawn in a child
+  process after the crawl);
 * :mod:`.summary`, :mod:`.progress` — the run's closing lines and the periodic progress line;
 * :mod:`.extension` — the Scrapy extension that does all of it when the spider closes.
 """

@@ -1,7 +1,8 @@
 """``RunMonitors``: Spidermon's Scrapy extension, extended into the end of every ``world`` run.
 
-Spidermon counts field coverage per exported item (``SPIDERMON_ADD_FIELD_COVERAGE``, with
-``SPIDERMON_FIELD_COVERAGE_SKIP_NONE`` so that None is not "filled"). When the spider closes — after the
+Spidermon's field coverage per exported item (``SPIDERMON_ADD_FIELD_COVERAGE``, with
+``SPIDERMON_FIELD_COVERAGE_SKIP_NONE`` so that None is not "filled") is counted in a dict by :mod:`.coverage` and
+added to the stats at close, under Spidermon's keys. When the spider closes — after the
 writer published (or did not write) the run's file, and before the run lifecycle, ``latest.json`` and the
 stats file (its ``EXTENSIONS`` order is lower than theirs) — this extension:
 
@@ -29,15 +30,18 @@ from spidermon.contrib.scrapy.extensions import Spidermon
 from tempo_crawler.context import RunContext
 from tempo_crawler.exitcodes import ERROR, NAMES, OK, worst
 from tempo_crawler.monitors import history, report
+from tempo_crawler.monitors.coverage import FieldCoverage
 from tempo_crawler.monitors.figures import gather, run_kind
 from tempo_crawler.monitors.ledger import RunLedger
 from tempo_crawler.monitors.outcome import Check, Outcome, run_monitors
+from tempo_crawler.monitors.plotting import PlotsFailed
 from tempo_crawler.monitors.summary import summary_lines
 
 logger = logging.getLogger(__name__)
 
 
 class RunMonitors(Spidermon):
+    coverage: FieldCoverage | None
     @classmethod
     def from_crawler(cls, crawler: Any) -> RunMonitors:
         context = RunContext.find(crawler)
@@ -46,6 +50,11 @@ class RunMonitors(Spidermon):
         ext = super().from_crawler(crawler)    # NotConfigured unless SPIDERMON_ENABLED
         crawler.signals.connect(ext.item_exported, signal=signals.item_scraped)
         return ext
+
+    def __init__(self, crawler: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(crawler, *args, **kwargs)
+        coverage = FieldCoverage(crawler.settings, self._get_skip_values_list(crawler.settings))
+        self.coverage = coverage if coverage.applies else None
 
     @property
     def stats(self) -> Any:
@@ -57,6 +66,19 @@ class RunMonitors(Spidermon):
 
     def item_exported(self, item: Any) -> None:
         RunLedger.of(self.crawler).observe_item(item)
+
+    def item_scraped(self, item: Any, response: Any, spider: Any) -> None:
+        """Spidermon's field coverage (connected by Spidermon with ``SPIDERMON_ADD_FIELD_COVERAGE``): counted by
+        :mod:`.coverage`, added to the stats at close."""
+        if self.coverage is None:
+            super().item_scraped(item, response, spider)
+        else:
+            self.coverage.count(item)
+
+    def _add_field_coverage_to_stats(self) -> None:
+        if self.coverage is not None:
+            self.coverage.flush(self.stats)
+        super()._add_field_coverage_to_stats()
 
     def spider_closed(self, spider: Any, reason: str | None = None) -> None:
         for task in self.periodic_tasks.pop(spider, []):
@@ -85,8 +107,14 @@ class RunMonitors(Spidermon):
         line = self._line(figures, outcome, None)
         report_path = None
         if keeps_files and settings.getbool("TEMPO_REPORT_ENABLED"):
+            pngs, problem = None, None
             try:
-                page = report.render(figures, outcome, ledger, [*recent, line], baseline, settings)
+                pngs = report.plot_images(ledger, [*recent, line], settings)
+            except PlotsFailed as exc:   # the report is still written, saying why it has no plots
+                problem = str(exc)
+                self._write_failed(outcome, "Report plots drawn", f"the report's plots could not be drawn: {exc}")
+            try:
+                page = report.render(figures, outcome, ledger, [*recent, line], baseline, settings, pngs, problem)
                 report_path = report.write(report_dir, context.stamp, page)
             except OSError as exc:
                 self._write_failed(outcome, "Report written", f"cannot write the report in {report_dir}: {exc}")

@@ -1,9 +1,17 @@
 """The report's plots as PNG bytes (matplotlib's object API with the Agg canvas: no display, no pyplot state,
-fonts bundled with matplotlib, nothing fetched)."""
+fonts bundled with matplotlib, nothing fetched).
+
+Run as ``python -m tempo_crawler.monitors.plots`` by :mod:`.plotting` after a crawl (the crawl itself never
+imports matplotlib): reads a :func:`tempo_crawler.monitors.plotting.spec` as JSON on stdin, writes
+``{"png": [<base64>, ...]}`` (the plots of :data:`~tempo_crawler.monitors.plotting.PLOTS`, in order) on stdout.
+"""
 
 from __future__ import annotations
 
+import base64
 import io
+import json
+import sys
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -119,3 +127,21 @@ def canary_history(runs: list[dict[str, Any]], threshold: float) -> bytes:
     ax.set_ylim(-0.05, 1.05)
     ax.legend(fontsize=7, loc="lower left")
     return _png(fig)
+
+
+def draw_all(spec: dict[str, Any]) -> list[bytes]:
+    """The four plots of a report, in the report's order."""
+    runs = spec["runs"]
+    return [publication(Counter(spec["published"])), items_history(runs), fill_history(runs),
+            canary_history(runs, float(spec["threshold"]))]
+
+
+def main() -> int:
+    spec = json.loads(sys.stdin.buffer.read())
+    pngs = draw_all(spec)
+    sys.stdout.write(json.dumps({"png": [base64.b64encode(p).decode("ascii") for p in pngs]}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tempo_crawler.files import write_atomic
+from tempo_crawler.monitors import plotting
 from tempo_crawler.monitors.ledger import RunLedger
 from tempo_crawler.monitors.outcome import Outcome
 
@@ -132,11 +133,24 @@ def _layouts(f: dict[str, Any]) -> str:
     return table + canary
 
 
-def render(figures: dict[str, Any], outcome: Outcome, ledger: RunLedger, runs: list[dict[str, Any]],
-           baseline: list[dict[str, Any]], settings: Any) -> str:
-    """The report page. ``runs``: recent history lines, this run's last."""
-    from tempo_crawler.monitors import plots  # matplotlib: imported when a report is drawn, not at start-up
+def plot_images(ledger: RunLedger, runs: list[dict[str, Any]], settings: Any) -> list[bytes]:
+    """The report's plots (PNGs, drawn in a child process: :mod:`.plotting`); raises
+    :class:`~tempo_crawler.monitors.plotting.PlotsFailed`. ``runs``: recent history lines, this run's last."""
+    threshold = settings.getfloat("TEMPO_MONITOR_CANARY_MIN_F1")
+    return plotting.draw(plotting.spec(ledger.published, runs, threshold))
 
+
+def _plots(pngs: list[bytes] | None, problem: str | None) -> str:
+    if pngs is None:
+        return f'<p class="fail">The plots could not be drawn: {escape(problem or "not drawn")}</p>'
+    return "".join(_img(png, alt) for png, (_, alt) in zip(pngs, plotting.PLOTS, strict=True))
+
+
+def render(figures: dict[str, Any], outcome: Outcome, ledger: RunLedger, runs: list[dict[str, Any]],
+           baseline: list[dict[str, Any]], settings: Any, pngs: list[bytes] | None = None,
+           plots_problem: str | None = None) -> str:
+    """The report page. ``runs``: recent history lines, this run's last; ``pngs``: its plots
+    (:func:`plot_images`), or None and why they are missing (``plots_problem``)."""
     f = figures
     ok = outcome.exit_code == 0
     badge = f'<span class="badge {"ok" if ok else "bad"}">{escape(outcome.status)} · exit {outcome.exit_code}</span>'
@@ -144,13 +158,6 @@ def render(figures: dict[str, Any], outcome: Outcome, ledger: RunLedger, runs: l
     verdict = ("Every monitor passed or did not apply to this run." if ok else
                f"{outcome.meaning[0].upper()}{outcome.meaning[1:]}: {len(outcome.failures)} monitor(s) failed.")
     rules = {k: float(v) for k, v in settings.getdict("TEMPO_MONITOR_FILL_RATES").items()}
-    threshold = settings.getfloat("TEMPO_MONITOR_CANARY_MIN_F1")
-    images = [
-        _img(plots.publication(ledger.published), "articles per publication time"),
-        _img(plots.items_history(runs), "items per run"),
-        _img(plots.fill_history(runs), "fill rates per run"),
-        _img(plots.canary_history(runs, threshold), "canary F1 per run"),
-    ]
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Tempo crawl {escape(f['run_id'])}: {escape(outcome.status)}</title><style>{_STYLE}</style></head><body>
@@ -163,7 +170,7 @@ def render(figures: dict[str, Any], outcome: Outcome, ledger: RunLedger, runs: l
 <h2>Discovery per source</h2>{_sources(f)}
 <h2>Field fill rates</h2>{_fill(f, rules, baseline)}
 <h2>Layouts and canary</h2>{_layouts(f)}
-<h2>Plots</h2>{''.join(images)}
+<h2>Plots</h2>{_plots(pngs, plots_problem)}
 <h2>Failures</h2>{_failures(f)}
 <p class="meta">History: the last {len(runs)} run(s) of history.jsonl. Thresholds: TEMPO_MONITOR_* settings
 (README, "Monitors").</p>

@@ -10,8 +10,8 @@ A browser page costs about 100 times an HTTP fetch, so the spider fetches every 
     text on the page) is requested once more through the browser (:func:`retry`): ``dont_filter``,
     flagged ``tempo_rendered`` so it is never rendered twice. Stats ``tempo/render/fallback`` (pages
     re-requested) and ``tempo/render/pages`` (pages rendered). A run that never needs the browser never
-    starts it: :class:`RenderHandler` starts the Playwright driver and chromium with the first
-    rendered request (stock scrapy-playwright 0.0.48 starts its driver at engine start).
+    starts it: :class:`RenderHandler` imports Playwright and starts its driver and chromium with the
+    first rendered request (stock scrapy-playwright 0.0.48 starts its driver at engine start).
 ``always``
     Every page request (article pages, ``/indeks`` HTML listings) is rendered from the start; JSON/XML
     endpoints (API, payload, RSS, sitemap) are fetched plainly, a browser adds nothing there.

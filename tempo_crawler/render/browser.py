@@ -65,12 +65,19 @@ def _set(settings: BaseSettings, name: str, value: Any) -> None:
 
 
 def _is_playwright_handler(path: Any, base: type | None = None) -> bool:
+    """Does ``path`` render (ours, or any scrapy-playwright handler; a subclass of ``base`` when given)?
+    Ours is recognised without importing Playwright (it imports it only when a page needs rendering)."""
     if not path:
         return False
     try:
-        from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
         cls = load_object(path) if isinstance(path, str) else path
-        return isinstance(cls, type) and issubclass(cls, base or ScrapyPlaywrightDownloadHandler)
+        if not isinstance(cls, type):
+            return False
+        ours = load_object(HANDLER)
+        if base is not None or issubclass(cls, ours):
+            return issubclass(cls, base or ours)
+        from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+        return issubclass(cls, ScrapyPlaywrightDownloadHandler)
     except Exception:  # noqa: BLE001 - a broken handler path is reported by Scrapy itself
         return False
 

@@ -29,7 +29,7 @@ RENDERABLE = ("article", "listing")     # kinds rendered from the start under re
 # scheduled the page. Everything else in response.meta was set by the download (latency, retries,
 # redirects, slot, proxy, Playwright's page) and must not be forwarded (Scrapy's MetaCopyDetectionMiddleware
 # warns). A re-request of the same page (its rendered twin) also keeps `scrapy parse`'s bookkeeping.
-FORWARDED_META = ("tempo_source", "tempo_ref", "tempo_key", KIND)   # tempo_key: state/pending.KEY
+FORWARDED_META = ("tempo_source", "tempo_key", KIND)   # tempo_key: state/pending.KEY
 _PARSE_COMMAND_META = ("_depth", "_callback")
 
 

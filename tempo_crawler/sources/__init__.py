@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 DEFAULT_BASE = "https://www.tempo.co"
 
 
-@dataclass
+@dataclass(slots=True)
 class ArticleRef:
     """An article as a listing announces it: where it is and, when the listing says so, how fresh."""
 

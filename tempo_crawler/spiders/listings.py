@@ -38,6 +38,7 @@ class ListingPages:
 
     listings: set[str]
     listed: dict[str, set[str]]
+    listing_callbacks: tuple[Any, Any]
     rendered_sources: set[str]
 
     def listing_request(self, source: str, url: str, page: int = 1) -> scrapy.Request:
@@ -48,7 +49,8 @@ class ListingPages:
                                   cb_kwargs={"page": page}, meta=meta, dont_filter=page == 1)
         if source in sources.REGISTRY and sources.REGISTRY[source].html:
             meta[KIND] = "listing"
-        return scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed,
+        read, failed = self.listing_callbacks
+        return scrapy.Request(url, callback=read, errback=failed,
                               cb_kwargs={"source": source, "page": page}, meta=meta, dont_filter=page == 1)
 
     def read_listing(self, source: sources.Source, response: Response, name: str) -> Listing | None:
@@ -88,6 +90,7 @@ class ListingPages:
         yield from self.follow_listing(listing, source, page)
 
     def follow_listing(self, listing: Listing, source: str, page: int) -> Iterable[Any]:
+        """Child sitemaps, article requests and the next page of ``listing`` (whose refs it consumes)."""
         self._inc(f"source/{source}/pages")
         for child in listing.sitemaps:
             rubric = rubric_of(child)
@@ -96,19 +99,28 @@ class ListingPages:
             elif child not in self.listings:
                 self.listings.add(child)
                 yield self.listing_request(source, child, page).replace(dont_filter=False)
+        # The refs are consumed here, each dropped once it is scheduled: a sitemap lists thousands, and the
+        # scheduler holds all their requests at once (the run's peak of memory).
+        refs, listing.refs = listing.refs, []
         listed = self.listed.setdefault(source, set())
-        fresh = {request_key(r.url) for r in listing.refs} - listed
-        listed |= fresh
+        keyed = [(request_key(r.url), r) for r in refs]   # one key string per article, shared by the run's sets
+        known = len(listed)
+        listed.update(key for key, _ in keyed)
+        fresh = len(listed) > known
+        since = self.context.since
+        whole_page_older = bool(refs) and bool(since) and all((w := when_listed(r)) and w < since for r in refs)
+        paged = refs if listing.next_url else []   # read again below only when paging may go on
+        del refs
         # An article listed as both desktop and AMP page is fetched once: prefer the desktop page (richer).
-        for ref in sorted(listing.refs, key=lambda r: is_amp_url(r.url)):
+        keyed.sort(key=lambda pair: is_amp_url(pair[1].url))
+        keyed.reverse()
+        while keyed:
+            key, ref = keyed.pop()
             self._inc(f"source/{source}/articles")
             if self.wanted(ref, count=True):
-                request = self.article_request(ref)
+                request = self.article_request(ref, key)
                 if request is not None:
                     yield request
-        since = self.context.since
-        older = [r for r in listing.refs if since and (w := when_listed(r)) and w < since]
-        whole_page_older = bool(listing.refs) and len(older) == len(listing.refs)
         max_pages = self.settings.getint("TEMPO_MAX_LISTING_PAGES", 50)
         if whole_page_older:
             self.logger.debug("source %s: page %d is older than since=%s, paging stops", source, page, since)
@@ -117,7 +129,7 @@ class ListingPages:
             self._inc(f"source/{source}/repeated_page")
             self.logger.debug("source %s: page %d repeats earlier pages, paging stops", source, page)
         elif listing.next_url and page < max_pages and not self.max_items_reached():
-            if incremental.listing_exhausted(self.context, listing.refs, lambda r: self.wanted(r, window=False)):
+            if incremental.listing_exhausted(self.context, paged, lambda r: self.wanted(r, window=False)):
                 self._inc("incremental/paging_stopped")
             else:
                 yield self.listing_request(source, listing.next_url, page + 1)

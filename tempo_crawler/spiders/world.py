@@ -11,6 +11,7 @@ declared in :mod:`tempo_crawler.arguments` and live in the run context.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -61,6 +62,18 @@ class WorldSpider(ListingPages, ArticlePages, ContractChecks, scrapy.Spider):
         crawler.signals.connect(spider.report_fallbacks, signal=signals.spider_closed)
         spider.pending = context.pending = PendingArticles(crawler, context)   # what became of each article
         return spider
+
+    @cached_property
+    def article_callbacks(self) -> tuple[Any, Any]:
+        """One bound method each, shared by every article request: not two new objects per queued request, and
+        Scrapy's check of each callback (``WARN_ON_GENERATOR_RETURN_VALUE``: it reads the callback's source)
+        finds it in its cache, which holds callables weakly."""
+        return self.parse_article, self.article_failed
+
+    @cached_property
+    def listing_callbacks(self) -> tuple[Any, Any]:
+        """The same for listing requests."""
+        return self.parse_listing, self.listing_failed
 
     @classmethod
     def handles_request(cls, request: scrapy.Request) -> bool:
@@ -166,8 +179,10 @@ class WorldSpider(ListingPages, ArticlePages, ContractChecks, scrapy.Spider):
         limit = self.context.max_items
         return limit is not None and len(self.scheduled) >= limit
 
-    def article_request(self, ref: ArticleRef) -> scrapy.Request | None:
-        key = request_key(ref.url)
+    def article_request(self, ref: ArticleRef, key: str | None = None) -> scrapy.Request | None:
+        """The request for a listed article (``key``: its request key, when the caller has it already), or None
+        when it is scheduled already, over ``max_items`` or not to be fetched again."""
+        key = key or request_key(ref.url)
         if key in self.scheduled:
             self._inc(f"source/{ref.source}/already_scheduled")
             return None
@@ -179,7 +194,7 @@ class WorldSpider(ListingPages, ArticlePages, ContractChecks, scrapy.Spider):
         self.scheduled.add(key)
         self._inc(f"source/{ref.source}/new")
         self._inc("articles/scheduled")
-        return self._article(ref)
+        return self._article(ref.url, ref.source, key)
 
     def pending_request(self, pending: Pending) -> scrapy.Request | None:
         """An article an earlier run could not export: requested again, whatever the listings say."""
@@ -190,13 +205,17 @@ class WorldSpider(ListingPages, ArticlePages, ContractChecks, scrapy.Spider):
         self._inc("articles/scheduled")
         self.logger.info("retrying pending article %s (%d failed attempt(s), last: %s)", pending.url,
                          pending.attempts, pending.cause)
-        return self._article(ArticleRef(url=pending.url, source=pending.source or "pending"))
+        return self._article(pending.url, pending.source or "pending", pending.key)
 
-    def _article(self, ref: ArticleRef) -> scrapy.Request:
+    def _article(self, url: str, source: str, key: str) -> scrapy.Request:
+        """An article request. The scheduler may hold every article of a sitemap at once, so it carries only
+        what its callback cannot recompute: the key (the same string the run's sets hold), the source, the
+        kind; the listing's lastmod stays in the fetch notes (:mod:`tempo_crawler.state.notes`)."""
         self._inc("articles/requested")
-        return self._requested(scrapy.Request(
-            ref.url, callback=self.parse_article, errback=self.article_failed,
-            meta={**article_meta(ref.url, ref.source), "tempo_ref": ref, KIND: "article"}, priority=10))
+        read, failed = self.article_callbacks
+        return self._requested(scrapy.Request(url, callback=read, errback=failed,
+                                              meta={**article_meta(url, source, key), KIND: "article"},
+                                              priority=10))
 
     def _requested(self, request: scrapy.Request) -> scrapy.Request:
         if self.context.distributed:   # to the shared queue: the worker that pops it accounts for it

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tempo_crawler.context import RunContext
-from tempo_crawler.identity import item_key, url_keys
+from tempo_crawler.identity import is_article_key, item_key, url_keys
 from tempo_crawler.items import Article
+from tempo_crawler.state.pending import KEY
 from tempo_crawler.state.rows import later
 
 
@@ -75,11 +76,14 @@ class FetchNotesMiddleware:
             return
         request = getattr(response, "request", None)
         meta = response.meta if request is not None else {}
-        ref = meta.get("tempo_ref")
         keys = url_keys(response.url, request.url if request is not None else None,
-                        *(meta.get("redirect_urls") or []), ref.url if ref is not None else None)
+                        *(meta.get("redirect_urls") or []))
+        # The listed URL's key (a later page of the article was fetched under another URL) and the newest
+        # lastmod the listings gave for it (noted when the article was scheduled: state/incremental.py).
+        listed = meta.get(KEY)
+        keys |= {listed} if is_article_key(listed) else set()
         own = {k for k in (item_key(item.url, item.id),) if k}
-        context.notes.note_fetch(own, keys, getattr(ref, "lastmod", None))
+        context.notes.note_fetch(own, keys, context.notes.saw_lastmod(listed, None) if listed else None)
 
     async def process_spider_output(self, response: Any, result: Any) -> Any:
         async for obj in result:

@@ -45,15 +45,15 @@ SETTLED_DROPS = frozenset({"unchanged", "duplicate", "duplicate_content", "out_o
 _MAX_NAMED = 1000   # failed articles named in the stats
 
 
-@dataclass
+@dataclass(slots=True)
 class Attempt:
     url: str
     source: str | None
 
 
-def article_meta(url: str, source: str | None) -> dict[str, Any]:
-    """Request meta marking an article request (see the module doc)."""
-    return {KEY: request_key(url), "tempo_source": source}
+def article_meta(url: str, source: str | None, key: str | None = None) -> dict[str, Any]:
+    """Request meta marking an article request (see the module doc); ``key``: its request key, when known."""
+    return {KEY: key or request_key(url), "tempo_source": source}
 
 
 def key_of(target: Any) -> str | None:

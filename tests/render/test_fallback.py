@@ -9,7 +9,7 @@ from scrapy.spidermiddlewares.metacopy import MetaCopyDetectionMiddleware
 
 from tempo_crawler.render.fallback import FORWARDED_META, KIND, RENDERED, forwarded_meta, rendered_request
 
-PROJECT = {"tempo_source": "rss", "tempo_ref": object(), "tempo_key": "b:1", KIND: "article"}
+PROJECT = {"tempo_source": "rss", "tempo_key": "b:1", KIND: "article"}
 DOWNLOAD = {key: 1 for key in MetaCopyDetectionMiddleware._INTERNAL_KEYS} | {
     "download_slot": "h", "playwright_page": object(), "proxy": "http://p:3128", "tempo_render_timeout": True}
 
