@@ -23,7 +23,8 @@ NEVER_TEXT_CLASSES = frozenset({"__cf_email__"})
 
 def tag(el: Any) -> str:
     """Lower-case tag name; "" for comments and processing instructions."""
-    return el.tag.lower() if isinstance(el.tag, str) else ""
+    name = el.tag   # lxml makes a new string on every access: read once
+    return name.lower() if isinstance(name, str) else ""
 
 
 def classes(el: Any) -> set[str]:
@@ -32,7 +33,10 @@ def classes(el: Any) -> set[str]:
 
 def never_text(el: Any) -> bool:
     """Default skip test: scripts, styles, templates, Cloudflare e-mail stubs."""
-    return tag(el) in NEVER_TEXT_TAGS or bool(classes(el) & NEVER_TEXT_CLASSES)
+    if tag(el) in NEVER_TEXT_TAGS:
+        return True
+    names = el.get("class")
+    return bool(names) and not NEVER_TEXT_CLASSES.isdisjoint(names.split())
 
 
 @dataclass
