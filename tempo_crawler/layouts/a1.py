@@ -67,7 +67,7 @@ class A1Parser(LayoutParser):
     # Not AMP, not the Nuxt site, not A2 (its article box and avatar block).
     excludes = (AMP_HTML, NUXT_SITE, f"//article[{has_class('detail-artikel')}] | //div[{has_class('block-avatar')}]")
     requires = ('//div[@id="isi"]',)
-    markers = ('//h1[@itemprop="headline"] | //span[@id="date"] | //*[@id="article"]//*[@id="author"]',)
+    markers = ('//h1[@itemprop="headline"] | //span[@id="date"] | //@id[.="article"]/..//@id[.="author"]',)
 
     def parse(self, page: Page) -> ParsedPage:
         root = page.root

@@ -114,9 +114,12 @@ class A2Parser(LayoutParser):
     # ------------------------------------------------------------------ fields
     @staticmethod
     def _section(root: Any, ld: dict[str, Any]) -> str | None:
-        crumbs = [text_of(s) for s in _CRUMBS(root)]
         names = _CRUMB_NAMES(root)
-        kanal = text_of(names[0]) if names else (crumbs[1] if len(crumbs) > 1 else "")
+        if names:
+            kanal = text_of(names[0])
+        else:   # the second crumb's text, read only when its itemprop name is missing
+            crumbs = _CRUMBS(root)
+            kanal = text_of(crumbs[1]) if len(crumbs) > 1 else ""
         if not kanal:
             sec = ld.get("articleSection")
             kanal = clean_text(sec[0] if isinstance(sec, list) and sec else sec if isinstance(sec, str) else "")

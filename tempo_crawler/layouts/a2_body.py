@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lxml import etree
-
 from tempo_crawler.layouts import walk
 from tempo_crawler.layouts.a_era import AD_CLASSES, AD_IDS
 from tempo_crawler.layouts.base import Page, has_class
@@ -32,7 +30,6 @@ _BODY_CONTAINERS = tuple(xpath(x) for x in (
     "//div[@id='isi']",
     f"{ARTICLE}//div[{has_class('detail-in')}]",
 ))
-_LINKS_WITH_HREF = xpath(".//a[@href]")
 _FIRST_NODE = xpath("./node()[not(self::text()[normalize-space() = ''])][1]")
 _DATELINE_START = re.compile(r"^\s*TEMPO\.CO\b")
 _DATELINE_ONLY = re.compile(r"TEMPO\.CO\s*,?\s*[A-Z][A-Za-z'.]+(?:[ -][A-Z][A-Za-z'.]+)*")
@@ -45,19 +42,52 @@ def text_of(node: Any) -> str:
     return clean_text(scrub_emails(walk.raw_text(node)))
 
 
+def _links_with_href(node: Any) -> list[Any]:
+    """``.//a[@href]`` without an XPath evaluation (a C iterator over the descendants)."""
+    return [a for a in node.iterdescendants("a") if a.get("href") is not None]
+
+
 def _first_href(node: Any, page: Page) -> tuple[str | None, str | None]:
-    for a in _LINKS_WITH_HREF(node):
-        href = a.get("href", "")
+    for a in _links_with_href(node):
+        href = a.get("href")
         if "email-protection" in href or href.startswith(("mailto:", "javascript:", "#")):
             continue
         return page.absolute(href), text_of(a) or None
     return None, None
 
 
-def _excluded(el: Any) -> bool:
-    """Never body: the skipped tags, ad and furniture classes, ad ids (the "Baca juga" boxes included)."""
-    return (walk.tag(el) in _SKIP_TAGS or bool(walk.classes(el).intersection(_SKIP_CLASSES))
+_SKIP_TAG_SET = frozenset(_SKIP_TAGS)
+_SKIP_CLASS_SET = frozenset(_SKIP_CLASSES)
+_BACA_CLASS_SET = frozenset(_BACA_CLASSES)
+
+
+def _excluded(el: Any, classes: list[str] | None = None) -> bool:
+    """Never body: the skipped tags, ad and furniture classes, ad ids (the "Baca juga" boxes included).
+    ``classes``: the element's class names when the caller has them already."""
+    if classes is None:
+        classes = (el.get("class") or "").split()
+    return (walk.tag(el) in _SKIP_TAG_SET or not _SKIP_CLASS_SET.isdisjoint(classes)
             or (el.get("id") or "") in AD_IDS)
+
+
+def _holding(container: Any, tag: str, test: Any = None) -> set[Any]:
+    """The elements of ``container`` (itself included) that have a ``tag`` descendant (passing ``test``)."""
+    holders: set[Any] = set()
+    for found in container.iterdescendants(tag):
+        if test is not None and not test(found):
+            continue
+        for up in found.iterancestors():
+            if up in holders:
+                break   # its ancestors are in already
+            holders.add(up)
+            if up is container:
+                break
+    return holders
+
+
+def _elements(el: Any) -> list[Any]:
+    """``el``'s child elements, last first (comments and processing instructions left out)."""
+    return [c for c in reversed(el) if isinstance(c.tag, str)]
 
 
 def _blocks(container: Any) -> list[Any]:
@@ -65,29 +95,24 @@ def _blocks(container: Any) -> list[Any]:
     ``<p>``; not one holding a ``page_num=`` pagination link) and "Baca juga" boxes; nothing inside an
     excluded element (:func:`_excluded`). One walk down the tree and one up (the descendant tests), so the
     cost is linear in the size of the container, however deep or wide."""
-    if any(_excluded(a) for a in [container, *container.iterancestors()]):
+    if _excluded(container) or any(_excluded(a) for a in container.iterancestors()):
         return []
-    holds_p: set[Any] = set()
-    holds_pager: set[Any] = set()
-    for _, el in etree.iterwalk(container, events=("end",)):
-        for child in el:
-            name = walk.tag(child)
-            if name == "p" or child in holds_p:
-                holds_p.add(el)
-            if (name == "a" and "page_num=" in (child.get("href") or "")) or child in holds_pager:
-                holds_pager.add(el)
+    holds_p = _holding(container, "p")
+    holds_pager = _holding(container, "a", lambda a: "page_num=" in (a.get("href") or ""))
     out: list[Any] = []
-    stack = list(reversed([c for c in container if walk.tag(c)]))
+    stack = _elements(container)
     while stack:
         el = stack.pop()
-        if walk.classes(el).intersection(_BACA_CLASSES):
+        classes = (el.get("class") or "").split()
+        if not _BACA_CLASS_SET.isdisjoint(classes):
             out.append(el)
             continue
-        if _excluded(el):
+        if _excluded(el, classes):
             continue
-        if walk.tag(el) in _BLOCK_TAGS and not (walk.tag(el) == "li" and el in holds_p) and el not in holds_pager:
+        name = walk.tag(el)
+        if name in _BLOCK_TAGS and not (name == "li" and el in holds_p) and el not in holds_pager:
             out.append(el)
-        stack.extend(reversed([c for c in el if walk.tag(c)]))
+        stack.extend(_elements(el))
     return out
 
 
@@ -125,7 +150,7 @@ def body_paras(root: Any, page: Page) -> list[Para]:
 def _baca_box(node: Any, page: Page) -> list[Para]:
     """A ``.bacajuga`` box: each link becomes a "Baca juga" insert (assemble_body turns it into read_also)."""
     paras = []
-    for a in _LINKS_WITH_HREF(node):
+    for a in _links_with_href(node):
         title = text_of(a)
         if title and not re.fullmatch(r"baca(\s+juga)?\s*:?", title, re.IGNORECASE):
             paras.append(Para(f"Baca juga: {title}", page.absolute(a.get("href")), title))

@@ -102,10 +102,9 @@ class BParser(LayoutParser):
     )
     markers = (
         '//div[@id="content-wrapper"]',
-        '//*[@data-innity-container]',
+        '//@data-innity-container',
         '//div[@id="__nuxt"]',
-        '//*[starts-with(@src, "/_nuxt/") or contains(@src, "/_nuxt/")'
-        ' or starts-with(@href, "/_nuxt/") or contains(@href, "/_nuxt/")]',
+        '//@src[contains(., "/_nuxt/")] | //@href[contains(., "/_nuxt/")]',
         '//div[@id="article-tags"]',
     )
     # docs/site.md §5: an empty Nuxt mount point (or another framework's, should the site move); Nuxt state

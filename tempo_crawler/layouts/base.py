@@ -42,7 +42,7 @@ _WEB_SCHEMES = ("http", "https")
 _ELEMENTS = xpath("count(descendant-or-self::*)")
 _TOO_DEEP = xpath("boolean(" + "/".join(["*"] * MAX_DEPTH) + ")")
 _JSONLD = xpath('//script[@type="application/ld+json"]/text()')
-_META = xpath("//meta[@property=$key or @name=$key]/@content")
+_METAS = xpath("//meta[@content][@property or @name]")
 _CANONICAL = xpath('//link[@rel="canonical"]/@href')
 _MARKERS: dict[str, Any] = {}   # every layout's detection XPath, compiled once (LayoutParser.__init_subclass__)
 
@@ -83,7 +83,9 @@ class Page:
     def over_budget(self) -> str | None:
         """Why the page's tree is too large to parse (more elements or deeper nesting than any article page,
         :mod:`tempo_crawler.limits`), else None. Two linear passes in C; every later step is then bounded too."""
-        if _ELEMENTS(self.root) <= MAX_ELEMENTS and not _TOO_DEEP(self.root):
+        elements = _ELEMENTS(self.root)
+        # Depth never exceeds the element count: a page of at most MAX_DEPTH elements needs no depth pass.
+        if elements <= MAX_ELEMENTS and (elements <= MAX_DEPTH or not _TOO_DEEP(self.root)):
             return None
         count = depth = 0   # over: which limit the document order meets first
         for event, _ in etree.iterwalk(self.root, events=("start", "end")):
@@ -129,9 +131,20 @@ class Page:
                 return obj
         return None
 
+    @cached_property
+    def metas(self) -> dict[str, str]:
+        """``content`` of the first ``<meta>`` (document order) whose ``property`` or ``name`` is the key:
+        one pass over the tree for every :meth:`meta` question."""
+        found: dict[str, str] = {}
+        for el in _METAS(self.root):
+            for attr in ("property", "name"):
+                key = el.get(attr)
+                if key is not None and key not in found:
+                    found[key] = el.get("content")
+        return found
+
     def meta(self, key: str) -> str | None:
-        found = _META(self.root, key=key)
-        return clean_text(found[0] if found else None) or None
+        return clean_text(self.metas.get(key)) or None
 
     def absolute(self, href: str | None) -> str | None:
         """``href`` resolved against the page URL; None unless that gives an http(s) URL (``mailto:``,

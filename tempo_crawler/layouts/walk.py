@@ -23,7 +23,8 @@ NEVER_TEXT_CLASSES = frozenset({"__cf_email__"})
 
 def tag(el: Any) -> str:
     """Lower-case tag name; "" for comments and processing instructions."""
-    return el.tag.lower() if isinstance(el.tag, str) else ""
+    name = el.tag   # lxml makes a new string on every access: read once
+    return name.lower() if isinstance(name, str) else ""
 
 
 def classes(el: Any) -> set[str]:
@@ -32,7 +33,10 @@ def classes(el: Any) -> set[str]:
 
 def never_text(el: Any) -> bool:
     """Default skip test: scripts, styles, templates, Cloudflare e-mail stubs."""
-    return tag(el) in NEVER_TEXT_TAGS or bool(classes(el) & NEVER_TEXT_CLASSES)
+    if tag(el) in NEVER_TEXT_TAGS:
+        return True
+    names = el.get("class")
+    return bool(names) and not NEVER_TEXT_CLASSES.isdisjoint(names.split())
 
 
 @dataclass
@@ -90,8 +94,33 @@ def lines(node: Selector | Any, *, skip: Callable[[Any], bool] = never_text,
 
 def raw_text(node: Selector | Any, *, skip: Callable[[Any], bool] = never_text,
              spaced: frozenset[str] = frozenset()) -> str:
-    """The walked text with ``<br>`` as a space, not yet cleaned."""
-    return " ".join(line.raw for line in lines(node, skip=skip, spaced=spaced))
+    """The walked text with ``<br>`` as a space, not yet cleaned: the lines of :func:`lines` joined with a
+    space, gathered in one list (no :class:`Line` per ``<br>``: the walk most text goes through)."""
+    el = node.root if isinstance(node, Selector) else node
+    if isinstance(el, str):
+        return el
+    if never_text(el):
+        return ""
+    parts = [el.text] if el.text else []
+    _gather(el, parts, skip, spaced)
+    return "".join(parts)
+
+
+def _gather(el: Any, parts: list[str], skip: Callable[[Any], bool], spaced: frozenset[str]) -> None:
+    for child in el:
+        name = tag(child)
+        if name == "br":
+            parts.append(" ")
+        elif name and not skip(child):
+            if name in spaced:
+                parts.append(" ")
+            if child.text:
+                parts.append(child.text)
+            _gather(child, parts, skip, spaced)
+            if name in spaced:
+                parts.append(" ")
+        if child.tail:
+            parts.append(child.tail)
 
 
 def text(node: Selector | Any, *, skip: Callable[[Any], bool] = never_text,

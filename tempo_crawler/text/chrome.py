@@ -52,6 +52,40 @@ def _affixes() -> tuple[re.Pattern[str], re.Pattern[str]]:
             re.compile(rf"(?<!\w)(?:{suffixes})\s*$", re.IGNORECASE))
 
 
+_REGEX_SYNTAX = frozenset(".^$*+?{}[]\\|()")
+
+
+def literal_head(pattern: str) -> str | None:
+    """The literal text every match of ``pattern`` starts with, lower-cased (``slot-iklan-\\d…`` →
+    ``slot-iklan-``); None when there is none (a group, a class, an alternation)."""
+    if "|" in pattern:
+        return None
+    head: list[str] = []
+    for c in pattern:
+        if c in _REGEX_SYNTAX:
+            if c in "?*{" and head:   # the character before a quantifier may be missing
+                head.pop()
+            break
+        head.append(c)
+    return "".join(head).lower() or None
+
+
+@lru_cache(maxsize=1)
+def _suffix_heads() -> tuple[str, ...] | None:
+    """The literal head of every ``suffixes`` pattern (None if one has none): a line whose tail holds none of
+    them cannot end in chrome, and the suffix pattern, tried at every position of the tail, is not run."""
+    heads = tuple(literal_head(p) for p in lexicon()["suffixes"])
+    return None if None in heads else heads  # type: ignore[return-value]
+
+
+def _may_end_in_chrome(tail: str) -> bool:
+    heads = _suffix_heads()
+    if heads is None or not tail.isascii():   # IGNORECASE beyond ASCII folds more than lower() does
+        return True
+    tail = tail.lower()
+    return any(h in tail for h in heads)
+
+
 def _whole_line(line: str) -> bool:
     """The line is one of the lexicon's whole-line strings (``exact``) or matches one of its ``patterns``."""
     collapsed = " ".join(line.split())   # split() splits at NBSP too: the key is this, casefolded (_key)
@@ -79,7 +113,7 @@ def strip_affixes(line: str) -> str:
         if m and m.end() > 0:
             line = line[m.end():]
         tail_from = max(0, len(line) - AFFIX_WINDOW)
-        m = suffix.search(line, tail_from)
+        m = suffix.search(line, tail_from) if _may_end_in_chrome(line[tail_from:]) else None
         if m and m.start() < len(line):
             line = line[:m.start()].rstrip(" -\u2013\u2014|\u2022\u00b7")
         if line == before:

@@ -12,6 +12,9 @@ from typing import Any
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\ud800-\udfff]")
 # Control characters (NUL, C0 and C1 controls) separate words at most: with whitespace (incl. NBSP), one space.
 _SPACES = re.compile("[\\s\x00-\x08\x0e-\x1f\x7f-\x9f]+")
+# The controls among those that are not whitespace: without them, ``str.split()`` (which splits at exactly the
+# characters ``\s`` matches, NBSP included) collapses whitespace in one pass, twice as fast as the regex.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 
 
 def clean_text(text: Any) -> str:
@@ -22,7 +25,9 @@ def clean_text(text: Any) -> str:
     text = html.unescape(text) if "&" in text else text
     if not text.isascii():   # ASCII has no zero-width characters and is NFC already
         text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
-    return _SPACES.sub(" ", text).strip()
+    if _CONTROLS.search(text):
+        return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def clean_or_none(text: Any) -> str | None:

@@ -1,0 +1,81 @@
+"""The cheaper forms of the page queries (issue 14) answer exactly what the plain forms answered: each Nuxt
+evidence alone still marks a page as the new site, one pass over the ``<meta>`` tags still gives the first
+one in document order, and the depth pass skipped on small trees cannot miss a deep one."""
+
+from __future__ import annotations
+
+import pytest
+
+from tempo_crawler.layouts.a1 import A1Parser
+from tempo_crawler.layouts.a2 import A2Parser
+from tempo_crawler.layouts.amp import AMPParser
+from tempo_crawler.layouts.base import Page
+from tempo_crawler.limits import MAX_DEPTH
+from tests.layouts.test_a2 import URL, a2_page
+
+# Every kind of Nuxt evidence, alone, on an otherwise A2 page; and look-alikes that are no evidence.
+NUXT_EVIDENCE = [
+    ("", '<div id="content-wrapper"><p>x</p></div>'),
+    ("", '<section id="__nuxt"></section>'),
+    ('<script id="__NUXT_DATA__" type="application/json">[]</script>', ""),
+    ("<script>var a = 1; window.__NUXT__ = {}</script>", ""),
+    ('<script type="module" src="https://www.tempo.co/_nuxt/a.js"></script>', ""),
+    ('<link rel="modulepreload" href="/_nuxt/entry.js">', ""),
+]
+NOT_NUXT = [
+    ("", '<span id="content-wrapper">x</span>'),           # content-wrapper counts on a div only
+    ("", '<div data-id="__nuxt" class="__nuxt"></div>'),   # the id, not another attribute
+    ('<script type="application/json">["__NUXT_DATA__"]</script>', ""),
+    ('<div id="__NUXT_DATA__"></div>', ""),                # __NUXT_DATA__ counts on a script only
+    ("<p>window.__NUXT__ in a paragraph</p>", ""),
+    ('<img src="/nuxt/a.png"><a href="/_nuxtx">x</a>', ""),
+]
+
+
+@pytest.mark.parametrize(("head", "body"), NUXT_EVIDENCE)
+def test_each_nuxt_evidence_alone_excludes_the_a_era_layouts(head: str, body: str) -> None:
+    page = Page(URL, a2_page("<p>TEMPO.CO, Jakarta - Isi.</p>" + body, head=head))
+    assert not A2Parser().matches(page)
+    assert not A1Parser().matches(page) and not AMPParser().matches(page)
+
+
+@pytest.mark.parametrize(("head", "body"), NOT_NUXT)
+def test_look_alikes_are_no_nuxt_evidence(head: str, body: str) -> None:
+    assert A2Parser().matches(Page(URL, a2_page("<p>TEMPO.CO, Jakarta - Isi.</p>" + body, head=head)))
+
+
+def test_a1_author_marker_needs_the_author_inside_the_article() -> None:
+    inside = '<html><body><div id="article"><div><b id="author">x</b></div></div><div id="isi"><p>a</p></div>'
+    outside = '<html><body><div id="article"></div><b id="author">x</b><div id="isi"><p>a</p></div>'
+    url = "https://dunia.tempo.co/read/1221983/x"
+    assert A1Parser().matches(Page(url, inside + "</body></html>"))
+    assert not A1Parser().matches(Page(url, outside + "</body></html>"))
+
+
+def test_meta_is_the_first_in_document_order_by_property_or_name() -> None:
+    page = Page(URL, """<html><head>
+<meta property="og:title">
+<meta name="og:title" content="Kedua">
+<meta property="og:title" content="Ketiga">
+<meta property="og:image" name="twitter:image" content="/a.jpg">
+<meta name="twitter:image" content="/b.jpg">
+<meta property="kosong" content=""><meta property="kosong" content="Isi">
+</head><body><meta name="description" content=" Di  badan "></body></html>""")
+    assert page.meta("og:title") == "Kedua"          # the first without content is no answer
+    assert page.meta("og:image") == "/a.jpg"
+    assert page.meta("twitter:image") == "/a.jpg"    # name and property on one tag: both keys
+    assert page.meta("kosong") is None               # the first one's content is empty
+    assert page.meta("description") == "Di badan"    # a meta anywhere, cleaned
+    assert page.meta("og:url") is None
+
+
+def _chain(depth: int) -> str:
+    """A document whose deepest element is ``depth`` deep (html, body, then divs) and has ``depth`` elements."""
+    return "<html><body>" + "<div>" * (depth - 2) + "x" + "</div>" * (depth - 2) + "</body></html>"
+
+
+@pytest.mark.parametrize(("depth", "over"), [(MAX_DEPTH, False), (MAX_DEPTH + 1, True)])
+def test_depth_limit_at_the_boundary_where_elements_equal_depth(depth: int, over: bool) -> None:
+    reason = Page(URL, _chain(depth)).over_budget
+    assert (reason == f"elements nested deeper than {MAX_DEPTH}") is over
+    assert (reason is None) is not over
