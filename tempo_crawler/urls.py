@@ -10,6 +10,7 @@ until mid-2025), all three one site whose canonical host is ``www.tempo.co``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 # Old scheme (<=2017): /read/news/YYYY/MM/DD/<subkanal+id>/<slug>; old system: /read/<id>/<slug>;
@@ -43,9 +44,17 @@ def unwrap(url: str) -> str:
 
 
 def _path(url: str) -> str:
+    if not isinstance(url, str):   # not a string: no article path
+        return "/"
+    return _article_path(url)
+
+
+# One item asks for its key, id and era several times (pipelines, store, exporters): the path is split once.
+@lru_cache(maxsize=4096)
+def _article_path(url: str) -> str:
     try:
         return _A_SUFFIX.sub("", urlsplit(unwrap(url)).path or "/")
-    except (ValueError, AttributeError):  # unparsable (``http://[::1``) or not a string: no article path
+    except ValueError:  # unparsable (``http://[::1``): no article path
         return "/"
 
 

@@ -76,3 +76,14 @@ def test_an_amp_cache_path_on_a_mirror_is_unwrapped_too() -> None:
     mirror = "http://127.0.0.1:8765/v/s/dunia.tempo.co/amp/1645937/xi"
     assert article_key(mirror) == "a:1645937" and canonical_url(mirror) == "https://dunia.tempo.co/amp/1645937/xi"
     assert article_key("http://127.0.0.1:8765/v/s/example.com/amp/1645937/xi") is None
+
+
+@pytest.mark.parametrize("value", [None, 12, ["https://dunia.tempo.co/read/1/x"], {"url": "x"}, b"/read/1/x"])
+def test_a_value_that_is_not_a_string_is_no_article(value: object) -> None:
+    # the path of a URL is remembered per string: anything else (unhashable too) is answered, never raised
+    assert article_id(value) is None and url_era(value) is None and article_key(value) is None  # type: ignore[arg-type]
+
+
+def test_the_remembered_path_is_the_one_of_that_url() -> None:
+    first, second = "https://dunia.tempo.co/read/1879931/x", "https://dunia.tempo.co/read/1879932/x"
+    assert [article_key(u) for u in (first, second, first, second)] == ["a:1879931", "a:1879932"] * 2

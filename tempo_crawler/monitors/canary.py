@@ -21,7 +21,10 @@ MAX_TOKENS = 20_000   # bound the work per page
 
 
 def tokens(text: str) -> list[str]:
-    return [t.casefold() for t in _WORD.findall(text[: MAX_TOKENS * 12])][:MAX_TOKENS]
+    """The words of ``text``, case-folded. Folded in one call: casefold works character by character and never
+    makes a space, so folding the space-joined words and splitting them again folds each word."""
+    words = _WORD.findall(text[: MAX_TOKENS * 12])[:MAX_TOKENS]
+    return " ".join(words).casefold().split(" ") if words else []
 
 
 def token_f1(reference: list[str], candidate: list[str]) -> float:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tempo_crawler.layouts import detect
 from tempo_crawler.layouts.base import Page
-from tempo_crawler.monitors.canary import body_f1, token_f1
+from tempo_crawler.monitors.canary import body_f1, token_f1, tokens
 from tempo_crawler.monitors.ledger import RunLedger, publication_hour
 from tests.replica.variants import redesigned
 from tests.support.golden import FIXTURES
@@ -73,3 +76,14 @@ def test_ledger_items_and_canary_figures() -> None:
     assert ledger.published == {"2025-01-01T20": 2}          # 03:04 WIB is 20:04 UTC the day before
     assert ledger.canary(0.8) == {"pages": 4, "median_f1": 0.925, "min_f1": 0.2, "below": 1, "layouts": {}}
     assert publication_hour("not a date") is None
+
+
+@pytest.mark.parametrize("text", ["Straße STRASSE", "İstanbul ISTANBUL", "ΟΔΟΣ οδος οδοσ", "ﬁnal FINAL",
+                                  "Ǆemal ǅemal", "Presiden  Prabowo\n\nhari-ini", "", "...!"])
+def test_tokens_fold_each_word_as_casefold_does(text: str) -> None:
+    assert tokens(text) == [w.casefold() for w in re.findall(r"\w+", text)]
+
+
+@given(st.text(max_size=80))
+def test_tokens_are_the_words_casefolded_one_by_one(text: str) -> None:
+    assert tokens(text) == [w.casefold() for w in re.findall(r"\w+", text)]
