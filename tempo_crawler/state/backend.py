@@ -96,6 +96,20 @@ def claim_keys(item: Mapping[str, Any], keys: Iterable[str | None] = ()) -> set[
     return out
 
 
+def stored_row(item: Mapping[str, Any], *, now: str, file: str | None) -> tuple[str, dict[str, Any]]:
+    """The item's own key and the article row every backend stores for an exported item (its ``version``,
+    ``first_seen`` and ``revised_at`` as exported; ``listing_lastmod`` is the backend's to merge). ValueError for
+    an item with neither URL key nor id."""
+    own = mapping_key(item)
+    if own is None:
+        raise ValueError("an item without url key and id cannot be stored")
+    return own, dict(canonical_key=own, url=item.get("url"), article_id=item.get("id"),
+                     content_hash=content_hash(item), content_key=content_key(item),
+                     version=int(item.get("version") or 1), first_seen=item.get("first_seen") or now,
+                     last_seen=now, revised_at=item.get("revised_at"), published_at=item.get("published_at"),
+                     modified_at=item.get("modified_at"), file=file)
+
+
 class StoreRules:
     """What an item is relative to the store, and how a recovered file is merged into it: one rule for every
     backend (they provide ``find``, ``find_content`` and ``record``)."""

@@ -26,8 +26,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from tempo_crawler.identity import content_hash, content_key, mapping_key
-from tempo_crawler.state.backend import SharedStoreError, StoreRules, StoreUnavailable, claim_keys
+from tempo_crawler.state.backend import SharedStoreError, StoreRules, StoreUnavailable, claim_keys, stored_row
 from tempo_crawler.state.redis_io import as_dict, guarded, text
 from tempo_crawler.state.redis_pending import RedisPendingLists
 from tempo_crawler.state.redis_runs import RedisRuns
@@ -249,18 +248,11 @@ class RedisStore(RedisPendingLists, RedisRuns, StoreRules):
     def record(self, item: Mapping[str, Any], keys: Iterable[str | None] = (), *, now: str | None = None,
                file: str | None = None, listing_lastmod: str | None = None) -> int:
         now = now or utc_now()
-        own = mapping_key(item)
-        if own is None:
-            raise ValueError("an item without url key and id cannot be stored")
+        own, values = stored_row(item, now=now, file=file)
         all_keys = sorted({k for k in (own, *keys) if k})
         existing = self.find(all_keys)
-        version = int(item.get("version") or 1)
-        values: dict[str, Any] = dict(
-            canonical_key=own, url=item.get("url"), article_id=item.get("id"), content_hash=content_hash(item),
-            content_key=content_key(item), version=version, first_seen=item.get("first_seen") or now,
-            last_seen=now, revised_at=item.get("revised_at"), published_at=item.get("published_at"),
-            modified_at=item.get("modified_at"), file=file,
-            listing_lastmod=later(existing.listing_lastmod, listing_lastmod) if existing else listing_lastmod)
+        version = values["version"]
+        values["listing_lastmod"] = later(existing.listing_lastmod, listing_lastmod) if existing else listing_lastmod
         rid = existing.rid if existing is not None else int(self.client.incr(self.keys.rid))
         self._rows[rid] = values
         self._full.add(rid)

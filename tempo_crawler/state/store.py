@@ -36,8 +36,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from tempo_crawler.identity import content_hash, content_key, mapping_key
-from tempo_crawler.state.backend import StoreRules
+from tempo_crawler.state.backend import StoreRules, stored_row
 from tempo_crawler.state.rows import Pending, Record, RunRow, Verdict, later, parse_time, utc_now
 from tempo_crawler.state.store_file import (
     MIGRATIONS,
@@ -173,18 +172,10 @@ class SeenStore(PendingLists, RunRecords, StoreRules):
     def record(self, item: Mapping[str, Any], keys: Iterable[str | None] = (), *, now: str | None = None,
                file: str | None = None, listing_lastmod: str | None = None) -> int:
         """Store an exported item (its ``version``/``first_seen``/``revised_at`` as exported); returns the row id."""
-        now = now or utc_now()
-        own = mapping_key(item)
-        if own is None:
-            raise ValueError("an item without url key and id cannot be stored")
+        own, values = stored_row(item, now=now or utc_now(), file=file)
         keys = [own, *keys]
         db = self._write()
         existing = self.find(keys)
-        values = dict(canonical_key=own, url=item.get("url"), article_id=item.get("id"),
-                      content_hash=content_hash(item), content_key=content_key(item),
-                      version=int(item.get("version") or 1), first_seen=item.get("first_seen") or now,
-                      last_seen=now, revised_at=item.get("revised_at"), published_at=item.get("published_at"),
-                      modified_at=item.get("modified_at"), file=file)
         if existing is not None:
             rid = existing.rid
             values["listing_lastmod"] = later(existing.listing_lastmod, listing_lastmod)
