@@ -10,6 +10,7 @@ from importlib import resources
 from typing import Any
 
 from tempo_crawler.text.emails import scrub_emails
+from tempo_crawler.text.normalize import collapse_spaces
 
 __all__ = ["is_chrome", "lexicon", "scrub_emails", "strip_chrome"]
 
@@ -28,7 +29,7 @@ def lexicon() -> dict[str, Any]:
 
 
 def _key(line: str) -> str:
-    return " ".join(line.replace("\xa0", " ").split()).casefold()
+    return collapse_spaces(line).casefold()   # split() splits at NBSP too
 
 
 @lru_cache(maxsize=1)
@@ -82,13 +83,16 @@ def _may_end_in_chrome(tail: str) -> bool:
     heads = _suffix_heads()
     if heads is None or not tail.isascii():   # IGNORECASE beyond ASCII folds more than lower() does
         return True
-    tail = tail.lower()
-    return any(h in tail for h in heads)
+    return any(map(tail.lower().__contains__, heads))
 
 
 def _whole_line(line: str) -> bool:
     """The line is one of the lexicon's whole-line strings (``exact``) or matches one of its ``patterns``."""
-    collapsed = " ".join(line.split())   # split() splits at NBSP too: the key is this, casefolded (_key)
+    return _whole_collapsed(collapse_spaces(line))   # the key is this, casefolded (_key)
+
+
+def _whole_collapsed(collapsed: str) -> bool:
+    """:func:`_whole_line` of a line whose whitespace is already collapsed."""
     if not collapsed:
         return False
     if collapsed.casefold() in _exact():
@@ -105,8 +109,12 @@ def is_chrome(line: str | None) -> bool:
 
 def strip_affixes(line: str) -> str:
     """``line`` (whitespace collapsed) without the lexicon's ``prefixes`` / ``suffixes`` at its ends."""
+    return _strip_collapsed(collapse_spaces(line))
+
+
+def _strip_collapsed(line: str) -> str:
+    """:func:`strip_affixes` of a line whose whitespace is already collapsed."""
     prefix, suffix = _affixes()
-    line = " ".join(line.split())
     for _ in range(_AFFIX_ROUNDS):
         before = line
         m = prefix.match(line, 0, AFFIX_WINDOW)
@@ -123,10 +131,13 @@ def strip_affixes(line: str) -> str:
 
 def strip_chrome(line: str | None) -> str | None:
     """None when the line is chrome (or empty); else the line without chrome glued to its start or end."""
-    if not line or _whole_line(line):
+    if not line:
         return None
-    rest = strip_affixes(line)
-    if rest and rest == " ".join(line.split()):   # nothing cut: _whole_line(rest) would repeat _whole_line(line)
+    collapsed = collapse_spaces(line)   # once: every test below reads the collapsed line
+    if _whole_collapsed(collapsed):
+        return None
+    rest = _strip_collapsed(collapsed)
+    if rest and rest == collapsed:   # nothing cut: _whole_line(rest) would repeat _whole_line(line)
         return rest
     return None if not rest or _whole_line(rest) else rest
 
@@ -154,7 +165,7 @@ def print_title(line: str | None) -> str | None:
     its quotes and final full stop; None when the line is not that note."""
     if not line:
         return None
-    stripped = " ".join(line.split())
+    stripped = collapse_spaces(line)
     for pattern in _print_title_patterns():
         m = pattern.match(stripped)
         if m:

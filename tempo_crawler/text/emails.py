@@ -34,7 +34,7 @@ _MARK_STARTS = ("@", "\uff20", "(", "[", "{")
 
 def email_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of every e-mail address in ``text``, in order, not overlapping."""
-    if not any(c in text for c in _MARK_STARTS):   # no mark, no stub: the usual paragraph, no regex run
+    if not any(map(text.__contains__, _MARK_STARTS)):   # no mark, no stub: the usual paragraph, no regex run
         return []
     spans: list[tuple[int, int]] = []
     last = 0

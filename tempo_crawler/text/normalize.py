@@ -17,6 +17,15 @@ _SPACES = re.compile("[\\s\x00-\x08\x0e-\x1f\x7f-\x9f]+")
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 
 
+def collapse_spaces(text: str) -> str:
+    """Whitespace runs as one space, trimmed: ``" ".join(text.split())``. A text that is so already is returned
+    without being split and joined again: every character printable (the only whitespace ``isprintable``
+    allows is the ASCII space), no double space, none at either end."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
+
+
 def clean_text(text: Any) -> str:
     """NFC, entities decoded, no zero-width or control characters, whitespace (incl. NBSP) collapsed,
     trimmed. Total: anything that is not a string (a JSON-LD number, list, object, null) is no text ("")."""
@@ -27,7 +36,7 @@ def clean_text(text: Any) -> str:
         text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
     if _CONTROLS.search(text):
         return _SPACES.sub(" ", text).strip()
-    return " ".join(text.split())
+    return collapse_spaces(text)
 
 
 def clean_or_none(text: Any) -> str | None:
