@@ -62,9 +62,10 @@ _H1 = xpath("(//h1)[1]//text()")
 _TITLE = xpath("//title/text()")
 _SECTION_LABEL = xpath(f'//span[{has_class("text-sm", "font-medium", "text-primary-main")}]//text()')
 _DATE_TEXTS = xpath(f'//p[{has_class("text-neutral-900", "text-sm")}]//text()')
-# Author links with the non-blank text nodes around them, in document order: the text before a link is its
-# label ("Penulis", "Editor"), in one query instead of one scan per link.
-_AUTHOR_LINKS_AND_TEXT = xpath('//text()[normalize-space()] | //a[contains(@href, "/penulis/")]')
+_AUTHOR_LINKS = xpath('//a[contains(@href, "/penulis/")]')
+# The nearest non-blank text before a link (in document order; the link's own text comes after it): its label
+# ("Penulis", "Editor"), or the name in the author link before it.
+_TEXT_BEFORE = xpath("preceding::text()[normalize-space()][1]")
 _TAG_LINKS = (xpath('//div[@id="article-tags"]//a[contains(@href, "/tag/")]'),
               # the pill widget: relative hrefs (in-body tag links are absolute), inside the article first
               xpath('//article//a[starts-with(@href, "/tag/")]'), xpath('//a[starts-with(@href, "/tag/")]'))
@@ -252,12 +253,8 @@ class BParser(LayoutParser):
         labelled = False
         current: str | None = None
         previous_name: str | None = None
-        last_text: str | None = None
-        for link in _AUTHOR_LINKS_AND_TEXT(page.root):
-            if isinstance(link, str):
-                last_text = link
-                continue
-            before = clean_text(last_text)   # the nearest non-blank text before the link: its label
+        for link in _AUTHOR_LINKS(page.root):
+            before = clean_text(string(link, _TEXT_BEFORE))
             name = walk.text(link)
             if not name:
                 continue

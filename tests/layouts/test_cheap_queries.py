@@ -1,16 +1,23 @@
 """The cheaper forms of the page queries (issue 14) answer exactly what the plain forms answered: each Nuxt
 evidence alone still marks a page as the new site, one pass over the ``<meta>`` tags still gives the first
-one in document order, and the depth pass skipped on small trees cannot miss a deep one."""
+one in document order, the depth pass skipped on small trees cannot miss a deep one, and a B author link's label
+asked per link is the one a pass over the whole page found."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+from lxml import etree
 
+from tempo_crawler.layouts import b as b_layout
 from tempo_crawler.layouts.a1 import A1Parser
 from tempo_crawler.layouts.a2 import A2Parser
 from tempo_crawler.layouts.amp import AMPParser
 from tempo_crawler.layouts.base import Page
+from tempo_crawler.layouts.xpath import string
 from tempo_crawler.limits import MAX_DEPTH
+from tempo_crawler.text.normalize import clean_text
 from tests.layouts.test_a2 import URL, a2_page
 
 # Every kind of Nuxt evidence, alone, on an otherwise A2 page; and look-alikes that are no evidence.
@@ -79,3 +86,44 @@ def test_depth_limit_at_the_boundary_where_elements_equal_depth(depth: int, over
     reason = Page(URL, _chain(depth)).over_budget
     assert (reason == f"elements nested deeper than {MAX_DEPTH}") is over
     assert (reason is None) is not over
+
+
+# B author labels: the nearest non-blank text before each author link, asked per link (preceding axis) rather
+# than read off one pass over every text node of the page; both forms must name the same label.
+_AUTHOR_BITS = ['<a href="/penulis/ani">Ani</a>', '<a href="https://www.tempo.co/penulis/budi-1"> Budi </a>',
+                '<a href="/penulis/kosong"> </a>', "Penulis", "<span>Editor</span>", "<b>Reporter:</b>", "  ", "\n",
+                "<p>Teks biasa</p>", "<script>var x = 1;</script>", "<!-- Penulis -->", '<a href="/tag/x">Tag</a>',
+                "<br>", "<span> </span>"]
+
+
+@st.composite
+def _author_markup(draw: st.DrawFn) -> str:
+    parts = draw(st.lists(st.sampled_from(_AUTHOR_BITS), max_size=14))
+    wraps = draw(st.lists(st.tuples(st.integers(0, 14), st.integers(0, 14), st.sampled_from(["div", "span", "li"])),
+                          max_size=3))
+    for i, j, tag in wraps:   # wrap a run of the parts in an element
+        i, j = sorted((min(i, len(parts)), min(j, len(parts))))
+        parts = [*parts[:i], f"<{tag}>", *parts[i:j], f"</{tag}>", *parts[j:]]
+    return "<html><body><article>" + "".join(parts) + "</article></body></html>"
+
+
+def _labels_in_one_pass(root: object) -> list[str]:
+    """The plain form: every non-blank text node and author link in document order; a link's label is the text
+    node last seen."""
+    found = etree.XPath('//text()[normalize-space()] | //a[contains(@href, "/penulis/")]', smart_strings=False)
+    labels, last = [], None
+    for node in found(root):
+        if isinstance(node, str):
+            last = node
+        else:
+            labels.append(clean_text(last))
+    return labels
+
+
+@given(_author_markup())
+@example('<html><body><p>Penulis</p><a href="/penulis/a">A</a><a href="/penulis/b">B</a></body></html>')
+@example('<html><body><a href="/penulis/a">A</a></body></html>')
+def test_author_labels_per_link_are_the_one_pass_labels(markup: str) -> None:
+    root = Page(URL, markup).root
+    per_link = [clean_text(string(a, b_layout._TEXT_BEFORE)) for a in b_layout._AUTHOR_LINKS(root)]
+    assert per_link == _labels_in_one_pass(root)
