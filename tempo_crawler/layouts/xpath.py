@@ -33,11 +33,22 @@ def html_root(html: str, utf8: bytes | None = None) -> Any:
     stripped = html.strip()
     if utf8 is not None and stripped is html:   # nothing stripped: the bytes are the ones parsel would read
         body = utf8 or b"<html/>"
+    elif utf8 is not None and (ascii_ends := _ascii_ends(html, stripped)) is not None:
+        # only ASCII whitespace stripped (a final newline): one byte a character, cut from the bytes
+        lead, trail = ascii_ends
+        body = utf8[lead:len(utf8) - trail] or b"<html/>"
     else:
         body = stripped.replace("\x00", "").encode("utf-8") or b"<html/>"
     parser = _parser()
     root = etree.fromstring(body, parser=parser)
     return etree.fromstring(b"<html/>", parser=parser) if root is None else root
+
+
+def _ascii_ends(html: str, stripped: str) -> tuple[int, int] | None:
+    """(leading, trailing) characters ``strip`` took from ``html``, when all of them are ASCII, else None."""
+    lead = len(html) - len(html.lstrip())   # lstrip copies nothing when there is nothing to strip
+    trail = len(html) - lead - len(stripped)
+    return (lead, trail) if html[:lead].isascii() and html[len(html) - trail:].isascii() else None
 
 
 def xpath(expr: str) -> etree.XPath:

@@ -34,7 +34,7 @@ def clean_text(text: Any) -> str:
     text = html.unescape(text) if "&" in text else text
     if not text.isascii():   # ASCII has no zero-width characters and is NFC already
         text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
-    if _CONTROLS.search(text):
+    if not text.isprintable() and _CONTROLS.search(text):   # printable: no control character (all are Cc)
         return _SPACES.sub(" ", text).strip()
     return collapse_spaces(text)
 

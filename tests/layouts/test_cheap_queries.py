@@ -5,12 +5,15 @@ asked per link is the one a pass over the whole page found."""
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 from lxml import etree
 
 from tempo_crawler.layouts import b as b_layout
+from tempo_crawler.layouts import xpath as xpath_module
 from tempo_crawler.layouts.a1 import A1Parser
 from tempo_crawler.layouts.a2 import A2Parser
 from tempo_crawler.layouts.amp import AMPParser
@@ -127,3 +130,22 @@ def test_author_labels_per_link_are_the_one_pass_labels(markup: str) -> None:
     root = Page(URL, markup).root
     per_link = [clean_text(string(a, b_layout._TEXT_BEFORE)) for a in b_layout._AUTHOR_LINKS(root)]
     assert per_link == _labels_in_one_pass(root)
+
+
+@given(st.sampled_from(["", " ", "\n", "\r\n\t", "\xa0", "\u2003", " \x85", "\u3000\n"]),
+       st.sampled_from(["", "\n", "  \n", "\xa0", "\n\u2028", "\x0b\x0c"]),
+       st.sampled_from(["<html><body><p>Isi é</p></body></html>", "<p>a</p>", "", "\xa0", "é"]))
+def test_the_bytes_parsed_are_the_stripped_page(lead: str, trail: str, html: str) -> None:
+    # The page is parsed from its encoded bytes with the ends cut where only ASCII whitespace was stripped: the
+    # same bytes parsel parses (the text stripped, then encoded).
+    page = Page(URL, lead + html + trail)
+    captured: list[bytes] = []
+    real = etree.fromstring
+
+    def spy(body: bytes, parser: object = None) -> object:
+        captured.append(body)
+        return real(body, parser=parser)
+
+    with mock.patch.object(xpath_module.etree, "fromstring", spy):
+        assert page.root is not None
+    assert captured[0] == ((lead + html + trail).strip().encode("utf-8") or b"<html/>")
