@@ -4,6 +4,9 @@
                   (what the crawl exports); ``parse`` times the layout part alone, as issue 14 defines it.
 * ``lxml``        bare ``lxml.html.fromstring`` of the same text: the floor, extracts nothing.
 * ``parsel``      ``parsel.Selector(text=…)`` construction: what any Scrapy callback pays first.
+* ``lxml+fields`` the floor of any extractor of these pages: the bare parse plus the reads every one of them
+                  makes (the JSON-LD decoded, the ``<meta>`` tags, the text of every ``<p>``, ``<h1>`` and
+                  ``<title>``), with no layout detection and no rule; its output is not scored.
 * ``trafilatura`` ``trafilatura.extract(…, with_metadata=True, output_format="json")``, its defaults.
 * ``newspaper4k`` ``newspaper.Article(url, fetch_images=False)``, ``download(input_html=…)``, ``parse()``.
 * ``fundus``      Fundus has no Tempo parser and no generic article extractor (its bodies come from
@@ -24,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-TOOLS = ("ours", "lxml", "parsel", "trafilatura", "newspaper4k", "fundus")
+TOOLS = ("ours", "lxml", "parsel", "lxml+fields", "trafilatura", "newspaper4k", "fundus")
 # The tools that extract an article (the others are floors: they parse and extract nothing).
 EXTRACTORS = ("ours", "trafilatura", "newspaper4k", "fundus")
 _PACKAGES = {"trafilatura": "trafilatura", "newspaper4k": "newspaper", "fundus": "fundus"}
@@ -98,6 +101,30 @@ def parsel_floor(url: str, html: str, fetched_at: datetime) -> Any:
     return Selector(text=html)
 
 
+_FIELD_READS: dict[str, Any] = {}
+
+
+def fields_floor(url: str, html: str, fetched_at: datetime) -> Any:
+    """Parse, then the reads any extractor of title, body, date and authors makes (compiled once)."""
+    import lxml.html
+    from lxml import etree
+
+    if not _FIELD_READS:
+        _FIELD_READS.update(
+            ld=etree.XPath("//script[@type='application/ld+json']/text()", smart_strings=False),
+            meta=etree.XPath("//meta[@content]"), text=etree.XPath("//p | //h1 | //title"))
+    root = lxml.html.fromstring(html)
+    found = []
+    for raw in _FIELD_READS["ld"](root):
+        try:
+            found.append(json.loads(raw))
+        except ValueError:
+            pass
+    metas = {m.get("property") or m.get("name"): m.get("content") for m in _FIELD_READS["meta"](root)}
+    texts = [" ".join("".join(el.itertext()).split()) for el in _FIELD_READS["text"](root)]
+    return found, metas, texts
+
+
 # ------------------------------------------------------------------------------------------ generic tools
 
 def trafilatura_run(url: str, html: str, fetched_at: datetime) -> str | None:
@@ -158,7 +185,8 @@ def fundus_run(url: str, html: str, fetched_at: datetime) -> Extract:
 
 # What each tool costs per page (timed) and what it extracts (scored).
 TIMED: dict[str, Callable[[str, str, datetime], Any]] = {
-    "ours": ours_parse, "lxml": lxml_floor, "parsel": parsel_floor, "trafilatura": trafilatura_run,
+    "ours": ours_parse, "lxml": lxml_floor, "parsel": parsel_floor, "lxml+fields": fields_floor,
+    "trafilatura": trafilatura_run,
     "newspaper4k": newspaper_run, "fundus": fundus_run,
 }
 SCORED: dict[str, Callable[..., Extract]] = {

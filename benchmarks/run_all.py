@@ -68,6 +68,11 @@ def summary(results: dict[str, Any]) -> list[tuple[str, Any, str, bool | None]]:
 def summary_lines(results: dict[str, Any]) -> list[str]:
     lines = [f"{name}={fmt(value)}  (goal {goal}{': ' + _goal(ok) if ok is not None else ''})"
              for name, value, goal, ok in summary(results)]
+    mean_ms = (results.get("parse_cost") or {}).get("mean_ms") or {}
+    floor = mean_ms["lxml+fields"] / mean_ms["lxml"] if mean_ms.get("lxml+fields") and mean_ms.get("lxml") else None
+    if floor:   # what parse_vs_lxml cannot go below
+        lines.append(f"fields_floor_vs_lxml={floor:.2f}  (no goal: lxml + the JSON-LD, meta and paragraph reads "
+                     "any extractor makes, with no rule, over bare lxml)")
     crawl = results.get("crawl_throughput") or {}
     if crawl.get("cpu_ratio"):   # robust to a loaded machine, where wall time waits for other processes
         lines.append(f"crawl_vs_minimal_cpu={1 / crawl['cpu_ratio']:.2f}  (minimal's CPU per article / ours; "
@@ -95,6 +100,7 @@ def performance_markdown(results: dict[str, Any], baseline: dict[str, Any] | Non
         names = {"ours": "**tempo_crawler** (layout detection + parser)",
                  "ours+clean": "tempo_crawler + clean/normalise",
                  "lxml": "bare `lxml.html.fromstring` (floor)", "parsel": "parsel `Selector` (construction only)",
+                 "lxml+fields": "lxml + the reads any extractor makes: JSON-LD, metas, every `<p>` text (floor)",
                  "trafilatura": "trafilatura `extract` (with metadata)", "newspaper4k": "newspaper4k",
                  "fundus": "Fundus generic parts (JSON-LD + meta)"}
         for t in [*p["tools"], *p["missing"]]:

@@ -28,7 +28,7 @@ def saved(results: Path, name: str) -> dict:
 def test_parse_cost(results: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert parse_cost.main(["--rounds", "1", "--pages", "4"]) == 0
     res = saved(results, "parse_cost")
-    assert {"ours", "ours+clean", "lxml", "parsel"} <= set(res["tools"])
+    assert {"ours", "ours+clean", "lxml", "parsel", "lxml+fields"} <= set(res["tools"])
     assert set(res["tools"]) | set(res["missing"]) == set(parse_cost.ROWS)   # a missing tool says why
     assert res["pages"] == 4 and len(res["layouts"]) == 4
     assert all(ms > 0 for ms in res["mean_ms"].values())
@@ -139,3 +139,8 @@ def test_distributed_scaling_small(redis_server: object) -> None:
     from benchmarks import distributed_scaling
 
     assert distributed_scaling.main(["--articles", "8", "--delay", "0.2", "--workers", "1,2"]) == 0
+
+
+def test_summary_gives_the_fields_floor() -> None:
+    lines = run_all.summary_lines({"parse_cost": {"ratios": {}, "mean_ms": {"lxml": 0.2, "lxml+fields": 0.3}}})
+    assert "fields_floor_vs_lxml=1.50" in [line.split("  ")[0] for line in lines]
