@@ -108,7 +108,7 @@ sys.addaudithook(_outside_repo)
 # The whole suite, as collected in a fresh clone (pytest --collect-only -q). A run of the whole suite (no
 # paths, -k, -m or --deselect) that collects fewer tests fails: a test went missing (a fixture not found, a
 # parametrisation over nothing). Raise it with the tests you add; lower it only with the tests you remove.
-SUITE_FLOOR = 2704
+SUITE_FLOOR = 2705
 _SHORT = pytest.StashKey[str]()
 
 
