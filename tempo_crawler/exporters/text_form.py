@@ -35,6 +35,7 @@ import logging
 import os
 import re
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,7 @@ from tempo_crawler.files import write_atomic, write_atomic_many
 from tempo_crawler.identity import item_key
 from tempo_crawler.items import Article, article_from_dict
 from tempo_crawler.text.chrome import scrub_emails
+from tempo_crawler.text.normalize import collapse_spaces
 
 if TYPE_CHECKING:
     from tempo_crawler.state.store import SeenStore
@@ -66,14 +68,20 @@ DEFAULT_TEXT_DIR = "output/text/"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,100}$")
 
 
-def _line(value: str | None) -> str:
-    """One value as one line: whitespace (NBSP, newlines) collapsed, e-mail addresses removed."""
-    return " ".join(scrub_emails(value or "").split())
+def text_line(value: str | None) -> str:
+    """One value as one line: whitespace (NBSP, newlines) collapsed, e-mail addresses removed (the writer's
+    rule, which the reader's :func:`~.text_lines.clean_line` is)."""
+    return collapse_spaces(scrub_emails(value or ""))
+
+
+def _lines(values: Iterable[str | None]) -> list[str]:
+    """The values as lines, empty ones left out."""
+    return [line for line in map(text_line, values) if line]
 
 
 def dateline_prefix(article: Article) -> str:
     """``TEMPO.CO, Jakarta - `` (or ``TEMPO.CO, Jakarta`` when glued); ``""`` without a dateline."""
-    city = _line(article.dateline)
+    city = text_line(article.dateline)
     if not city:
         return ""
     return DATELINE_PREFIX + city + ("" if article.dateline_glued else DATELINE_SEPARATOR)
@@ -84,7 +92,7 @@ def to_text(article: Article) -> str:
     blocks: list[str] = []
 
     def add(value: str | None) -> None:
-        line = _line(value)
+        line = text_line(value)
         if line:
             blocks.append(line)
 
@@ -92,15 +100,15 @@ def to_text(article: Article) -> str:
     blocks.append(REPORTER_LABEL)
     for name in article.reporters:
         add(name)
-    editors = [_line(n) for n in article.editors if _line(n)]
+    editors = _lines(article.editors)
     if editors:
         blocks.append(EDITOR_LABEL)
         blocks.extend(editors)
     add(article.image_caption)
-    bullets = [_line(b) for b in article.summary if _line(b)]
+    bullets = _lines(article.summary)
     if bullets:
         blocks.append("\n".join([SUMMARY_HEADING, *bullets]))
-    body = [_line(p) for p in article.body if _line(p)]
+    body = _lines(article.body)
     prefix = dateline_prefix(article)
     if prefix:
         if body:
@@ -108,22 +116,21 @@ def to_text(article: Article) -> str:
         else:
             body = [prefix.strip()]
     blocks.extend(body)
-    for link in article.read_also:
-        if _line(link.title):
-            blocks.append(READ_ALSO_PREFIX + _line(link.title))
-    if article.editors_pick and _line(article.editors_pick.title):
-        blocks.append(EDITORS_PICK_PREFIX + _line(article.editors_pick.title))
+    blocks.extend(READ_ALSO_PREFIX + title for title in _lines([link.title for link in article.read_also]))
+    pick = text_line(article.editors_pick.title) if article.editors_pick else ""
+    if pick:
+        blocks.append(EDITORS_PICK_PREFIX + pick)
     add(article.closing_credit)
-    if _line(article.print_title):
-        blocks.append(PRINT_TITLE_NOTE.format(_line(article.print_title)))
-    related = [r for r in article.related if _line(r.title)]
+    printed = text_line(article.print_title)
+    if printed:
+        blocks.append(PRINT_TITLE_NOTE.format(printed))
+    related = [(r, title) for r in article.related if (title := text_line(r.title))]
     if related:
         blocks.append(RELATED_HEADING)
-        for r in related:
-            title = _line(r.title)
+        for r, title in related:
             blocks.append(title)
             add(r.relative_time)
-            caption = _line(r.image_caption)
+            caption = text_line(r.image_caption)
             blocks.append(f"{caption}\n{title}" if caption else title)
             add(r.summary)
     return "\n\n".join(blocks) + "\n"

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from tempo_crawler.exporters.text_form import EDITOR_LABEL, REPORTER_LABEL
-from tempo_crawler.text.chrome import is_chrome, scrub_emails
+from tempo_crawler.exporters.text_form import EDITOR_LABEL, REPORTER_LABEL, text_line
+from tempo_crawler.text.chrome import is_chrome
 from tempo_crawler.text.credits import split_dateline
 from tempo_crawler.text.dates import parse_relative
 
@@ -22,7 +22,8 @@ _NOW = datetime(2000, 1, 1, tzinfo=timezone.utc)  # only to ask parse_relative w
 
 
 def clean_line(value: str) -> str:
-    return " ".join(scrub_emails(value).split())
+    """A line of a text as the writer wrote it (:func:`~.text_form.text_line`)."""
+    return text_line(value)
 
 
 def line_key(value: str) -> str:
