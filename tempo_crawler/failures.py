@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from tempo_crawler.text.normalize import collapse_spaces
+
 
 @dataclass(frozen=True)
 class Cause:
@@ -85,7 +87,7 @@ def cause(error: Any) -> Cause:
     found = _by_class(type(exc))
     if found:
         return Cause(key=found[0], kind=found[1], text=found[2])
-    message = " ".join(str(exc).split())[:200]
+    message = collapse_spaces(str(exc))[:200]
     name = type(exc).__name__
     if name == "IgnoreRequest" or any(k.__name__ == "IgnoreRequest" for k in type(exc).__mro__):
         if "robots" in message.lower():
@@ -179,7 +181,7 @@ def redis_cause(error: Any) -> Cause:
     exc = getattr(error, "value", error)
     key, text = next((_REDIS[k.__name__] for k in type(exc).__mro__ if k.__name__ in _REDIS),
                      ("redis_error", "Redis failed"))
-    message = " ".join(str(exc).split())[:200]
+    message = collapse_spaces(str(exc))[:200]
     return Cause(key, f"{text} ({type(exc).__name__}{': ' + message if message else ''})", "redis")
 
 

@@ -18,6 +18,7 @@ from spidermon.contrib.scrapy.runners import SpiderMonitorResult, SpiderMonitorR
 from tempo_crawler.exitcodes import ERROR, MEANINGS, NAMES, OK, worst
 from tempo_crawler.monitors.checks import RUN_MONITORS
 from tempo_crawler.monitors.quality import DATA_MONITORS
+from tempo_crawler.text.normalize import collapse_spaces
 
 _STATUS = spidermon_settings.MONITOR.STATUS
 logger = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ def _check(item: Any) -> Check:
     monitor = item.item
     code = getattr(monitor, "exit_code", ERROR)
     description = (type(monitor).__doc__ or "").strip().split("\n\n")[0]
-    description = " ".join(description.split()).replace("``", "")
+    description = collapse_spaces(description).replace("``", "")
     if item.status == _STATUS.SKIPPED:
         return Check(monitor.monitor_name, description, "skipped", code, str(item.reason))
     if item.status == _STATUS.FAILURE:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from tempo_crawler.text.chrome import is_summary_heading
+from tempo_crawler.text.normalize import collapse_spaces
 
 # docs/site.md §8: standard, glued to the text, without the comma, with en/em dash.
 _DATELINE = re.compile(
@@ -60,9 +61,9 @@ _PART_SPLIT = re.compile(r"\s*[|/,]\s*")
 
 
 def _agency_name(part: str) -> bool:
-    key = " ".join(part.upper().replace(".", "").split())
+    key = collapse_spaces(part.upper().replace(".", ""))
     key = key[4:] if key.startswith("THE ") else key
-    dotted = " ".join(part.upper().split())
+    dotted = collapse_spaces(part.upper())
     return (key in AGENCIES or bool(_DOMAIN.search(dotted))
             or (len(key.split()) > 1 and key.split()[-1] in _MEDIA_WORDS))
 

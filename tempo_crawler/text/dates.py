@@ -13,6 +13,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 from tempo_crawler.limits import MAX_DATE_TEXT
+from tempo_crawler.text.normalize import collapse_spaces
 
 ZONES = {"WIB": 7, "WITA": 8, "WIT": 9}
 WIB = timezone(timedelta(hours=7))
@@ -60,7 +61,7 @@ def parse_date(text: str | None, default_tz: timezone = WIB) -> str | None:
     that is not a string of at most ``MAX_DATE_TEXT`` characters is not a date (None)."""
     if not text or not isinstance(text, str) or len(text) > MAX_DATE_TEXT:
         return None
-    text = " ".join(text.replace("\xa0", " ").split())
+    text = collapse_spaces(text)   # NBSP included
     if not text:
         return None
     if _ISO_RE.match(text):
@@ -90,7 +91,7 @@ def parse_relative(text: str | None, now: datetime) -> str | None:
     """``57 menit lalu`` relative to ``now`` (the fetch time) to ISO 8601 in WIB, to the minute."""
     if not text or not isinstance(text, str) or len(text) > MAX_DATE_TEXT:
         return None
-    m = _RELATIVE_RE.match(" ".join(text.split()))
+    m = _RELATIVE_RE.match(collapse_spaces(text))
     if not m:
         return None
     if now.tzinfo is None:
@@ -114,7 +115,7 @@ def w3c_datetime(text: str | None, default_tz: timezone = WIB) -> str | None:
     forms go to :func:`parse_date`; None when nothing reads."""
     if not text:
         return None
-    value = " ".join(text.split())
+    value = collapse_spaces(text)
     m = _W3C.match(value)
     if not m:
         return parse_date(value, default_tz)
