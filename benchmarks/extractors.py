@@ -25,6 +25,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 TOOLS = ("ours", "lxml", "parsel", "lxml+fields", "trafilatura", "newspaper4k", "fundus")
@@ -101,27 +102,29 @@ def parsel_floor(url: str, html: str, fetched_at: datetime) -> Any:
     return Selector(text=html)
 
 
-_FIELD_READS: dict[str, Any] = {}
+@lru_cache(maxsize=1)
+def _field_reads() -> tuple[Any, Any, Any]:
+    """The fields floor's queries (JSON-LD texts, metas, text elements), compiled once."""
+    from lxml import etree
+
+    return (etree.XPath("//script[@type='application/ld+json']/text()", smart_strings=False),
+            etree.XPath("//meta[@content]"), etree.XPath("//p | //h1 | //title"))
 
 
 def fields_floor(url: str, html: str, fetched_at: datetime) -> Any:
-    """Parse, then the reads any extractor of title, body, date and authors makes (compiled once)."""
+    """Parse, then the reads any extractor of title, body, date and authors makes."""
     import lxml.html
-    from lxml import etree
 
-    if not _FIELD_READS:
-        _FIELD_READS.update(
-            ld=etree.XPath("//script[@type='application/ld+json']/text()", smart_strings=False),
-            meta=etree.XPath("//meta[@content]"), text=etree.XPath("//p | //h1 | //title"))
+    ld, meta, text = _field_reads()
     root = lxml.html.fromstring(html)
     found = []
-    for raw in _FIELD_READS["ld"](root):
+    for raw in ld(root):
         try:
             found.append(json.loads(raw))
         except ValueError:
             pass
-    metas = {m.get("property") or m.get("name"): m.get("content") for m in _FIELD_READS["meta"](root)}
-    texts = [" ".join("".join(el.itertext()).split()) for el in _FIELD_READS["text"](root)]
+    metas = {m.get("property") or m.get("name"): m.get("content") for m in meta(root)}
+    texts = [" ".join("".join(el.itertext()).split()) for el in text(root)]
     return found, metas, texts
 
 
