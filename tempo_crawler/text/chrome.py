@@ -107,13 +107,8 @@ def is_chrome(line: str | None) -> bool:
     return bool(line) and bool(_key(line)) and strip_chrome(line) is None
 
 
-def strip_affixes(line: str) -> str:
-    """``line`` (whitespace collapsed) without the lexicon's ``prefixes`` / ``suffixes`` at its ends."""
-    return _strip_collapsed(collapse_spaces(line))
-
-
 def _strip_collapsed(line: str) -> str:
-    """:func:`strip_affixes` of a line whose whitespace is already collapsed."""
+    """``line`` (whitespace already collapsed) without the lexicon's ``prefixes`` / ``suffixes`` at its ends."""
     prefix, suffix = _affixes()
     for _ in range(_AFFIX_ROUNDS):
         before = line
